@@ -1,0 +1,1 @@
+"""All mapped classes, imported so `Base.metadata` knows every table."""
