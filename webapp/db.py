@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import MetaData, create_engine
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 # Stable constraint names that match what PostgreSQL itself would choose for
 # the documented inline constraints (`users_user_email_key`, `..._fkey`), so the
@@ -23,8 +24,18 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-# One session per request (thread); removed when the app context ends.
-session = scoped_session(sessionmaker(expire_on_commit=False))
+class AppSession(Session):
+    """A session that talks to whichever app is current, so two apps can share one process."""
+
+    def get_bind(self, mapper=None, clause=None, **kw):
+        return current_app.extensions["db_bind"]
+
+
+# One session per request (thread); removed when the app context ends. When the
+# bind is a Connection inside a transaction (tests), commits become savepoints.
+session = scoped_session(
+    sessionmaker(class_=AppSession, expire_on_commit=False, join_transaction_mode="create_savepoint")
+)
 
 
 def database_url(raw: str) -> URL:
@@ -42,8 +53,28 @@ def make_engine(raw_url: str, **kw) -> Engine:
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
-    session.configure(bind=engine)
+    app.extensions["db_bind"] = engine
 
     @app.teardown_appcontext
     def remove_session(exc: BaseException | None) -> None:
         session.remove()
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The configured database cannot be reached."""
+
+
+def check_database(app: Flask) -> None:
+    """Fail fast, with a message naming DATABASE_URL, when the database is unreachable."""
+    engine: Engine = app.extensions["db_engine"]
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except OperationalError as error:
+        shown = engine.url.render_as_string(hide_password=True)
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else "connection failed"
+        raise DatabaseUnavailable(
+            f"the database at DATABASE_URL ({shown}) cannot be reached: {reason}. "
+            "Set DATABASE_URL to a running PostgreSQL, or unset it to use the project's local cluster "
+            "(./scripts/run.sh starts it)."
+        ) from None

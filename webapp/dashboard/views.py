@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from webapp import db
+from webapp.dashboard import queries
+from webapp.htmx import render_page_or_block
+from webapp.models.interview import INTERVIEW_STATUSES
+from webapp.models.users import ROLES
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.route("/")
+def home():
+    return redirect(url_for("dashboard.index"))
+
+
+@bp.route("/dashboard")
+@login_required
+def index():
+    render = {"employer": _employer, "admin": _admin}.get(current_user.role, _candidate)
+    return render()
+
+
+def _requested_week() -> datetime:
+    """The `week` query parameter (any ISO date in that week) or today; bad input is a 400."""
+    raw = request.args.get("week")
+    if not raw:
+        return datetime.now(UTC)
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description="The week must be a date such as 2026-11-23.")
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _employer():
+    session = db.session()
+    company = queries.company_of(session, current_user.id)
+    if company is None:
+        return render_page_or_block("dashboard/employer.html", "content", company=None)
+    week_start, week_end = queries.week_bounds(_requested_week())
+    by_status = dict(session.execute(queries.select_interviews_by_status(company.id, week_start, week_end)).all())
+    this_week, _ = queries.week_bounds(datetime.now(UTC))
+    return render_page_or_block(
+        "dashboard/employer.html",
+        "week_summary",
+        company=company,
+        active_job_count=session.scalar(queries.select_active_job_count(company.id)),
+        active_jobs=session.execute(queries.select_active_jobs(company.id)).all(),
+        week_label=f"{week_start:%d %b} – {week_end - timedelta(days=1):%d %b %Y}",
+        is_current_week=week_start == this_week,
+        previous_week=(week_start - timedelta(days=7)).date().isoformat(),
+        next_week=week_end.date().isoformat() if week_start < this_week else None,
+        week_counts=[(status, by_status.get(status, 0)) for status in INTERVIEW_STATUSES],
+        week_total=sum(by_status.values()),
+        recent=session.execute(queries.select_recent_completed_interviews(company.id)).all(),
+    )
+
+
+def _candidate():
+    practice = db.session.execute(queries.select_recent_practice_sessions(current_user.id)).all()
+    return render_page_or_block("dashboard/candidate.html", "content", practice=practice)
+
+
+def _admin():
+    session = db.session()
+    by_role = dict(session.execute(queries.select_users_by_role()).all())
+    return render_page_or_block(
+        "dashboard/admin.html",
+        "content",
+        role_counts=[(role, by_role.get(role, 0)) for role in ROLES],
+        user_total=sum(by_role.values()),
+        totals=session.execute(queries.select_platform_totals()).one(),
+    )
