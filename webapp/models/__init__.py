@@ -1,1 +1,73 @@
-"""All mapped classes, imported so `Base.metadata` knows every table."""
+"""All mapped classes, imported so `Base.metadata` knows every table.
+
+Relationships over ON DELETE CASCADE keys use `cascade="all", passive_deletes=True`:
+deleting a parent deletes the loaded children in the ORM and leaves the others
+to the database, instead of loading them all or nulling their foreign keys.
+"""
+
+from webapp.models.analytics import STATISTICS_PERIODS, InterviewStatistics
+from webapp.models.assessment import AssessmentCategory, AssessmentType, InterviewAssessment
+from webapp.models.billing import (
+    PLAN_INTERVALS,
+    PLAN_TYPES,
+    SUBSCRIPTION_STATUSES,
+    USAGE_TYPES,
+    CustomerSubscription,
+    SubscriptionPlan,
+    UsageRecord,
+)
+from webapp.models.company import JOB_FOCUSES, Company, Job
+from webapp.models.interview import INTERVIEW_STATUSES, BehavioralAnalysis, CulturalFit, InterviewSession
+from webapp.models.learning import (
+    LEARNING_PATH_STATUSES,
+    RESOURCE_TYPES,
+    LearningPath,
+    LearningPathResource,
+    LearningResource,
+)
+from webapp.models.scoring import CandidateRanking, DynamicScoreWeight, ScoreWeight
+from webapp.models.sentiment import SENTIMENTS, SentimentContextFactors, SentimentHistory, SentimentSession
+from webapp.models.skills import Skill, SkillAssessment, SkillAssessmentHistory, SkillCategory
+from webapp.models.users import ROLES, Resume, User, UserOAuthToken
+
+__all__ = [
+    "INTERVIEW_STATUSES",
+    "JOB_FOCUSES",
+    "LEARNING_PATH_STATUSES",
+    "PLAN_INTERVALS",
+    "PLAN_TYPES",
+    "RESOURCE_TYPES",
+    "ROLES",
+    "SENTIMENTS",
+    "STATISTICS_PERIODS",
+    "SUBSCRIPTION_STATUSES",
+    "USAGE_TYPES",
+    "AssessmentCategory",
+    "AssessmentType",
+    "BehavioralAnalysis",
+    "CandidateRanking",
+    "Company",
+    "CulturalFit",
+    "CustomerSubscription",
+    "DynamicScoreWeight",
+    "InterviewAssessment",
+    "InterviewSession",
+    "InterviewStatistics",
+    "Job",
+    "LearningPath",
+    "LearningPathResource",
+    "LearningResource",
+    "Resume",
+    "ScoreWeight",
+    "SentimentContextFactors",
+    "SentimentHistory",
+    "SentimentSession",
+    "Skill",
+    "SkillAssessment",
+    "SkillAssessmentHistory",
+    "SkillCategory",
+    "SubscriptionPlan",
+    "UsageRecord",
+    "User",
+    "UserOAuthToken",
+]
