@@ -49,7 +49,10 @@ def test_empty_and_malformed_input_gets_field_messages_not_500(client, auth):
     assert b"This field is required." in response.data
     response = client.post("/login", data={"email": "not-an-email\x00", "password": "x" * 5000})
     assert response.status_code == 422
-    assert b"Invalid email address." in response.data
+    assert b"Field cannot be longer than 128 characters." in response.data
+    response = client.post("/login", data={"email": "\x00" * 300, "password": "\u2603" * 20})
+    assert response.status_code == 422
+    assert b"Field cannot be longer than 255 characters." in response.data
 
 
 def test_next_parameter_only_allows_local_paths(client, auth, db_session):

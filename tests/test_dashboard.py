@@ -123,3 +123,13 @@ def test_a_malformed_week_is_a_clear_400(client, auth, db_session):
     response = client.get("/dashboard?week=last-tuesday")
     assert response.status_code == 400
     assert b"The week must be a date such as 2026-11-23." in response.data
+
+
+def test_htmx_request_for_the_page_body_renders_for_every_role(client, auth, db_session):
+    for role in ("user", "admin", "employer"):
+        user = gen_user(db_session, role=role)
+        _login(auth, user)
+        response = client.get("/dashboard", headers={"HX-Request": "true", "HX-Target": "main"})
+        assert response.status_code == 200, role
+        assert b"<html" not in response.data
+        auth.logout()
