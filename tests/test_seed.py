@@ -1,0 +1,259 @@
+"""`seed-demo` fills every table with a consistent data set, once, however often or concurrently it runs."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic import command
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash
+
+from webapp.cli import alembic_config
+from webapp.db import Base, make_engine
+from webapp.demo.seed import SeedReport, seed_demo, table_counts
+from webapp.models import (
+    INTERVIEW_STATUSES,
+    JOB_FOCUSES,
+    Company,
+    InterviewSession,
+    Job,
+    LearningPath,
+    Resume,
+    SentimentSession,
+    User,
+    UserOAuthToken,
+)
+
+DEMO_ROLES = {
+    "admin@jobhive.test": "admin",
+    "employer@jobhive.test": "employer",
+    "other@jobhive.test": "employer",
+    "candidate@jobhive.test": "user",
+}
+
+
+def _migrated_engine(scratch_database_url, name: str) -> Engine:
+    url = scratch_database_url(name)
+    command.upgrade(alembic_config(url), "head")
+    return make_engine(url)
+
+
+@pytest.fixture(scope="module")
+def seeded(scratch_database_url) -> Iterator[tuple[Engine, SeedReport]]:
+    """A fresh database after one committed `seed_demo` run, and that run's report."""
+    engine = _migrated_engine(scratch_database_url, "seed")
+    with Session(engine) as session:
+        report = seed_demo(session)
+        session.commit()
+    yield engine, report
+    engine.dispose()
+
+
+@pytest.fixture
+def session(seeded) -> Iterator[Session]:
+    with Session(seeded[0]) as session:
+        yield session
+
+
+def test_first_run_loads_and_reports_the_counts(seeded, session):
+    _, report = seeded
+    assert report.created
+    assert report.counts == table_counts(session)
+    assert "loaded" in str(report)
+
+
+def test_every_table_has_rows(session):
+    empty = [
+        table.name
+        for table in Base.metadata.sorted_tables
+        if not session.scalar(select(func.count()).select_from(table))
+    ]
+    assert empty == []
+
+
+def test_demo_accounts_have_their_roles_and_password(session):
+    users = {u.email: u for u in session.scalars(select(User).where(User.email.in_(DEMO_ROLES)))}
+    assert {email: u.role for email, u in users.items()} == DEMO_ROLES
+    for user in users.values():
+        assert user.is_verified and user.is_active and user.first_name and user.last_name
+        assert check_password_hash(user.password, "jobhive-demo-pass")
+    assert users["admin@jobhive.test"].is_staff
+
+
+def test_each_demo_employer_owns_a_different_company(session):
+    def company_of(email: str) -> str:
+        return session.scalar(select(Company.company_name).join(User).where(User.email == email))
+
+    assert company_of("employer@jobhive.test") == "Acme Robotics"
+    assert company_of("other@jobhive.test") not in (None, "Acme Robotics")
+
+
+def test_companies_post_jobs_of_every_focus_and_some_are_closed(session):
+    focuses = session.execute(
+        select(Job.company_id, func.count(func.distinct(Job.job_focus))).group_by(Job.company_id)
+    ).all()
+    assert sum(1 for _, n in focuses if n == len(JOB_FOCUSES)) >= 2
+    assert session.scalar(select(func.count()).where(Job.is_active.is_(False)))
+
+
+def test_candidates_with_resumes_and_some_oauth_tokens(session):
+    candidates = session.scalar(select(func.count()).where(User.role == "user"))
+    with_resume = session.scalar(select(func.count(func.distinct(Resume.user_id))))
+    assert candidates >= 60
+    assert with_resume == candidates
+    assert session.scalar(select(func.count(UserOAuthToken.id)))
+
+
+def test_sessions_cover_every_status_over_the_last_90_days(session):
+    by_status = select(InterviewSession.status, func.count()).group_by(InterviewSession.status)
+    statuses = dict(session.execute(by_status).all())
+    assert sum(statuses.values()) >= 150
+    assert set(statuses) == set(INTERVIEW_STATUSES)
+    oldest = session.scalar(select(func.min(InterviewSession.start_time)))
+    assert oldest >= datetime.now(UTC) - timedelta(days=91)
+
+
+def test_completed_sessions_are_finished_and_scored(session):
+    unfinished = session.scalar(
+        select(func.count()).where(
+            InterviewSession.status == "completed",
+            (InterviewSession.end_time.is_(None))
+            | (InterviewSession.completion_time.is_(None))
+            | (InterviewSession.completion_percentage != 100)
+            | (InterviewSession.technical_accuracy.is_(None))
+            | (InterviewSession.behavioral_score.is_(None))
+            | ~InterviewSession.duration.between(1, 14399),
+        )
+    )
+    assert unfinished == 0
+
+
+def test_completed_sessions_have_a_sentiment_timeline_within_the_interview(session):
+    rows = session.execute(
+        text(
+            """
+            SELECT i.session_id,
+                   (SELECT count(*) FROM interview_sentimentsession s WHERE s.interview_session_id = i.id),
+                   count(h.id),
+                   count(h.id) FILTER (WHERE h."timestamp" NOT BETWEEN i.start_time AND i.end_time),
+                   count(c.id)
+            FROM interview_interviewsession i
+            LEFT JOIN interview_sentimenthistory h ON h.interview_session_id = i.id
+            LEFT JOIN interview_sentimentcontextfactors c ON c.sentiment_history_id = h.id
+            WHERE i.status = 'completed'
+            GROUP BY i.id
+            """
+        )
+    ).all()
+    assert rows
+    bad = [r for r in rows if r[1] != 1 or not 40 <= r[2] <= 200 or r[3] or r[4] != r[2]]
+    assert bad == []
+
+
+def test_sentiment_scores_agree_with_the_overall_sentiment(session):
+    for s in session.scalars(select(SentimentSession)):
+        scores = {
+            "positive": s.positive_score,
+            "negative": s.negative_score,
+            "neutral": s.neutral_score,
+            "mixed": s.mixed_score,
+        }
+        assert sum(scores.values()) <= 100
+        assert max(scores, key=scores.get) == s.overall_sentiment
+
+
+def test_demo_candidate_has_practice_sessions_with_feedback_and_learning_paths(session):
+    practice = session.scalars(
+        select(InterviewSession)
+        .join(User)
+        .where(User.email == "candidate@jobhive.test", InterviewSession.is_practice.is_(True))
+    ).all()
+    assert len(practice) >= 6
+    ids = [p.id for p in practice]
+    feedback = session.scalars(select(SentimentSession).where(SentimentSession.interview_session_id.in_(ids))).all()
+    assert len(feedback) == len(practice)
+    assert all(f.is_practice and f.detailed_feedback and f.improvement_suggestions for f in feedback)
+    assert all(p.knowledge_gaps and p.suggested_resources for p in practice)
+    paths = session.scalar(select(func.count()).where(LearningPath.interview_session_id.in_(ids)))
+    assert paths == len(practice)
+
+
+def test_rankings_only_rank_candidates_who_interviewed_for_the_job(session):
+    strays = session.scalar(
+        text(
+            """
+            SELECT count(*) FROM interview_candidateranking r
+            WHERE NOT EXISTS (
+                SELECT 1 FROM interview_interviewsession i
+                WHERE i.job_id = r.job_id AND i.user_id = r.candidate_id AND i.status = 'completed'
+            )
+            """
+        )
+    )
+    assert strays == 0
+
+
+def test_daily_statistics_count_the_seeded_sessions(session):
+    mismatches = session.scalar(
+        text(
+            """
+            SELECT count(*) FROM interview_interviewstatistics s
+            WHERE s.total_interviews <> (
+                SELECT count(*) FROM interview_interviewsession i JOIN company_job j ON j.id = i.job_id
+                WHERE j.company_id = s.company_id AND NOT i.is_practice
+                  AND (i.start_time AT TIME ZONE 'UTC')::date = s.date
+            )
+            """
+        )
+    )
+    assert mismatches == 0
+    days = session.scalar(text("SELECT count(DISTINCT date) FROM interview_interviewstatistics"))
+    assert days == 90
+
+
+def test_second_run_changes_nothing(seeded, session):
+    before = table_counts(session)
+    report = seed_demo(session)
+    session.commit()
+    assert not report.created
+    assert report.counts == before == seeded[1].counts
+
+
+def test_concurrent_runs_load_the_data_once(scratch_database_url):
+    engine = _migrated_engine(scratch_database_url, "seed_race")
+    second: list[SeedReport] = []
+    with Session(engine) as first:
+        first_report = seed_demo(first)  # holds the advisory lock until it commits
+
+        def run_second() -> None:
+            with Session(engine) as session:
+                second.append(seed_demo(session))
+                session.commit()
+
+        thread = threading.Thread(target=run_second)
+        thread.start()
+        _wait_for_lock_waiter(engine)
+        first.commit()
+    thread.join()
+    engine.dispose()
+    assert first_report.created
+    assert not second[0].created
+    assert second[0].counts == first_report.counts
+
+
+def _wait_for_lock_waiter(engine: Engine) -> None:
+    """Block until another connection waits on an advisory lock."""
+    with engine.connect() as connection:
+        for _ in range(600):
+            waiting = connection.scalar(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            )
+            if waiting:
+                return
+            connection.execute(text("SELECT pg_sleep(0.05)"))
+    raise AssertionError("the second seed run never waited for the first")

@@ -1,0 +1,1 @@
+"""The demo data set behind `flask --app wsgi seed-demo`."""
