@@ -9,6 +9,10 @@ if ! command -v "$PYTHON" >/dev/null 2>&1; then
   echo "Python 3.11+ is required (set PYTHON=/path/to/python3)." >&2
   exit 1
 fi
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "Python 3.11+ is required; $PYTHON is $("$PYTHON" --version 2>&1) (set PYTHON=/path/to/python3.11)." >&2
+  exit 1
+fi
 if [ ! -x .venv/bin/python ]; then
   if ! "$PYTHON" -m venv .venv 2>/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -21,16 +25,21 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
-stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${JOBHIVE_EXTRAS:-base}"
-if [ ! -f "$stamp" ]; then
-  echo "[bootstrap] installing dependencies into .venv ..." >&2
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  if [ -n "${JOBHIVE_EXTRAS:-}" ]; then
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[${JOBHIVE_EXTRAS}]"
-  else
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e .
+# A stamp per pyproject.toml version and extras; the dev install covers the base one.
+hash="$(sha256sum pyproject.toml | cut -c1-16)"
+extras="${JOBHIVE_EXTRAS:-}"
+if [ ! -f ".venv/.installed-$hash-${extras:-base}" ] && [ ! -f ".venv/.installed-$hash-dev" ]; then
+  echo "[bootstrap] installing dependencies into .venv (a minute or two the first time) ..." >&2
+  target="."
+  [ -n "$extras" ] && target=".[$extras]"
+  log=".venv/install.log"
+  if ! { .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip \
+         && .venv/bin/python -m pip install --disable-pip-version-check -e "$target"; } >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "[bootstrap] installing dependencies failed; the full log is in $log" >&2
+    exit 1
   fi
   rm -f .venv/.installed-*
-  touch "$stamp"
+  touch ".venv/.installed-$hash-${extras:-base}"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"

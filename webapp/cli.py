@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from webapp import db
 from webapp.db import database_url
+from webapp.demo.seed import seed_demo
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -63,8 +64,6 @@ def revision(message: str, autogenerate: bool) -> None:
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Load the demo data set (idempotent)."""
-    from webapp.demo.seed import seed_demo
-
     report = seed_demo(db.session())
     db.session.commit()
     click.echo(f"Demo data ready: {report}")
