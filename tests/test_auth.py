@@ -94,3 +94,25 @@ def test_logout_page_asks_for_confirmation(client, auth, db_session):
     assert response.status_code == 200
     assert b"Log out?" in response.data
     assert client.get("/dashboard").status_code == 200
+
+
+def test_a_copied_cookie_is_useless_after_logout(app, client, auth, db_session):
+    user = gen_user(db_session)
+    auth.login(user.email, PASSWORD)
+    stolen = client.get_cookie("session").value
+    auth.logout()
+
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/dashboard").status_code == 302
+
+
+def test_login_is_audited(client, auth, db_session):
+    from sqlalchemy import select
+
+    from webapp.models import AuditEvent
+
+    user = gen_user(db_session)
+    auth.login(user.email, PASSWORD)
+    actions = db_session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == user.id)).all()
+    assert actions == ["user.login"]

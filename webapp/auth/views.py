@@ -3,10 +3,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from webapp import db
+from webapp.audit import services as audit
 from webapp.auth import services
+from webapp.auth import sessions as login_sessions
 from webapp.auth.forms import LoginForm, LogoutForm
 from webapp.extensions import login_manager
 from webapp.htmx import hx_redirect
@@ -19,10 +21,7 @@ INVALID_CREDENTIALS = "Invalid email or password."
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    return login_sessions.load_user(db.session(), user_id)
 
 
 @login_manager.unauthorized_handler
@@ -50,7 +49,9 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(db.session(), form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
+            login_sessions.start(db.session(), user)
+            audit.record(db.session(), "user.login", actor=user, target=user)
+            db.session.commit()
             flash(f"Welcome back, {user.first_name or user.username}.", "success")
             return redirect(_safe_next(request.args.get("next")))
         error = INVALID_CREDENTIALS
@@ -62,7 +63,8 @@ def login():
 def logout():
     form = LogoutForm()
     if request.method == "POST" and form.validate_on_submit():
-        logout_user()
+        login_sessions.end(db.session())
+        db.session.commit()
         flash("You have been logged out.", "info")
         return redirect(url_for("auth.login"))
     if not current_user.is_authenticated:

@@ -6,6 +6,7 @@ to the database, instead of loading them all or nulling their foreign keys.
 """
 
 from webapp.models.analytics import STATISTICS_PERIODS, InterviewStatistics
+from webapp.models.audit import AuditEvent
 from webapp.models.assessment import AssessmentCategory, AssessmentType, InterviewAssessment
 from webapp.models.billing import (
     PLAN_INTERVALS,
@@ -18,6 +19,7 @@ from webapp.models.billing import (
 )
 from webapp.models.company import JOB_FOCUSES, Company, Job
 from webapp.models.interview import INTERVIEW_STATUSES, BehavioralAnalysis, CulturalFit, InterviewSession
+from webapp.models.mail import OutboxMessage
 from webapp.models.learning import (
     LEARNING_PATH_STATUSES,
     RESOURCE_TYPES,
@@ -25,12 +27,20 @@ from webapp.models.learning import (
     LearningPathResource,
     LearningResource,
 )
+from webapp.models.security import ATTEMPT_KINDS, LoginAttempt, LoginSession, RecoveryCode, TwoFactorState
 from webapp.models.scoring import CandidateRanking, DynamicScoreWeight, ScoreWeight
 from webapp.models.sentiment import SENTIMENTS, SentimentContextFactors, SentimentHistory, SentimentSession
 from webapp.models.skills import Skill, SkillAssessment, SkillAssessmentHistory, SkillCategory
 from webapp.models.users import ROLES, Resume, User, UserOAuthToken
 
 __all__ = [
+    "ATTEMPT_KINDS",
+    "AuditEvent",
+    "LoginAttempt",
+    "LoginSession",
+    "OutboxMessage",
+    "RecoveryCode",
+    "TwoFactorState",
     "INTERVIEW_STATUSES",
     "JOB_FOCUSES",
     "LEARNING_PATH_STATUSES",
