@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp import cli, db, errors, security
+from webapp import cli, db, errors, navigation, security
 from webapp.config import from_environment
 from webapp.extensions import csrf, login_manager
 from webapp.htmx import htmx
@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    navigation.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
     return app
