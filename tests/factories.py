@@ -81,3 +81,180 @@ def gen_sentiment_session(session: Session, interview: InterviewSession, **kw) -
         "is_practice": interview.is_practice,
     }
     return _add(session, SentimentSession(**(values | kw)))
+
+
+# --- two-factor authentication and login throttling ---------------------------------------
+
+
+def gen_two_factor_user(session: Session, role: str = "user", **kw) -> User:
+    """A user with 2FA on: a TOTP secret and a users_twofactorstate row (no step accepted yet)."""
+    import pyotp
+
+    from webapp.models import TwoFactorState
+
+    user = gen_user(session, role=role, secret_key=pyotp.random_base32(), enable_2fa=True, **kw)
+    _add(session, TwoFactorState(user_id=user.id, enabled_at=datetime.now(UTC)))
+    return user
+
+
+def gen_recovery_codes(session: Session, user: User) -> list[str]:
+    """Ten fresh recovery codes for `user`, returned in the form shown to the user ("abcd-efgh-...")."""
+    from webapp.auth.twofactor import new_recovery_codes
+
+    return new_recovery_codes(session, user.id)
+
+
+def gen_login_attempt(session: Session, *, ago: timedelta = timedelta(0), **kw):
+    """A users_loginattempt row, by default a failed password attempt from 127.0.0.1 made `ago` before now()."""
+    from sqlalchemy import func
+
+    from webapp.models import LoginAttempt
+
+    values = {"kind": "password", "ip_address": "127.0.0.1", "succeeded": False, "created_at": func.now() - ago}
+    return _add(session, LoginAttempt(**(values | kw)))
+
+
+# --- admin area: audit events ----------------------------------------------------------------
+
+
+def gen_audit_event(session: Session, action: str = "user.login", *, actor=None, target=None, **kw):
+    """An audit_auditevent row; `actor`/`target` are users (target may be any model with an id)."""
+    from webapp.models import AuditEvent
+
+    values = {
+        "action": action,
+        "actor_id": actor.id if actor is not None else None,
+        "target_type": getattr(target, "__tablename__", None),
+        "target_id": str(target.id) if target is not None else None,
+        "ip_address": "127.0.0.1",
+        "details": {},
+    }
+    return _add(session, AuditEvent(**(values | kw)))
+
+
+# --- accounts: OAuth connections and the outbox ------------------------------------------
+
+
+def gen_oauth_token(session: Session, user: User, provider: str = "github", **kw):
+    """A users_useroauthtoken row connecting `user` to `provider`."""
+    from webapp.models import UserOAuthToken
+
+    values = {
+        "user_id": user.id,
+        "provider": provider,
+        "access_token": f"token-{next(_sequence)}",
+        "expires_at": datetime.now(UTC) + timedelta(days=30),
+        "scope": "read:user",
+    }
+    return _add(session, UserOAuthToken(**(values | kw)))
+
+
+def gen_outbox_message(session: Session, to: str = "someone@example.test", **kw):
+    """A mail_outboxmessage row (recorded, not sent)."""
+    from webapp.models import OutboxMessage
+
+    values = {"to_address": to, "subject": f"Message {next(_sequence)}", "body_text": "Hello."}
+    return _add(session, OutboxMessage(**(values | kw)))
+
+
+def mail_link(session: Session, to: str) -> str:
+    """The path and query of the first link in the newest mail to `to` (for following it with a test client)."""
+    import re
+    from urllib.parse import urlsplit
+
+    from sqlalchemy import func, select
+
+    from webapp.models import OutboxMessage
+
+    body = session.scalar(
+        select(OutboxMessage.body_text)
+        .where(func.lower(OutboxMessage.to_address) == to.lower())
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    assert body is not None, f"no mail to {to}"
+    url = urlsplit(re.search(r"https?://\S+", body).group(0))
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
+def gen_score_weight(session: Session, job_focus: str = "technical", **kw):
+    """An interview_scoreweight row (default weights for a focus); replaces an existing one."""
+    from sqlalchemy import delete
+
+    from webapp.models import ScoreWeight
+
+    session.execute(delete(ScoreWeight).where(ScoreWeight.job_focus == job_focus))
+    values = {
+        "job_focus": job_focus,
+        "technical_weight": Decimal("0.45"),
+        "skills_weight": Decimal("0.30"),
+        "cultural_fit_weight": Decimal("0.15"),
+        "sentiment_weight": Decimal("0.10"),
+    }
+    return _add(session, ScoreWeight(**(values | kw)))
+
+
+def gen_dynamic_score_weight(session: Session, job: Job, **kw):
+    """A job's interview_dynamicscoreweight row: balanced base, +0.05 technical / -0.05 sentiment."""
+    from webapp.models import DynamicScoreWeight
+
+    values = {
+        "job_id": job.id,
+        "base_technical_weight": Decimal("0.30"),
+        "base_skills_weight": Decimal("0.25"),
+        "base_cultural_fit_weight": Decimal("0.25"),
+        "base_sentiment_weight": Decimal("0.20"),
+        "technical_adjustment": Decimal("0.05"),
+        "skills_adjustment": Decimal("0.00"),
+        "cultural_fit_adjustment": Decimal("0.00"),
+        "sentiment_adjustment": Decimal("-0.05"),
+        "value_alignment_weight": Decimal("0.30"),
+        "confidence_weight": Decimal("0.30"),
+        "enthusiasm_weight": Decimal("0.20"),
+        "authenticity_weight": Decimal("0.20"),
+    }
+    return _add(session, DynamicScoreWeight(**(values | kw)))
+
+
+def gen_ranking(session: Session, job: Job, candidate: User | None = None, **kw):
+    """An interview_candidateranking row for `job` (a new candidate unless given); scores in [0, 100]."""
+    from webapp.models import CandidateRanking
+
+    values = {
+        "job_id": job.id,
+        "candidate_id": (candidate or gen_user(session)).id,
+        "overall_score": Decimal("72.50"),
+        "technical_score": Decimal("75.00"),
+        "cultural_fit_score": Decimal("70.00"),
+        "communication_score": Decimal("68.00"),
+        "ai_confidence": Decimal("80.00"),
+    }
+    return _add(session, CandidateRanking(**(values | kw)))
+
+
+def gen_sentiment_point(session: Session, sentiment: SentimentSession, **kw):
+    """One interview_sentimenthistory point of a sentiment session (inside an existing monthly partition)."""
+    from webapp.models import SentimentHistory
+
+    values = {
+        "sentiment_session_id": sentiment.id,
+        "interview_session_id": sentiment.interview_session_id,
+        "positive_score": Decimal("55.00"),
+        "overall_sentiment": "positive",
+        "timestamp": datetime.now(UTC) - timedelta(minutes=5),
+    }
+    return _add(session, SentimentHistory(**(values | kw)))
+
+
+def backdated_token(secret_key: str, token: str, salt: str, age: timedelta) -> str:
+    """The payload of a signed link (itsdangerous) re-signed as if it had been issued `age` ago."""
+    import time
+
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    class PastSigner(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time() - age.total_seconds())
+
+    payload = URLSafeTimedSerializer(secret_key, salt=salt).loads(token)
+    return URLSafeTimedSerializer(secret_key, salt=salt, signer=PastSigner).dumps(payload)

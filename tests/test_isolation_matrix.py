@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import text
 
-from tests.factories import PASSWORD, gen_company, gen_interview, gen_job, gen_sentiment_session, gen_user
+from tests.factories import (
+    PASSWORD,
+    gen_company,
+    gen_interview,
+    gen_job,
+    gen_oauth_token,
+    gen_sentiment_session,
+    gen_user,
+)
 
 ACTORS = ("anonymous", "candidate", "other_candidate", "employer", "other_employer", "admin")
 MISSING_ID = 2_000_000_000
@@ -40,6 +48,9 @@ class Route:
     access: str | frozenset
     args: Callable[[World, str, str], dict] | None = None
     methods: tuple[str, ...] = ()  # empty: every method the rule allows
+    variants: tuple[str, ...] = ("own", "foreign", "missing")
+    own_may_be_absent: bool = False  # e.g. a logo: "own" may rightly answer 404 when none is set
+    destructive: bool = False  # deletes the actor's own object: tried after the others
     ends_session: bool = False  # tried last, since it logs the actor out
 
 
@@ -47,11 +58,44 @@ def roles(*names: str) -> frozenset:
     return frozenset(names)
 
 
-def own_user_id(world: World, actor: str, variant: str) -> dict:
-    """Admin routes about a user: any user is the admin's to see; a missing one is 404."""
+EMPLOYERS = ("employer", "other_employer")
+CANDIDATES = ("candidate", "other_candidate")
+
+
+def _owner_and_stranger(actor: str, kind: tuple[str, str]) -> tuple[str, str]:
+    """The actor (or, for an actor of another kind, a stand-in) and someone else of that kind."""
+    owner = actor if actor in kind else kind[0]
+    return owner, kind[1] if owner == kind[0] else kind[0]
+
+
+def job_id(world: World, actor: str, variant: str) -> dict:
     if variant == "missing":
-        return {"user_id": MISSING_ID}
-    return {"user_id": world.users["candidate"].id}
+        return {"job_id": MISSING_ID}
+    owner, stranger = _owner_and_stranger(actor, EMPLOYERS)
+    return {"job_id": world.objects[owner if variant == "own" else stranger]["job"].id}
+
+
+def connection_id(world: World, actor: str, variant: str) -> dict:
+    """A user's own OAuth connection, or another user's."""
+    if variant == "missing":
+        return {"connection_id": MISSING_ID}
+    owner = actor if actor in world.users else "candidate"
+    stranger = "other_candidate" if owner != "other_candidate" else "candidate"
+    return {"connection_id": world.objects[owner if variant == "own" else stranger]["oauth"].id}
+
+
+def any_user_id(world: World, actor: str, variant: str) -> dict:
+    """Admin routes about a user: every user is the admin's to see; a missing one is 404."""
+    return {"user_id": MISSING_ID if variant == "missing" else world.users["candidate"].id}
+
+
+def own_avatar(world: World, actor: str, variant: str) -> dict:
+    """Avatars are shown to logged-in users; a missing user has none."""
+    return {"user_id": MISSING_ID if variant == "missing" else world.users["candidate"].id}
+
+
+def focus(world: World, actor: str, variant: str) -> dict:
+    return {"focus": "not-a-focus" if variant == "missing" else "technical"}
 
 
 def token(world: World, actor: str, variant: str) -> dict:
@@ -64,20 +108,72 @@ def static_file(world: World, actor: str, variant: str) -> dict:
 
 PUBLIC, LOGIN = "public", "login"
 ADMIN = roles("admin")
+EMPLOYER = roles("employer")
+NO_FOREIGN = ("own", "missing")
 
-# Every endpoint of the app. Keep it in url_map order of areas; see the module docstring.
+# Every endpoint of the app, by area; see the module docstring.
 ROUTES: dict[str, Route] = {
     "static": Route(PUBLIC, static_file),
     "health.healthz": Route(PUBLIC),
-    "auth.login": Route(PUBLIC),
-    "auth.logout": Route(PUBLIC, ends_session=True),
     "dashboard.home": Route(PUBLIC),
     "dashboard.index": Route(LOGIN),
+    # accounts and sign-in
+    "auth.login": Route(PUBLIC),
+    "auth.two_factor": Route(PUBLIC),
+    "auth.logout": Route(PUBLIC, ends_session=True),
+    "accounts.register": Route(PUBLIC),
+    "accounts.verify": Route(PUBLIC, token),
+    "accounts.forgot_password": Route(PUBLIC),
+    "accounts.reset_password": Route(PUBLIC, token),
+    "accounts.show": Route(LOGIN),
+    "accounts.update": Route(LOGIN),
+    "accounts.update_avatar": Route(LOGIN),
+    "accounts.delete_avatar": Route(LOGIN),
+    "accounts.avatar": Route(LOGIN, own_avatar, variants=NO_FOREIGN, own_may_be_absent=True),
+    "accounts.change_password": Route(LOGIN),
+    "accounts.resend_verification": Route(LOGIN),
+    "accounts.disconnect": Route(LOGIN, connection_id, destructive=True),
+    "twofactor.show": Route(LOGIN),
+    "twofactor.enroll": Route(LOGIN),
+    "twofactor.confirm": Route(LOGIN),
+    "twofactor.disable": Route(LOGIN),
+    "twofactor.regenerate_codes": Route(LOGIN),
+    "mail.outbox": Route(PUBLIC),  # development and testing only; 404 in production
+    # admin
+    "admin.index": Route(ADMIN),
+    "admin.users": Route(ADMIN),
+    "admin.user": Route(ADMIN, any_user_id, variants=NO_FOREIGN),
+    "admin.change_role": Route(ADMIN, any_user_id, variants=NO_FOREIGN),
+    "admin.deactivate": Route(ADMIN, any_user_id, variants=NO_FOREIGN),
+    "admin.reactivate": Route(ADMIN, any_user_id, variants=NO_FOREIGN),
+    "admin.mark_verified": Route(ADMIN, any_user_id, variants=NO_FOREIGN),
+    "admin.audit": Route(ADMIN),
+    "scoreweights.index": Route(ADMIN),
+    "scoreweights.update": Route(ADMIN, focus, variants=NO_FOREIGN),
+    # employer workspace: the company has no id in its URLs, each employer only reaches their own
+    "company.show": Route(EMPLOYER),
+    "company.create": Route(EMPLOYER),
+    "company.update": Route(EMPLOYER),
+    "company.update_timing": Route(EMPLOYER),
+    "company.timing_preview": Route(EMPLOYER),
+    "company.upload_logo": Route(EMPLOYER),
+    "company.remove_logo": Route(EMPLOYER),
+    "company.logo": Route(EMPLOYER, own_may_be_absent=True),
+    "jobs.index": Route(EMPLOYER),
+    "jobs.new": Route(EMPLOYER),
+    "jobs.create": Route(EMPLOYER),
+    "jobs.bulk": Route(EMPLOYER),
+    "jobs.show": Route(EMPLOYER, job_id),
+    "jobs.edit": Route(EMPLOYER, job_id),
+    "jobs.update": Route(EMPLOYER, job_id),
+    "jobs.toggle": Route(EMPLOYER, job_id),
+    "jobs.confirm_delete": Route(EMPLOYER, job_id),
+    "jobs.delete": Route(EMPLOYER, job_id, destructive=True),
+    "weights.edit": Route(EMPLOYER, job_id),
+    "weights.update": Route(EMPLOYER, job_id),
+    "weights.preview": Route(EMPLOYER, job_id),
+    "weights.reset": Route(EMPLOYER, job_id),
 }
-
-# The object-scoped routes use these variants; the others are tried once per actor.
-VARIANTS = ("own", "foreign", "missing")
-
 
 @pytest.fixture
 def world(db_session) -> World:
@@ -89,15 +185,17 @@ def world(db_session) -> World:
         "admin": gen_user(db_session, role="admin"),
     }
     world = World(users)
-    for owner in ("employer", "other_employer"):
+    for owner in EMPLOYERS:
         company = gen_company(db_session, users[owner])
         job = gen_job(db_session, company)
         interview = gen_interview(db_session, users["candidate"], job, status="completed")
         gen_sentiment_session(db_session, interview)
         world.objects[owner] = {"company": company, "job": job, "interview": interview}
-    for candidate in ("candidate", "other_candidate"):
+    for candidate in CANDIDATES:
         practice = gen_interview(db_session, users[candidate], is_practice=True, status="completed")
         world.objects[candidate] = {"practice": practice}
+    for name, user in users.items():
+        world.objects.setdefault(name, {})["oauth"] = gen_oauth_token(db_session, user)
     return world
 
 
@@ -119,7 +217,7 @@ def test_every_route_is_classified(app):
 def _requests(app, endpoint: str, route: Route, world: World, actor: str):
     """(variant, method, url) for every way of calling the endpoint."""
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint]
-    variants = VARIANTS if route.args and route.access not in (PUBLIC,) else ("own",)
+    variants = route.variants if route.args and route.access != PUBLIC else ("own",)
     with app.test_request_context():
         from flask import url_for
 
@@ -149,7 +247,8 @@ def _expect(route: Route, actor: str, variant: str, method: str, response) -> st
         return None if status in (403, 404) else f"{actor} got {status}, expected 403/404"
     if variant in ("foreign", "missing"):
         return None if status == 404 else f"{actor} got {status} for a {variant} object, expected 404"
-    return None if status not in (401, 403, 404) else f"{actor} was refused ({status}) on its own object"
+    refused = (401, 403) if route.own_may_be_absent else (401, 403, 404)
+    return None if status not in refused else f"{actor} was refused ({status}) on its own object"
 
 
 def _denied(route: Route, actor: str, variant: str) -> bool:
@@ -167,7 +266,7 @@ def test_isolation_matrix(app, client, auth, db_session, world, actor):
     if actor != "anonymous":
         assert auth.login(world.users[actor].email, PASSWORD).status_code == 302
     problems = []
-    for endpoint, route in sorted(ROUTES.items(), key=lambda item: item[1].ends_session):
+    for endpoint, route in sorted(ROUTES.items(), key=lambda item: (item[1].ends_session, item[1].destructive)):
         for variant, method, url in _requests(app, endpoint, route, world, actor):
             before = writes_so_far(db_session)
             response = client.open(url, method=method, headers={"Accept": "text/html"})
@@ -177,3 +276,11 @@ def test_isolation_matrix(app, client, auth, db_session, world, actor):
             if problem:
                 problems.append(f"{method} {url} [{endpoint}, {variant}]: {problem}")
     assert problems == []
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_ids_beyond_postgresql_integer_are_not_found(client, auth, db_session, world, method):
+    auth.login(world.users["employer"].email, PASSWORD)
+    too_big = 2**31
+    for url in (f"/jobs/{too_big}", f"/jobs/{too_big}/weights", f"/jobs/{too_big}/delete"):
+        assert client.open(url, method=method).status_code == 404, url

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import request
 
 from tests.factories import PASSWORD, gen_user
 from webapp import create_app
@@ -74,3 +75,19 @@ def test_pages_are_not_stored_by_caches_once_logged_in(client, auth, db_session)
     auth.login(user.email, PASSWORD)
     assert client.get("/dashboard").headers["Cache-Control"] == "no-store"
     assert client.get("/static/app.css").headers.get("Cache-Control") != "no-store"
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_used(db_engine):
+    from tests.conftest import TEST_DATABASE_URL
+
+    app = create_app({"DATABASE_URL": TEST_DATABASE_URL, "TESTING": True, "PROXY_HOPS": 1})
+    app.add_url_rule("/_whoami", "whoami", lambda: request.remote_addr)
+    response = app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.get_data(as_text=True) == "203.0.113.9"
+
+
+def test_proxy_hops_must_be_a_small_number():
+    from webapp.config import ConfigError, from_environment
+
+    with pytest.raises(ConfigError, match="JOBHIVE_PROXY_HOPS"):
+        from_environment({"JOBHIVE_ENV": "development", "JOBHIVE_PROXY_HOPS": "lots"})

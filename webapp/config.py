@@ -30,7 +30,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict:
         raise ConfigError("DATABASE_URL must be set when JOBHIVE_ENV=production")
 
     https = env.get("JOBHIVE_HTTPS", "0" if relaxed else "1") == "1"
-    return {
+    mail = _mail_settings(env, relaxed)
+    return mail | {
         "ENV_NAME": name,
         "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,
@@ -43,4 +44,37 @@ def from_environment(environ: dict[str, str] | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "TESTING": name == "testing",
+        "ADMIN_2FA_REQUIRED": env.get("JOBHIVE_ADMIN_2FA_REQUIRED", "0") == "1",
+        "PROXY_HOPS": _proxy_hops(env.get("JOBHIVE_PROXY_HOPS", "0")),
     }
+
+
+def _mail_settings(env, relaxed: bool) -> dict:
+    """SMTP delivery when MAIL_SERVER is set; otherwise mail is only recorded in the outbox and logged."""
+    server = env.get("MAIL_SERVER") or None
+    use_tls = env.get("MAIL_USE_TLS", "1") == "1"
+    raw_port = env.get("MAIL_PORT") or ("587" if use_tls else "25")
+    if not (raw_port.isascii() and raw_port.isdigit()) or not 0 < int(raw_port) < 65536:
+        raise ConfigError(f"MAIL_PORT must be a port number, not {raw_port!r}")
+    mail_from = env.get("MAIL_FROM") or ("JobHive <no-reply@localhost>" if relaxed else None)
+    # Links in mail must not be built from the request's Host header (a forged Host
+    # would send password-reset links to the attacker's site), so production names its URL.
+    base_url = (env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None
+    if server and not relaxed and not (mail_from and base_url):
+        raise ConfigError("MAIL_FROM and PUBLIC_BASE_URL must be set when MAIL_SERVER is set in production")
+    return {
+        "MAIL_SERVER": server,
+        "MAIL_PORT": int(raw_port),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": use_tls,
+        "MAIL_FROM": mail_from or "JobHive <no-reply@localhost>",
+        "PUBLIC_BASE_URL": base_url,
+    }
+
+
+def _proxy_hops(raw: str) -> int:
+    """How many reverse proxies to trust for X-Forwarded-For/-Proto/-Host (0: none)."""
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 5:
+        raise ConfigError(f"JOBHIVE_PROXY_HOPS must be a number from 0 to 5, not {raw!r}")
+    return int(raw)

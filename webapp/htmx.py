@@ -12,8 +12,12 @@ htmx = HTMX()
 
 
 def wants_block() -> bool:
-    """An htmx request that targets part of the page (not a boosted full navigation)."""
-    return bool(htmx) and not htmx.boosted
+    """An htmx request for part of the page.
+
+    Boosted navigations and history restores (back/forward after hx-push-url when
+    htmx's cache misses) need the whole page.
+    """
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render_page_or_block(template: str, block: str, status: int = 200, **context) -> Response:

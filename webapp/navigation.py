@@ -17,6 +17,7 @@ MAIN_NAVIGATION = (
     ("billing.index", "Billing", {EMPLOYER, CANDIDATE}),
     ("admin.users", "Users", {ADMIN}),
     ("admin.audit", "Audit log", {ADMIN}),
+    ("scoreweights.index", "Score weights", {ADMIN}),
 )
 
 

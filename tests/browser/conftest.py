@@ -7,6 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import text
+
+from webapp.db import make_engine
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -19,6 +22,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+def forget_login_attempts(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM users_loginattempt"))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
@@ -28,7 +38,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: str) -> Iterator[Page]:
+def page(browser: Browser, live_server: str, demo_database_url: str) -> Iterator[Page]:
+    forget_login_attempts(demo_database_url)  # every test logs in from 127.0.0.1: start unthrottled
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.console_errors = []  # CSP violations and script errors end up here

@@ -6,10 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import db
-from webapp.audit import services as audit
-from webapp.auth import services
+from webapp.audit.services import client_ip
+from webapp.auth import pending, services, twofactor
 from webapp.auth import sessions as login_sessions
-from webapp.auth.forms import LoginForm, LogoutForm
+from webapp.auth.forms import LoginForm, LogoutForm, TwoFactorLoginForm
 from webapp.extensions import login_manager
 from webapp.htmx import hx_redirect
 from webapp.models import User
@@ -17,6 +17,8 @@ from webapp.models import User
 bp = Blueprint("auth", __name__)
 
 INVALID_CREDENTIALS = "Invalid email or password."
+INVALID_CODE = "That code is not valid, or it was already used. Try the code your app shows now."
+PENDING_EXPIRED = "Your login took too long. Please enter your email and password again."
 
 
 @login_manager.user_loader
@@ -41,22 +43,70 @@ def _safe_next(target: str | None) -> str:
     return url_for("dashboard.index")
 
 
+def _logged_in(user: User, next_url: str | None):
+    flash(f"Welcome back, {user.first_name or user.username}.", "success")
+    return redirect(_safe_next(next_url))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form, error = LoginForm(), None
     if form.validate_on_submit():
-        user = services.authenticate(db.session(), form.email.data, form.password.data)
-        if user is not None:
-            login_sessions.start(db.session(), user)
-            audit.record(db.session(), "user.login", actor=user, target=user)
+        session = db.session()
+        step = services.password_step(session, form.email.data, form.password.data, client_ip())
+        if step.throttled:
             db.session.commit()
-            flash(f"Welcome back, {user.first_name or user.username}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            body = render_template("auth/login.html", form=form, error=step.throttled.message)
+            return body, 429, {"Retry-After": step.throttled.retry_after}
+        if step.needs_second_factor:
+            pending.begin(step.user.id, _safe_next(request.args.get("next")))
+            db.session.commit()
+            return redirect(url_for("auth.two_factor"))
+        if step.user is not None:
+            services.complete_login(session, step.user)
+            db.session.commit()
+            return _logged_in(step.user, request.args.get("next"))
+        db.session.commit()  # keeps the failed attempt: that is what throttling counts
         error = INVALID_CREDENTIALS
     status = 422 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+def two_factor():
+    """The second login step; only reachable with a fresh pending marker from the password step."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    marker = pending.current()
+    user = db.session.get(User, marker.user_id) if marker and not marker.expired else None
+    if user is None or not user.is_active or not user.enable_2fa:
+        pending.clear()
+        flash(PENDING_EXPIRED if marker else "Please log in first.", "info")
+        return hx_redirect(url_for("auth.login"))
+    form, error = TwoFactorLoginForm(), None
+    if form.validate_on_submit():
+        check = services.second_factor_step(db.session(), user, form.code.data, client_ip())
+        if check.ok:
+            services.complete_login(db.session(), user, check.method)
+            db.session.commit()
+            if check.method == twofactor.RECOVERY:
+                _warn_about_recovery_codes(twofactor.remaining_recovery_codes(db.session(), user.id))
+            return _logged_in(user, marker.next_url)
+        db.session.commit()
+        if check.throttled:
+            body = render_template("auth/two_factor.html", form=form, error=check.throttled.message)
+            return body, 429, {"Retry-After": check.throttled.retry_after}
+        error = INVALID_CODE
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/two_factor.html", form=form, error=error), status
+
+
+def _warn_about_recovery_codes(remaining: int) -> None:
+    left = "no recovery codes" if remaining == 0 else f"{remaining} recovery code{'s' if remaining != 1 else ''}"
+    flash(f"You logged in with a recovery code; you have {left} left. You can make new ones on the "
+          "two-factor page of your account.", "warning")
 
 
 @bp.route("/logout", methods=["GET", "POST"])

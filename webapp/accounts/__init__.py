@@ -1,0 +1,1 @@
+"""Accounts: sign-up, email verification, password reset and change, the account page."""

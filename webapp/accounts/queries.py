@@ -1,0 +1,33 @@
+"""Reads for the accounts area."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+
+from webapp.models import User, UserOAuthToken
+
+
+def select_user_id_by_email(email: str) -> Select:
+    return select(User.id).where(func.lower(User.email) == email.lower())
+
+
+def select_user_id_by_username(username: str) -> Select:
+    return select(User.id).where(func.lower(User.username) == username.lower())
+
+
+def select_active_user_by_email(email: str) -> Select:
+    return select(User).where(func.lower(User.email) == email.lower(), User.is_active.is_(True))
+
+
+def select_user_for_update(user_id: int) -> Select:
+    """The user row, locked until the transaction ends, and re-read even if already loaded."""
+    return select(User).where(User.id == user_id).with_for_update().execution_options(populate_existing=True)
+
+
+def select_connections(user_id: int) -> Select:
+    return select(UserOAuthToken).where(UserOAuthToken.user_id == user_id).order_by(UserOAuthToken.provider)
+
+
+def select_connection(user_id: int, token_id: int) -> Select:
+    """One of the user's own OAuth connections (someone else's reads as missing)."""
+    return select(UserOAuthToken).where(UserOAuthToken.id == token_id, UserOAuthToken.user_id == user_id)

@@ -1,0 +1,360 @@
+"""Account rules: sign-up, email verification, password reset and change, profile, avatar, connections.
+
+Services never commit; the view commits once. Links in mail are signed with
+itsdangerous and carry the state they are allowed to change (whether the email is
+verified, a fingerprint of the password hash), so each works once: after use
+that state has moved on and the signature no longer matches reality.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import secrets
+import struct
+import warnings
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app, render_template
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from PIL import Image, ImageOps
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from webapp import mail
+from webapp.accounts import queries
+from webapp.audit import services as audit
+from webapp.audit.services import client_ip
+from webapp.auth import sessions as login_sessions
+from webapp.auth import throttle
+from webapp.auth.passwords import hash_password, verify_password
+from webapp.mail import queries as mail_queries
+from webapp.models import Company, User, UserOAuthToken
+
+VERIFY_SALT = "jobhive.accounts.verify-email"
+RESET_SALT = "jobhive.accounts.reset-password"
+VERIFY_MAX_AGE = timedelta(hours=48)
+RESET_MAX_AGE = timedelta(hours=1)
+# At most one verification (or reset) mail per address in this window: the outbox is the ledger.
+MAIL_INTERVAL = timedelta(minutes=5)
+VERIFY_SUBJECT = "Verify your email address for JobHive"
+RESET_SUBJECT = "Reset your JobHive password"
+
+EMAIL_TAKEN = "An account with this email address already exists. Log in, or reset your password."
+USERNAME_TAKEN = "This username is taken. Please choose another."
+WRONG_PASSWORD = "That is not your current password."
+
+AVATAR_MAX_BYTES = 2 * 1024 * 1024
+AVATAR_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+AVATAR_MIN_SIDE, AVATAR_MAX_SIDE = 16, 4096
+AVATAR_STORED_SIDE = 512
+_AVATAR_NAME = re.compile(r"[0-9a-f]{32}\.png\Z")
+_DIMENSIONS = f"The image must be {AVATAR_MIN_SIDE} to {AVATAR_MAX_SIDE} pixels wide and high."
+
+
+class AccountError(Exception):
+    """Input that passed the form but breaks a rule; `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class TokenError(Exception):
+    """A link that is tampered with, expired, used or stale; the message says which, for people."""
+
+
+# --- registration ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registration:
+    account_type: str  # "employer" or "candidate"
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    password: str
+    company_name: str | None = None
+
+
+def register(session: Session, data: Registration) -> User:
+    """Create the user (and an employer's company); raises AccountError when email or username is taken.
+
+    The unique constraints are case-sensitive, so two sign-ups as "Ann" and "ann"
+    could both pass a plain check. A transaction-scoped advisory lock per lower-cased
+    email and username makes the check and the insert one step for racing sign-ups.
+    """
+    for key in sorted({f"users_user.email:{data.email.lower()}", f"users_user.username:{data.username.lower()}"}):
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+    errors = {}
+    if session.scalar(queries.select_user_id_by_email(data.email)) is not None:
+        errors["email"] = EMAIL_TAKEN
+    if session.scalar(queries.select_user_id_by_username(data.username)) is not None:
+        errors["username"] = USERNAME_TAKEN
+    if errors:
+        raise AccountError(errors)
+    employer = data.account_type == "employer"
+    user = User(
+        username=data.username,
+        email=data.email.lower(),
+        password=hash_password(data.password),
+        first_name=data.first_name,
+        last_name=data.last_name,
+        role="employer" if employer else "user",
+        is_verified=False,
+        is_staff=False,
+        is_active=True,
+        auth_provider="email",
+        social_links={},
+    )
+    session.add(user)
+    session.flush()  # a unique violation (a writer that skipped our lock) surfaces here, before login
+    if employer:
+        session.add(Company(user_id=user.id, company_name=data.company_name, contact_email=user.email))
+        session.flush()
+    audit.record(session, "user.registered", actor=user, target=user, details={"role": user.role})
+    return user
+
+
+def taken_fields(error: IntegrityError) -> dict[str, str] | None:
+    """Field errors for a unique violation on email or username; None for any other integrity error."""
+    constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
+    return {
+        "users_user_email_key": {"email": EMAIL_TAKEN},
+        "users_user_username_key": {"username": USERNAME_TAKEN},
+    }.get(constraint)
+
+
+# --- signed links ------------------------------------------------------------------
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _load(salt: str, token: str, max_age: timedelta, what: str) -> dict:
+    try:
+        data = _serializer(salt).loads(token, max_age=int(max_age.total_seconds()))
+    except SignatureExpired:
+        raise TokenError(f"This {what} link has expired.") from None
+    except BadSignature:
+        raise TokenError(f"This {what} link is not valid. Check that you copied all of it.") from None
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+        raise TokenError(f"This {what} link is not valid. Check that you copied all of it.")
+    return data
+
+
+def _locked_user(session: Session, user_id: int) -> User | None:
+    """Lock the row so two clicks on one link cannot both use it."""
+    return session.scalars(queries.select_user_for_update(user_id)).one_or_none()
+
+
+def _recently_mailed(session: Session, email: str, subject: str) -> timedelta | None:
+    """How long to wait before mailing `subject` to `email` again (None: go ahead)."""
+    last = session.scalar(mail_queries.select_last_sent_at(email, subject, MAIL_INTERVAL))
+    if last is None:
+        return None
+    now = session.scalar(select(func.now()))
+    return max(MAIL_INTERVAL - (now - last), timedelta(seconds=1))
+
+
+# --- email verification ------------------------------------------------------------
+
+
+def verification_token(user: User) -> str:
+    return _serializer(VERIFY_SALT).dumps(
+        {"uid": user.id, "email": user.email.lower(), "verified": bool(user.is_verified)}
+    )
+
+
+def send_verification(session: Session, user: User) -> None:
+    link = mail.absolute_url("accounts.verify", token=verification_token(user))
+    hours = int(VERIFY_MAX_AGE.total_seconds() // 3600)
+    body = render_template("accounts/mail/verify_email.txt", user=user, link=link, hours=hours)
+    mail.send(session, user.email, VERIFY_SUBJECT, body)
+
+
+def resend_verification(session: Session, user: User) -> timedelta | None:
+    """Mail a new link unless one went out recently; returns how long to wait instead, or None when sent."""
+    user = _locked_user(session, user.id)  # parallel clicks queue here and see each other's mail
+    if user is None or user.is_verified:
+        return None
+    wait = _recently_mailed(session, user.email, VERIFY_SUBJECT)
+    if wait is None:
+        send_verification(session, user)
+    return wait
+
+
+def verify_email(session: Session, token: str) -> User:
+    data = _load(VERIFY_SALT, token, VERIFY_MAX_AGE, "verification")
+    user = _locked_user(session, data["uid"])
+    if user is None or not user.is_active:
+        raise TokenError("This verification link is not valid any more.")
+    if user.is_verified or data.get("verified") or user.email.lower() != data.get("email"):
+        raise TokenError("This verification link has already been used or is out of date.")
+    user.is_verified = True
+    audit.record(session, "user.email_verified", actor=user, target=user)
+    return user
+
+
+# --- password reset ----------------------------------------------------------------
+
+
+def _fingerprint(password_hash: str) -> str:
+    # Changes with every new hash (fresh salt), so a reset link dies once it is used.
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
+
+
+def reset_token(user: User) -> str:
+    return _serializer(RESET_SALT).dumps({"uid": user.id, "fp": _fingerprint(user.password)})
+
+
+def request_password_reset(session: Session, email: str) -> None:
+    """Mail a reset link to an active account with this address; silently nothing otherwise."""
+    user = session.scalar(queries.select_active_user_by_email(email))
+    if user is None or _recently_mailed(session, user.email, RESET_SUBJECT) is not None:
+        return
+    link = mail.absolute_url("accounts.reset_password", token=reset_token(user))
+    minutes = int(RESET_MAX_AGE.total_seconds() // 60)
+    body = render_template("accounts/mail/reset_password.txt", user=user, link=link, minutes=minutes)
+    mail.send(session, user.email, RESET_SUBJECT, body)
+
+
+def user_for_reset(session: Session, token: str) -> User:
+    """The user a reset link belongs to (row locked); TokenError when it is expired, used or forged."""
+    data = _load(RESET_SALT, token, RESET_MAX_AGE, "password reset")
+    user = _locked_user(session, data["uid"])
+    if user is None or not user.is_active or data.get("fp") != _fingerprint(user.password):
+        raise TokenError("This password reset link has already been used or is out of date.")
+    return user
+
+
+def reset_password(session: Session, user: User, new_password: str) -> None:
+    user.password = hash_password(new_password)
+    login_sessions.revoke_all(session, user.id)  # every browser, including any attacker's copy
+    audit.record(session, "user.password_reset", actor=user, target=user)
+
+
+# --- password change, profile ------------------------------------------------------
+
+
+class PasswordCheckThrottled(AccountError):
+    """Too many wrong current passwords: the same limit as logging in."""
+
+
+def change_password(session: Session, user: User, current_password: str, new_password: str) -> int:
+    """Set a new password and end the user's other sessions; returns how many were ended.
+
+    Checking the current password is a password check like logging in, so it is
+    throttled and recorded the same way: a stolen session cannot guess it quickly.
+    The caller commits also when this raises, so the failed attempt is kept.
+    """
+    subject = throttle.Subject.password(user.email, client_ip(), user.id)
+    blocked = throttle.guard(session, subject)
+    if blocked is not None:
+        raise PasswordCheckThrottled({"current_password": blocked.message})
+    valid = verify_password(user.password, current_password)
+    throttle.record(session, subject, succeeded=valid)
+    if not valid:
+        raise AccountError({"current_password": WRONG_PASSWORD})
+    user.password = hash_password(new_password)
+    ended = login_sessions.revoke_all(session, user.id, keep_current=True)
+    audit.record(session, "user.password_changed", actor=user, target=user, details={"sessions_ended": ended})
+    return ended
+
+
+def update_profile(session: Session, user: User, first_name: str, last_name: str, links: dict[str, str | None]) -> None:
+    user.first_name, user.last_name = first_name, last_name
+    # Keys the form does not offer (written by the interview engine, say) stay as they are.
+    merged = dict(user.social_links or {})
+    for key, url in links.items():
+        if url:
+            merged[key] = url
+        else:
+            merged.pop(key, None)
+    user.social_links = merged  # a new dict, so the JSONB column is seen as changed
+
+
+# --- avatar ------------------------------------------------------------------------
+
+
+def avatar_folder() -> Path:
+    return Path(current_app.instance_path) / "uploads" / "avatars"
+
+
+def avatar_path(name: str | None) -> Path | None:
+    """Where a stored avatar lives; None for names we did not write (such as imported ones)."""
+    if not name or not _AVATAR_NAME.match(name):
+        return None
+    return avatar_folder() / name
+
+
+def read_avatar(stream) -> Image.Image:
+    """Decode an upload by its content (never its name) into a picture of at most 512 px; AccountError otherwise."""
+    data = stream.read(AVATAR_MAX_BYTES + 1) if stream is not None else b""
+    if not data:
+        raise AccountError({"avatar": "Choose an image file to upload."})
+    if len(data) > AVATAR_MAX_BYTES:
+        raise AccountError({"avatar": "This file is larger than 2 MB. Choose a smaller image."})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)  # absurd pixel counts are refusals
+        try:
+            # Only these decoders are tried: anything else, whatever its extension, is refused.
+            image = Image.open(io.BytesIO(data), formats=AVATAR_FORMATS)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise AccountError({"avatar": _DIMENSIONS}) from None
+        except (OSError, SyntaxError, ValueError, IndexError, struct.error):
+            raise AccountError({"avatar": "This file is not a PNG, JPEG, WebP or GIF image."}) from None
+        width, height = image.size  # from the header: nothing decoded yet
+        if min(width, height) < AVATAR_MIN_SIDE or max(width, height) > AVATAR_MAX_SIDE:
+            raise AccountError({"avatar": _DIMENSIONS})
+        try:
+            image.seek(0)  # animated GIF/WebP: the first frame
+            image.load()
+            # Re-encoding drops metadata (EXIF location) and anything smuggled after the pixels.
+            picture = (ImageOps.exif_transpose(image) or image).convert("RGBA")
+            picture.thumbnail((AVATAR_STORED_SIDE, AVATAR_STORED_SIDE))
+        except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error):
+            raise AccountError({"avatar": "This image is damaged or incomplete. Try another file."}) from None
+    return picture
+
+
+def store_avatar(picture: Image.Image) -> str:
+    """Save as a PNG under a random name in the instance folder; returns the file name."""
+    folder = avatar_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.png"
+    partial = folder / f".{name}.partial"  # written aside and renamed: no reader sees half a file
+    try:
+        picture.save(partial, "PNG", optimize=True)
+        os.replace(partial, folder / name)
+    finally:
+        partial.unlink(missing_ok=True)
+    return name
+
+
+def set_avatar(session: Session, user: User, name: str | None) -> str | None:
+    """Point the user at a new avatar file (or none); returns the old file name to delete after commit."""
+    previous, user.avatar = user.avatar, name
+    return previous
+
+
+def delete_avatar_file(name: str | None) -> None:
+    path = avatar_path(name)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+# --- connected providers -----------------------------------------------------------
+
+
+def disconnect(session: Session, user: User, connection: UserOAuthToken) -> None:
+    provider = connection.provider
+    session.delete(connection)
+    audit.record(session, "user.oauth_disconnected", actor=user, target=user, details={"provider": provider})

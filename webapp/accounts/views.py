@@ -1,0 +1,312 @@
+"""Accounts: sign-up, email verification, password reset and change, the account page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import session as cookie
+from flask_login import current_user, login_required, logout_user
+from sqlalchemy.exc import IntegrityError
+
+from webapp import db
+from webapp.accounts import queries, services
+from webapp.accounts.forms import (
+    SOCIAL_LINKS,
+    AvatarForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    ProfileForm,
+    RegistrationForm,
+    ResendVerificationForm,
+    ResetPasswordForm,
+)
+from webapp.auth import sessions as login_sessions
+from webapp.htmx import hx_redirect, render_page_or_block, wants_block
+from webapp.models import User
+
+bp = Blueprint("accounts", __name__)
+
+FORGOT_SENT = (
+    "If an account exists for that address, we have sent it a link to reset the password. The link works for one hour."
+)
+PROVIDER_LABELS = {"google": "Google", "github": "GitHub", "linkedin": "LinkedIn", "microsoft": "Microsoft"}
+
+
+def _add_errors(form, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        form[name].errors = [*form[name].errors, message]
+
+
+def _submitted_status(form) -> int:
+    return 422 if form.is_submitted() else 200
+
+
+def _link_problem(message: str, kind: str):
+    return render_template("accounts/link_problem.html", message=message, kind=kind), 400
+
+
+def _back_to_referrer() -> str:
+    """The same-site page the request came from (a form in the banner), else the dashboard."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc == request.host and parts.path.startswith("/") and not parts.path.startswith("//"):
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return url_for("dashboard.index")
+
+
+# --- sign-up and verification ------------------------------------------------------
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        session = db.session()
+        try:
+            user = services.register(session, _registration(form))
+            login_sessions.start(session, user)
+            services.send_verification(session, user)
+            session.commit()
+        except services.AccountError as error:
+            session.rollback()
+            _add_errors(form, error.errors)
+        except IntegrityError as error:
+            # A sign-up that skipped our lock won the race for this email or username.
+            session.rollback()
+            errors = services.taken_fields(error)
+            if errors is None:
+                raise
+            logout_user()
+            cookie.clear()
+            _add_errors(form, errors)
+        else:
+            flash(
+                f"Welcome to JobHive, {user.first_name}! We sent a link to {user.email} to verify your address.",
+                "success",
+            )
+            return redirect(url_for("dashboard.index"))
+    return render_template("accounts/register.html", form=form), _submitted_status(form)
+
+
+def _registration(form: RegistrationForm) -> services.Registration:
+    # Built field by field from the form: nothing else in the request (role, is_staff, ...) is read.
+    employer = form.account_type.data == "employer"
+    return services.Registration(
+        account_type=form.account_type.data,
+        username=form.username.data,
+        email=form.email.data,
+        first_name=form.first_name.data,
+        last_name=form.last_name.data,
+        password=form.password.data,
+        company_name=form.company_name.data if employer else None,
+    )
+
+
+@bp.route("/verify/<token>")
+def verify(token: str):
+    session = db.session()
+    try:
+        user = services.verify_email(session, token)
+        session.commit()
+    except services.TokenError as error:
+        session.rollback()
+        return _link_problem(str(error), "verify")
+    flash(f"Thank you: {user.email} is verified.", "success")
+    return redirect(url_for("dashboard.index") if current_user.is_authenticated else url_for("auth.login"))
+
+
+@bp.route("/account/verify/resend", methods=["POST"])
+@login_required
+def resend_verification():
+    form = ResendVerificationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if current_user.is_verified:
+        notice, category = "Your email address is already verified.", "info"
+    else:
+        wait = services.resend_verification(db.session(), current_user)
+        db.session.commit()
+        if wait is None:
+            notice, category = f"We sent a new verification link to {current_user.email}.", "success"
+        else:
+            minutes = max(1, round(wait.total_seconds() / 60))
+            notice = (
+                "We sent you a link only a few minutes ago: check your inbox and spam folder, "
+                f"or ask again in {minutes} minute{'s' if minutes != 1 else ''}."
+            )
+            category = "warning"
+    if wants_block():
+        return render_template("accounts/_unverified_banner.html", notice=notice, notice_category=category)
+    flash(notice, category)
+    return redirect(_back_to_referrer(), 303)
+
+
+# --- password reset ----------------------------------------------------------------
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(db.session(), form.email.data)
+        db.session.commit()
+        # The same answer whether or not the account exists.
+        return render_template(
+            "accounts/forgot_password.html", form=ForgotPasswordForm(formdata=None), sent=FORGOT_SENT
+        )
+    return render_template("accounts/forgot_password.html", form=form, sent=None), _submitted_status(form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    session = db.session()
+    try:
+        user = services.user_for_reset(session, token)
+    except services.TokenError as error:
+        return _link_problem(str(error), "reset")
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(session, user, form.password.data)
+        session.commit()
+        if current_user.is_authenticated:
+            # This browser's session was revoked with all the others; forget it here too.
+            logout_user()
+            cookie.clear()
+        flash(
+            "Your password has been reset and every session was logged out. Log in with your new password.", "success"
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("accounts/reset_password.html", form=form, user=user), _submitted_status(form)
+
+
+# --- the account page --------------------------------------------------------------
+
+
+def _profile_form() -> ProfileForm:
+    links = current_user.social_links or {}
+    data = {"first_name": current_user.first_name, "last_name": current_user.last_name}
+    return ProfileForm(formdata=None, data=data | {key: links.get(key) for key, _label, _hosts in SOCIAL_LINKS})
+
+
+def _account_page(profile_form=None, avatar_form=None, *, block: str = "content", status: int = 200, **extra):
+    connections = db.session.scalars(queries.select_connections(current_user.id)).all()
+    path = services.avatar_path(current_user.avatar)
+    return render_page_or_block(
+        "accounts/show.html",
+        block,
+        status=status,
+        profile_form=profile_form or _profile_form(),
+        avatar_form=avatar_form or AvatarForm(formdata=None),
+        remove_avatar_form=ConfirmForm(formdata=None),
+        has_avatar=path is not None and path.is_file(),
+        connections=connections,
+        provider_labels=PROVIDER_LABELS,
+        social_links=SOCIAL_LINKS,
+        **extra,
+    )
+
+
+@bp.route("/account")
+@login_required
+def show():
+    return _account_page()
+
+
+@bp.route("/account", methods=["POST"])
+@login_required
+def update():
+    form = ProfileForm()
+    if not form.validate_on_submit():
+        return _account_page(profile_form=form, block="profile_form", status=422)
+    services.update_profile(db.session(), current_user, form.first_name.data, form.last_name.data, form.social_links())
+    db.session.commit()
+    if wants_block():
+        return _account_page(block="profile_form", saved=True)
+    flash("Your profile has been saved.", "success")
+    return redirect(url_for("accounts.show"), 303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        session = db.session()
+        try:
+            ended = services.change_password(session, current_user, form.current_password.data, form.password.data)
+            session.commit()
+        except services.AccountError as error:
+            session.commit()  # keeps the failed attempt for throttling; nothing else was written
+            _add_errors(form, error.errors)
+            if isinstance(error, services.PasswordCheckThrottled):
+                return render_template("accounts/change_password.html", form=form), 429
+        else:
+            others = f" {ended} other session{'s were' if ended != 1 else ' was'} logged out." if ended else ""
+            flash(f"Your password has been changed.{others}", "success")
+            return redirect(url_for("accounts.show"), 303)
+    return render_template("accounts/change_password.html", form=form), _submitted_status(form)
+
+
+@bp.route("/account/avatar", methods=["POST"])
+@login_required
+def update_avatar():
+    form = AvatarForm()
+    if form.validate_on_submit():
+        try:
+            picture = services.read_avatar(form.avatar.data.stream if form.avatar.data else None)
+        except services.AccountError as error:
+            _add_errors(form, error.errors)
+        else:
+            name = services.store_avatar(picture)
+            old = services.set_avatar(db.session(), current_user, name)
+            try:
+                db.session.commit()
+            except Exception:
+                services.delete_avatar_file(name)
+                raise
+            services.delete_avatar_file(old)  # only once the new name is committed
+            flash("Your photo has been updated.", "success")
+            return redirect(url_for("accounts.show"), 303)
+    return _account_page(avatar_form=form, status=422)
+
+
+@bp.route("/account/avatar/delete", methods=["POST"])
+@login_required
+def delete_avatar():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    old = services.set_avatar(db.session(), current_user, None)
+    db.session.commit()
+    services.delete_avatar_file(old)
+    flash("Your photo has been removed.", "success")
+    return hx_redirect(url_for("accounts.show")) if wants_block() else redirect(url_for("accounts.show"), 303)
+
+
+@bp.route("/account/avatar/<int:user_id>")
+@login_required
+def avatar(user_id: int):
+    user = db.session.get(User, user_id)
+    path = services.avatar_path(user.avatar if user else None)
+    if path is None or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="image/png", max_age=0)
+
+
+@bp.route("/account/connections/<int:connection_id>/disconnect", methods=["GET", "POST"])
+@login_required
+def disconnect(connection_id: int):
+    connection = db.session.scalars(queries.select_connection(current_user.id, connection_id)).one_or_none()
+    if connection is None:
+        abort(404)
+    label = PROVIDER_LABELS.get(connection.provider, connection.provider.capitalize())
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.disconnect(db.session(), current_user, connection)
+        db.session.commit()
+        flash(f"{label} is no longer connected to your account.", "success")
+        return redirect(url_for("accounts.show"), 303)
+    return render_template("accounts/disconnect.html", form=form, connection=connection, label=label)

@@ -1,0 +1,199 @@
+"""Job input: the create/edit form, the bulk and button-only forms, and the list's query parameters."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
+
+from webapp.models import JOB_FOCUSES
+
+TITLE_MAX = 255  # company_job.title is VARCHAR(255)
+TEXT_MAX = 10_000  # description and requirements are TEXT; the cap keeps pages and the audit log sane
+FOCUS_CHOICES = [("technical", "Technical"), ("behavioral", "Behavioral"), ("balanced", "Balanced")]
+
+# PostgreSQL cannot store NUL in text at all; other C0 controls are never typed by a person.
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _no_control_characters(pattern: re.Pattern[str]):
+    def check(form, field) -> None:
+        if field.data and pattern.search(field.data):
+            raise ValidationError("Remove the invisible control characters (such as NUL) from this text.")
+
+    return check
+
+
+class JobForm(FlaskForm):
+    title = StringField(
+        "Title",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter a job title."),
+            Length(max=TITLE_MAX, message=f"Keep the title to {TITLE_MAX} characters or fewer."),
+            _no_control_characters(_CONTROL_IN_LINE),
+        ],
+    )
+    description = TextAreaField(
+        "Description",
+        filters=[_strip],
+        validators=[
+            Length(max=TEXT_MAX, message=f"Keep the description to {TEXT_MAX:,} characters or fewer."),
+            _no_control_characters(_CONTROL_IN_TEXT),
+        ],
+    )
+    requirements = TextAreaField(
+        "Requirements",
+        filters=[_strip],
+        validators=[
+            Length(max=TEXT_MAX, message=f"Keep the requirements to {TEXT_MAX:,} characters or fewer."),
+            _no_control_characters(_CONTROL_IN_TEXT),
+        ],
+    )
+    # validate_choice=False so a tampered value gets our message instead of WTForms' generic one.
+    job_focus = SelectField(
+        "Interview focus",
+        choices=[SelectChoice(value, label) for value, label in FOCUS_CHOICES],
+        default="balanced",
+        validate_choice=False,
+        validators=[
+            InputRequired("Choose the interview focus."),
+            AnyOf(JOB_FOCUSES, message="Choose technical, behavioral or balanced."),
+        ],
+    )
+    is_active = BooleanField("Open to candidates (active)", default=True)
+
+    def job_data(self) -> dict[str, Any]:
+        """Only the fields a job owner may set; anything else that was posted is ignored."""
+        return {
+            "title": self.title.data,
+            "description": self.description.data or None,
+            "requirements": self.requirements.data or None,
+            "job_focus": self.job_focus.data,
+            "is_active": bool(self.is_active.data),
+        }
+
+
+class ButtonForm(FlaskForm):
+    """Button-only POSTs (toggle, delete): just the CSRF token."""
+
+
+BULK_ACTIONS = ("activate", "deactivate")
+BULK_MAX_IDS = 500
+
+
+class BulkJobsForm(FlaskForm):
+    action = SelectField(
+        "Action",
+        choices=[SelectChoice("activate", "Activate"), SelectChoice("deactivate", "Deactivate")],
+        validate_choice=False,
+        validators=[
+            InputRequired("Choose activate or deactivate."),
+            AnyOf(BULK_ACTIONS, "Choose activate or deactivate."),
+        ],
+    )
+
+    def job_ids(self, formdata: MultiDict) -> list[int]:
+        """The posted ids that look like ids (anything else is ignored, like a foreign id)."""
+        ids = []
+        for raw in formdata.getlist("job_ids"):
+            raw = raw.strip()
+            if raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) <= 2**31 - 1:
+                ids.append(int(raw))
+        return sorted(set(ids))
+
+
+# --- the list's state in the URL ---------------------------------------------------------
+
+ACTIVE_FILTERS = ("all", "active", "inactive")
+SORT_KEYS = ("title", "focus", "status", "created_at", "interviews", "top_score")
+DEFAULT_SORT = "-created_at"
+PER_PAGE_CHOICES = (10, 20, 50, 100)
+DEFAULT_PER_PAGE = 20
+
+
+class BadListParameter(ValueError):
+    """A list parameter that cannot be read (answered with 400 and this message)."""
+
+
+@dataclass(frozen=True)
+class JobListParams:
+    q: str = ""
+    active: str = "all"
+    focus: str = ""
+    sort: str = DEFAULT_SORT
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    @classmethod
+    def parse(cls, args: MultiDict) -> JobListParams:
+        """Read the list state from query (or form) parameters.
+
+        Unknown filters, sorts and page sizes fall back to the defaults: old
+        bookmarks keep working. Only a page that is not a number is an error.
+        """
+        q = " ".join(args.get("q", "").replace("\x00", "").split())[:TITLE_MAX]
+        active = args.get("active", "all")
+        focus = args.get("focus", "")
+        sort = args.get("sort", DEFAULT_SORT)
+        per_page = args.get("per_page", "")
+        return cls(
+            q=q,
+            active=active if active in ACTIVE_FILTERS else "all",
+            focus=focus if focus in JOB_FOCUSES else "",
+            sort=sort if sort.removeprefix("-") in SORT_KEYS else DEFAULT_SORT,
+            page=_page_number(args.get("page", "")),
+            per_page=int(per_page) if per_page in {str(n) for n in PER_PAGE_CHOICES} else DEFAULT_PER_PAGE,
+        )
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort.removeprefix("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.q) or self.active != "all" or bool(self.focus)
+
+    def with_(self, **changes) -> JobListParams:
+        return replace(self, **changes)
+
+    def query_args(self, **changes) -> dict[str, Any]:
+        """The non-default parameters, for url_for: short, shareable URLs."""
+        params = replace(self, **changes)
+        defaults = JobListParams()
+        return {
+            name: getattr(params, name)
+            for name in ("q", "active", "focus", "sort", "page", "per_page")
+            if getattr(params, name) != getattr(defaults, name)
+        }
+
+    def sort_link(self, key: str) -> str:
+        """The sort a column header links to: flip the current column, else its natural order."""
+        if self.sort_key == key:
+            return key if self.descending else f"-{key}"
+        return f"-{key}" if key in ("created_at", "interviews", "top_score") else key
+
+
+def _page_number(raw: str) -> int:
+    raw = raw.strip()
+    if not raw:
+        return 1
+    if not (raw.isascii() and raw.isdigit()):
+        raise BadListParameter(f"The page must be a whole number such as 2, not “{raw[:20]}”.")
+    # Pages past the end become the last page later; cap absurd numbers before arithmetic.
+    return max(1, min(int(raw[:12]), 10**9))

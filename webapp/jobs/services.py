@@ -1,0 +1,102 @@
+"""Writes and rules for job postings. Nothing here commits: the view does, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from webapp.audit import services as audit
+from webapp.jobs import queries
+from webapp.models import Company, Job, User
+
+# The columns a job owner may set through the dashboard (company_id, id and the timestamps are ours).
+EDITABLE_FIELDS = ("title", "description", "requirements", "job_focus", "is_active")
+
+
+def ensure_within_job_posting_limit(session: Session, company: Company) -> None:
+    """Refuse a new posting when the company's plan is used up. Currently allows everything.
+
+    Posting a job will count against the subscription plan's `job_posting_limit`
+    once billing exists (the billing issue): this is the one place that check
+    goes, so every way of posting a job (the form today, the API later) passes
+    through it. There is no plan logic yet, so there is deliberately nothing to
+    enforce here; billing replaces this body with the real check and an exception
+    the create view turns into a message.
+    """
+
+
+def post_job(session: Session, company: Company, data: dict[str, Any], *, actor: User | None = None) -> Job:
+    """Create a job posting for `company` from validated form data (other keys are ignored)."""
+    ensure_within_job_posting_limit(session, company)
+    job = Job(company_id=company.id, **{name: data[name] for name in EDITABLE_FIELDS if name in data})
+    session.add(job)
+    session.flush()  # the id, for the audit event
+    audit.record(session, "job.created", actor=actor, target=job, details={"title": job.title})
+    return job
+
+
+def update_job(session: Session, job: Job, data: dict[str, Any], *, actor: User | None = None) -> list[str]:
+    """Apply validated form data; returns the names of the fields that changed (audited by name only)."""
+    changed = [name for name in EDITABLE_FIELDS if name in data and getattr(job, name) != data[name]]
+    for name in changed:
+        setattr(job, name, data[name])
+    if changed:
+        session.flush()
+        audit.record(session, "job.updated", actor=actor, target=job, details={"title": job.title, "changed": changed})
+    return changed
+
+
+def set_active(session: Session, job: Job, active: bool, *, actor: User | None = None) -> None:
+    """Open or close one job to candidates."""
+    job.is_active = active
+    session.flush()
+    action = "job.activated" if active else "job.deactivated"
+    audit.record(session, action, actor=actor, target=job, details={"title": job.title})
+
+
+def bulk_set_active(
+    session: Session, company: Company, job_ids: list[int], active: bool, *, actor: User | None = None
+) -> tuple[int, int]:
+    """Activate or deactivate the company's jobs among `job_ids`; returns (changed, already so).
+
+    Ids of other companies' jobs (or of no job) match nothing and are silently
+    ignored, so the answer never says whether such a job exists.
+    """
+    if not job_ids:
+        return 0, 0
+    owned = (Job.company_id == company.id, Job.id.in_(job_ids))
+    changed_ids = list(
+        session.scalars(
+            update(Job)
+            .where(*owned, Job.is_active.is_distinct_from(active))
+            .values(is_active=active)
+            .returning(Job.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    unchanged = session.scalar(queries.select_owned_count(company.id, job_ids)) - len(changed_ids)
+    if changed_ids:
+        audit.record(
+            session,
+            "job.bulk_updated",
+            actor=actor,
+            target=company,
+            details={"action": "activate" if active else "deactivate", "job_ids": sorted(changed_ids)},
+        )
+    return len(changed_ids), unchanged
+
+
+def delete_job(session: Session, job: Job, *, actor: User | None = None) -> dict[str, int]:
+    """Delete the job; the database cascades to its interviews, rankings and their analysis.
+
+    Returns the counts of what went with it, also written to the audit event.
+    """
+    counts = queries.dependent_counts(session, job.id)
+    audit.record(
+        session, "job.deleted", actor=actor, target=job, details={"title": job.title, "job_id": job.id, **counts}
+    )
+    session.delete(job)
+    session.flush()
+    return counts

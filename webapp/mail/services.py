@@ -1,0 +1,109 @@
+"""Sending mail.
+
+`send` always adds an OutboxMessage row to the caller's transaction. With
+MAIL_SERVER configured, the message is handed to SMTP only once that transaction
+commits, so a sign-up that rolls back (say, it lost a race for its email address)
+never mails anyone. Delivery then runs inside the request that committed, which
+is simple and fine at our volume; a slow SMTP server slows that one response
+(bounded by SMTP_TIMEOUT). A failed delivery is logged and leaves `sent_at` empty.
+Without MAIL_SERVER the message is only logged, and the development outbox page
+shows it.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app, url_for
+from sqlalchemy import event, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from webapp.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+SMTP_TIMEOUT = 10  # seconds
+_PENDING = "mail.pending"  # session.info key: messages to deliver after the commit
+
+
+def send(session: Session, to: str, subject: str, body: str) -> OutboxMessage:
+    """Record a plain-text message (the caller commits); deliver it by SMTP after the commit."""
+    message = OutboxMessage(to_address=to, subject=subject[:255], body_text=body)
+    session.add(message)
+    session.flush()
+    config = current_app.config
+    if config.get("MAIL_SERVER"):
+        session.info.setdefault(_PENDING, []).append((message, session.get_bind(), _smtp_settings(config)))
+    elif config.get("ENV_NAME") in ("development", "testing"):
+        log.info("Mail to %s (not sent, no MAIL_SERVER): %s\n%s", to, subject, body)
+    else:
+        # Bodies hold sign-in links: never write them to production logs.
+        log.warning("MAIL_SERVER is not configured; message %s to %s was recorded but not sent", message.id, to)
+    return message
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A link for a message: PUBLIC_BASE_URL when configured, never a forged Host header in production."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def _smtp_settings(config) -> dict:
+    keys = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS", "MAIL_FROM")
+    return {key: config.get(key) for key in keys}
+
+
+def _deliver(message: OutboxMessage, settings: dict) -> None:
+    email = EmailMessage()
+    email["From"] = settings["MAIL_FROM"]
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(domain="jobhive")
+    email.set_content(message.body_text)
+    with smtplib.SMTP(settings["MAIL_SERVER"], settings["MAIL_PORT"], timeout=SMTP_TIMEOUT) as smtp:
+        if settings["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings["MAIL_USERNAME"]:
+            smtp.login(settings["MAIL_USERNAME"], settings["MAIL_PASSWORD"] or "")
+        smtp.send_message(email)
+
+
+def _mark_sent(bind: Engine | Connection, message_ids: list[int]) -> None:
+    # The committed session cannot run SQL inside after_commit: use a short session of its own.
+    with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(message_ids)).values(sent_at=datetime.now(UTC))
+        )
+        session.commit()
+
+
+@event.listens_for(Session, "after_commit")
+def _deliver_pending(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    sent: dict[int, Engine | Connection] = {}
+    for message, bind, settings in pending:
+        try:
+            _deliver(message, settings)
+        except (OSError, smtplib.SMTPException):
+            log.exception("Could not deliver message %s to %s", message.id, message.to_address)
+        else:
+            sent[message.id] = bind
+    for bind in set(sent.values()):
+        _mark_sent(bind, [message_id for message_id, b in sent.items() if b is bind])
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint inside it
+        session.info.pop(_PENDING, None)

@@ -1,0 +1,1 @@
+"""Admin area: the default score weights per job focus (interview_scoreweight)."""

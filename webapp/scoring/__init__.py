@@ -1,0 +1,1 @@
+"""Scoring rules shared by the weights editor and the candidate rankings."""

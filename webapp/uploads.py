@@ -1,0 +1,129 @@
+"""User-uploaded images (company logos, avatars): checked by content, re-encoded, stored privately.
+
+An upload is trusted for nothing: not its file name, not its declared content
+type. Pillow must recognise the bytes as one of a few raster formats, the
+declared pixel size is checked before any pixel is decoded (so a tiny file
+that claims 60000x60000 pixels costs nothing), and the picture is re-encoded
+as a fresh PNG, which drops metadata (EXIF location, comments) and anything
+smuggled after the image data. Files live under `<instance>/uploads/<folder>/`
+with a random name; only names of that exact shape are ever opened or deleted,
+so a value stored by someone else (the demo data's `company_logos/x.png`) can
+never reach outside that folder.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+import struct
+import warnings
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+from werkzeug.datastructures import FileStorage
+
+ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+ALLOWED_DESCRIPTION = "PNG, JPEG, WebP or GIF"
+_STORED_NAME = re.compile(r"\A[0-9a-f]{32}\.png\Z")
+
+
+class UploadError(ValueError):
+    """The upload was refused; `str(error)` is a message to show next to the file field."""
+
+
+def upload_folder(folder: str) -> Path:
+    return Path(current_app.instance_path) / "uploads" / folder
+
+
+def is_stored_name(name: str | None) -> bool:
+    """A name this module could have produced (and nothing else: no paths, no other extensions)."""
+    return bool(name) and _STORED_NAME.match(name) is not None
+
+
+def stored_path(folder: str, name: str | None) -> Path | None:
+    """The file behind a stored name, or None when the name is foreign or the file is gone."""
+    if not is_stored_name(name):
+        return None
+    path = upload_folder(folder) / name
+    return path if path.is_file() else None
+
+
+def save_image(file: FileStorage | None, folder: str, *, max_bytes: int, max_side: int) -> str:
+    """Check the upload, store it as PNG under a new random name and return that name."""
+    data = _read_limited(file, max_bytes)
+    image = _decode(data, max_side)
+    name = f"{secrets.token_hex(16)}.png"
+    target = upload_folder(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    # Write next to the destination and rename, so a reader never sees half a file.
+    partial = target / f".{name}.partial"
+    try:
+        image.save(partial, format="PNG", optimize=True)
+        os.replace(partial, target / name)
+    finally:
+        partial.unlink(missing_ok=True)
+    return name
+
+
+def delete_upload(folder: str, name: str | None) -> None:
+    """Remove a stored file; names this module did not produce are left alone, missing files are fine."""
+    if is_stored_name(name):
+        (upload_folder(folder) / name).unlink(missing_ok=True)
+
+
+def _read_limited(file: FileStorage | None, max_bytes: int) -> bytes:
+    if file is None or not isinstance(file, FileStorage) or not (file.filename or "").strip():
+        raise UploadError("Choose an image file to upload.")
+    # Read one byte past the limit: enough to know it is too big without reading it all.
+    data = file.stream.read(max_bytes + 1)
+    if not data:
+        raise UploadError("The file is empty. Choose an image file to upload.")
+    if len(data) > max_bytes:
+        raise UploadError(f"The image is larger than {_size(max_bytes)}. Upload a smaller file.")
+    return data
+
+
+def _decode(data: bytes, max_side: int) -> Image.Image:
+    not_an_image = UploadError(f"This file is not a {ALLOWED_DESCRIPTION} image. Upload a picture in one of those formats.")
+    with warnings.catch_warnings():
+        # Pillow only warns about very large images; treat that as a refusal.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as probe:
+                width, height = probe.size  # from the header; no pixels decoded yet
+                if width > max_side or height > max_side:
+                    raise UploadError(
+                        f"The image is {width}×{height} pixels; the largest allowed is {max_side}×{max_side}."
+                    )
+                probe.verify()
+            # verify() leaves the image unusable: open again to decode the pixels.
+            with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as image:
+                image.seek(0)  # animated GIF/WebP: keep the first frame
+                image.load()
+                return _normalised(image)
+        except UploadError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            # Pillow refuses these at open time, before our own size check could run.
+            raise UploadError(
+                f"The image has too many pixels; the largest allowed is {max_side}×{max_side}."
+            ) from error
+        except UnidentifiedImageError as error:
+            raise not_an_image from error
+        except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as error:
+            # Truncated or corrupt data that Pillow recognised but could not decode.
+            raise not_an_image from error
+
+
+def _normalised(image: Image.Image) -> Image.Image:
+    """Upright, in a mode PNG stores as-is, detached from the source file."""
+    image = ImageOps.exif_transpose(image) or image
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n % (1024 * 1024) == 0 else f"{n // 1024} KB"
