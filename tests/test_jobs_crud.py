@@ -471,3 +471,18 @@ def test_posts_need_the_csrf_token(app, db_session, employer, job):
     db_session.refresh(job)
     assert job.is_active is False
     app.extensions["db_engine"].dispose()
+
+
+def test_an_unverified_employer_is_told_to_verify_before_posting(client, auth, db_session):
+    from sqlalchemy import func, select
+
+    from tests.factories import PASSWORD, gen_company, gen_user
+    from webapp.models import Job
+
+    employer = gen_user(db_session, role="employer", is_verified=False)
+    gen_company(db_session, employer)
+    auth.login(employer.email, PASSWORD)
+    assert client.get("/jobs/new").status_code == 303
+    response = client.post("/jobs", data={"title": "Hopeful", "job_focus": "balanced"}, follow_redirects=True)
+    assert b"verify your email" in response.data.lower()
+    assert db_session.scalar(select(func.count(Job.id)).where(Job.title == "Hopeful")) == 0

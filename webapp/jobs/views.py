@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from webapp import db
-from webapp.auth.access import role_required
+from webapp.auth.access import role_required, require_verified
 from webapp.company.scope import current_company_or_404
 from webapp.htmx import htmx, render_page_or_block, wants_block
 from webapp.jobs import queries, services
@@ -74,6 +74,7 @@ def index():
 
 @bp.get("/jobs/new")
 @role_required("employer")
+@require_verified
 def new():
     current_company_or_404()
     return render_template("jobs/new.html", form=JobForm())
@@ -81,6 +82,7 @@ def new():
 
 @bp.post("/jobs")
 @role_required("employer")
+@require_verified
 def create():
     company = current_company_or_404()
     form = JobForm()
