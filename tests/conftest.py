@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -78,12 +79,12 @@ def app(db_engine):
     return create_app({"DATABASE_URL": TEST_DATABASE_URL, "TESTING": True, "WTF_CSRF_ENABLED": False})
 
 
-@pytest.fixture
-def db_session(app) -> Iterator[Session]:
-    """A session for test setup and checks, inside a transaction rolled back after the test.
+@contextmanager
+def rolled_back_session(app) -> Iterator[Session]:
+    """A session for test setup and checks, inside a transaction rolled back at the end.
 
-    The app's own sessions use the same connection while the test runs, and their
-    commits become savepoints, so views behave as in production and leave nothing.
+    The app's own sessions use the same connection meanwhile, and their commits
+    become savepoints, so views behave as in production and leave nothing.
     """
     engine = app.extensions["db_engine"]
     connection = engine.connect()
@@ -98,6 +99,12 @@ def db_session(app) -> Iterator[Session]:
         app.extensions["db_bind"] = engine
         transaction.rollback()
         connection.close()
+
+
+@pytest.fixture
+def db_session(app) -> Iterator[Session]:
+    with rolled_back_session(app) as session:
+        yield session
 
 
 @pytest.fixture

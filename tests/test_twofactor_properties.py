@@ -7,14 +7,13 @@ shared by every example), so throttling rows from one example never leak into th
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.conftest import rolled_back_session
 from tests.factories import PASSWORD, gen_recovery_codes, gen_two_factor_user, gen_user
 from webapp import db
 from webapp.auth import pending
@@ -53,24 +52,6 @@ extra_fields = st.dictionaries(
 )
 
 
-@contextmanager
-def example_transaction(app) -> Iterator[Session]:
-    """What the `db_session` fixture does, but per hypothesis example."""
-    engine = app.extensions["db_engine"]
-    connection = engine.connect()
-    transaction = connection.begin()
-    app.extensions["db_bind"] = connection
-    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    try:
-        yield session
-    finally:
-        session.close()
-        db.session.remove()
-        app.extensions["db_bind"] = engine
-        transaction.rollback()
-        connection.close()
-
-
 def assert_not_logged_in(client, session: Session) -> None:
     assert session.scalar(select(func.count()).select_from(LoginSession)) == 0
     response = client.get("/dashboard")
@@ -87,7 +68,7 @@ def log_in(client, user: User) -> None:
 @example(use_real_email=False, email="a\x00b@example.test", password="long enough password", extra={}, next_url="/")
 @example(use_real_email=False, email="İ" * 255, password="long enough password", extra={"role": "admin"}, next_url="")
 def test_login_form_never_errors_and_never_logs_in(app, use_real_email, email, password, extra, next_url):
-    with example_transaction(app) as session:
+    with rolled_back_session(app) as session:
         user = gen_user(session)
         data = extra | {"email": user.email if use_real_email else email, "password": password}
         if password == PASSWORD:
@@ -102,7 +83,7 @@ def test_login_form_never_errors_and_never_logs_in(app, use_real_email, email, p
 @SETTINGS
 @given(code=any_text, extra=extra_fields)
 def test_second_step_never_errors_and_never_logs_in_with_a_made_up_code(app, code, extra):
-    with example_transaction(app) as session:
+    with rolled_back_session(app) as session:
         user = gen_two_factor_user(session)
         gen_recovery_codes(session, user)
         client = app.test_client()
@@ -119,7 +100,7 @@ def test_second_step_never_errors_and_never_logs_in_with_a_made_up_code(app, cod
 @SETTINGS
 @given(code=any_text, extra=extra_fields)
 def test_enrollment_confirmation_never_errors_and_never_turns_2fa_on_with_a_made_up_code(app, code, extra):
-    with example_transaction(app) as session:
+    with rolled_back_session(app) as session:
         user = gen_user(session)
         client = app.test_client()
         log_in(client, user)
@@ -137,7 +118,7 @@ def test_enrollment_confirmation_never_errors_and_never_turns_2fa_on_with_a_made
 def test_disable_and_regenerate_never_error_and_change_nothing_with_made_up_input(
     app, password, code, regenerate, extra
 ):
-    with example_transaction(app) as session:
+    with rolled_back_session(app) as session:
         user = gen_two_factor_user(session)
         client = app.test_client()
         with client.session_transaction() as cookie:
