@@ -284,3 +284,17 @@ def test_ids_beyond_postgresql_integer_are_not_found(client, auth, db_session, w
     too_big = 2**31
     for url in (f"/jobs/{too_big}", f"/jobs/{too_big}/weights", f"/jobs/{too_big}/delete"):
         assert client.open(url, method=method).status_code == 404, url
+
+
+def test_an_anonymous_htmx_request_is_sent_to_login_as_a_whole_page(app, client, db_session, world):
+    """A fragment request after the login expired must not swap a login form into a table cell."""
+    problems = []
+    for endpoint, route in ROUTES.items():
+        if route.access == PUBLIC:
+            continue
+        for variant, method, url in _requests(app, endpoint, route, world, "anonymous"):
+            response = client.open(url, method=method, headers={"HX-Request": "true"})
+            redirect = response.headers.get("HX-Redirect", "")
+            if response.status_code != 200 or not redirect.startswith("/login") or response.data:
+                problems.append(f"{method} {url}: {response.status_code} HX-Redirect={redirect!r}")
+    assert problems == []
