@@ -61,3 +61,11 @@ def test_database_url_must_be_postgresql():
     with pytest.raises(ValueError, match="PostgreSQL"):
         database_url("mysql://x@localhost/db")
     assert database_url("postgresql://u:p@h:5432/db").drivername == "postgresql+psycopg"
+
+
+def test_plotly_is_served_locally_and_cached(client):
+    response = client.get("/assets/plotly.min.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert b"plotly" in response.data[:2000].lower()
+    assert "max-age=31536000" in response.headers["Cache-Control"]

@@ -115,6 +115,7 @@ NO_FOREIGN = ("own", "missing")
 ROUTES: dict[str, Route] = {
     "static": Route(PUBLIC, static_file),
     "health.healthz": Route(PUBLIC),
+    "assets.plotly": Route(PUBLIC),
     "dashboard.home": Route(PUBLIC),
     "dashboard.index": Route(LOGIN),
     # accounts and sign-in

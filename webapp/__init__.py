@@ -49,6 +49,7 @@ def reject_impossible_ids(endpoint: str | None, values: dict | None) -> None:
 def _register_blueprints(app: Flask) -> None:
     from webapp.accounts.views import bp as accounts_bp
     from webapp.admin.views import bp as admin_bp
+    from webapp.assets import bp as assets_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.auth.twofactor_views import bp as twofactor_bp
     from webapp.company.views import bp as company_bp
@@ -60,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.weights.views import bp as weights_bp
 
     blueprints = (
+        assets_bp,
         accounts_bp,
         mail_bp,
         admin_bp,
