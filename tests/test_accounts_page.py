@@ -78,6 +78,18 @@ def test_account_page_shows_the_profile_and_empty_states(client, user):
     assert b"Change password" in page.data
 
 
+def test_account_page_links_to_two_factor_and_says_whether_it_is_on(client, user, db_session):
+    page = client.get("/account").get_data(as_text=True)
+    assert "Two-factor authentication" in page
+    assert 'href="/account/two-factor' in page and "Off" in page and "Set up two-factor authentication" in page
+
+    user.enable_2fa = True
+    db_session.flush()
+    page = client.get("/account").get_data(as_text=True)
+    assert 'href="/account/two-factor' in page and "Manage two-factor authentication" in page
+    assert "Set up two-factor authentication" not in page
+
+
 # --- profile and links -------------------------------------------------------------
 
 

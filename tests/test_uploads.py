@@ -124,6 +124,35 @@ def test_the_largest_allowed_size_is_accepted(ctx):
     assert uploads.is_stored_name(save(image_bytes("PNG", size=(4096, 2), color=(1, 2, 3))))
 
 
+def test_fit_within_shrinks_large_pictures_only(ctx):
+    big = uploads.save_image(storage(image_bytes(size=(1200, 900))), "avatars", max_bytes=2 * MB, max_side=4096, fit_within=512)
+    small = uploads.save_image(storage(image_bytes(size=(64, 48))), "avatars", max_bytes=2 * MB, max_side=4096, fit_within=512)
+    with Image.open(ctx / "avatars" / big) as image:
+        assert image.size == (512, 384)
+    with Image.open(ctx / "avatars" / small) as image:
+        assert image.size == (64, 48)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (image_bytes(size=(8, 40)), "dimensions"),
+        (image_bytes(size=(5000, 20)), "dimensions"),
+        (png_claiming(60000, 60000), "too_many_pixels"),
+        (image_bytes(size=(300, 300))[:400], "damaged"),
+        (b"not an image at all", "not_image"),
+        (b"", "empty"),
+        (image_bytes() + b"\x00" * (2 * MB), "too_large"),
+    ],
+    ids=["too-small", "too-wide", "bomb", "truncated", "text", "empty", "too-big"],
+)
+def test_refusals_name_their_reason_and_respect_min_side(ctx, data, reason):
+    with pytest.raises(uploads.UploadError) as refused:
+        uploads.save_image(storage(data), "avatars", max_bytes=2 * MB, max_side=4096, min_side=16)
+    assert refused.value.reason == reason
+    assert not (ctx / "avatars").exists() or list((ctx / "avatars").iterdir()) == []
+
+
 def test_no_file_chosen(ctx):
     for missing in (None, FileStorage(stream=io.BytesIO(b"x"), filename="")):
         with pytest.raises(uploads.UploadError, match="Choose an image file"):

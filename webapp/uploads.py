@@ -31,7 +31,15 @@ _STORED_NAME = re.compile(r"\A[0-9a-f]{32}\.png\Z")
 
 
 class UploadError(ValueError):
-    """The upload was refused; `str(error)` is a message to show next to the file field."""
+    """The upload was refused; `str(error)` is a message to show next to the file field.
+
+    `reason` names the check that failed ("missing", "empty", "too_large", "not_image",
+    "damaged", "dimensions", "too_many_pixels"), for a caller that words it its own way.
+    """
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 def upload_folder(folder: str) -> Path:
@@ -51,10 +59,24 @@ def stored_path(folder: str, name: str | None) -> Path | None:
     return path if path.is_file() else None
 
 
-def save_image(file: FileStorage | None, folder: str, *, max_bytes: int, max_side: int) -> str:
-    """Check the upload, store it as PNG under a new random name and return that name."""
+def save_image(
+    file: FileStorage | None,
+    folder: str,
+    *,
+    max_bytes: int,
+    max_side: int,
+    min_side: int = 1,
+    fit_within: int | None = None,
+) -> str:
+    """Check the upload, store it as PNG under a new random name and return that name.
+
+    `min_side`/`max_side` bound the uploaded width and height; `fit_within` then
+    shrinks the stored picture (never enlarges it) to at most that many pixels a side.
+    """
     data = _read_limited(file, max_bytes)
-    image = _decode(data, max_side)
+    image = _decode(data, min_side, max_side)
+    if fit_within is not None:
+        image.thumbnail((fit_within, fit_within))
     name = f"{secrets.token_hex(16)}.png"
     target = upload_folder(folder)
     target.mkdir(parents=True, exist_ok=True)
@@ -76,27 +98,46 @@ def delete_upload(folder: str, name: str | None) -> None:
 
 def _read_limited(file: FileStorage | None, max_bytes: int) -> bytes:
     if file is None or not isinstance(file, FileStorage) or not (file.filename or "").strip():
-        raise UploadError("Choose an image file to upload.")
+        raise UploadError("Choose an image file to upload.", "missing")
     # Read one byte past the limit: enough to know it is too big without reading it all.
     data = file.stream.read(max_bytes + 1)
     if not data:
-        raise UploadError("The file is empty. Choose an image file to upload.")
+        raise UploadError("The file is empty. Choose an image file to upload.", "empty")
     if len(data) > max_bytes:
-        raise UploadError(f"The image is larger than {_size(max_bytes)}. Upload a smaller file.")
+        raise UploadError(f"The image is larger than {_size(max_bytes)}. Upload a smaller file.", "too_large")
     return data
 
 
-def _decode(data: bytes, max_side: int) -> Image.Image:
-    not_an_image = UploadError(f"This file is not a {ALLOWED_DESCRIPTION} image. Upload a picture in one of those formats.")
+# What Pillow raises on data it recognised but cannot read (truncated, corrupt).
+_BROKEN = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
+
+
+def _decode(data: bytes, min_side: int, max_side: int) -> Image.Image:
+    not_an_image = f"This file is not a {ALLOWED_DESCRIPTION} image. Upload a picture in one of those formats."
     with warnings.catch_warnings():
         # Pillow only warns about very large images; treat that as a refusal.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as probe:
+            probe = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            # Pillow refuses these at open time, before our own size check could run.
+            raise UploadError(
+                f"The image has too many pixels; the largest allowed is {max_side}×{max_side}.", "too_many_pixels"
+            ) from error
+        except (UnidentifiedImageError, *_BROKEN) as error:
+            raise UploadError(not_an_image, "not_image") from error
+        try:
+            with probe:
                 width, height = probe.size  # from the header; no pixels decoded yet
                 if width > max_side or height > max_side:
                     raise UploadError(
-                        f"The image is {width}×{height} pixels; the largest allowed is {max_side}×{max_side}."
+                        f"The image is {width}×{height} pixels; the largest allowed is {max_side}×{max_side}.",
+                        "dimensions",
+                    )
+                if width < min_side or height < min_side:
+                    raise UploadError(
+                        f"The image is {width}×{height} pixels; the smallest allowed is {min_side}×{min_side}.",
+                        "dimensions",
                     )
                 probe.verify()
             # verify() leaves the image unusable: open again to decode the pixels.
@@ -105,17 +146,10 @@ def _decode(data: bytes, max_side: int) -> Image.Image:
                 image.load()
                 return _normalised(image)
         except UploadError:
-            raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            # Pillow refuses these at open time, before our own size check could run.
-            raise UploadError(
-                f"The image has too many pixels; the largest allowed is {max_side}×{max_side}."
-            ) from error
-        except UnidentifiedImageError as error:
-            raise not_an_image from error
-        except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as error:
-            # Truncated or corrupt data that Pillow recognised but could not decode.
-            raise not_an_image from error
+            raise  # a ValueError itself: keep it from the clause below
+        except _BROKEN as error:
+            # The header was fine but the pixel data is truncated or corrupt.
+            raise UploadError(not_an_image, "damaged") from error
 
 
 def _normalised(image: Image.Image) -> Image.Image:

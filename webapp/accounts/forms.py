@@ -190,7 +190,7 @@ class ProfileForm(FlaskForm):
 
 
 class AvatarForm(FlaskForm):
-    # Type, size and dimensions are checked on the content in services.read_avatar, not on the file name.
+    # Type, size and dimensions are checked on the content (services.save_avatar), not on the file name.
     avatar = FileField("Profile photo", description="PNG, JPEG, WebP or GIF, up to 2 MB.")
 
 

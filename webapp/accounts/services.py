@@ -9,24 +9,16 @@ that state has moved on and the signature no longer matches reality.
 from __future__ import annotations
 
 import hashlib
-import io
-import os
-import re
-import secrets
-import struct
-import warnings
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from PIL import Image, ImageOps
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from webapp import mail
+from webapp import mail, uploads
 from webapp.accounts import queries
 from webapp.audit import services as audit
 from webapp.audit.services import client_ip
@@ -49,12 +41,20 @@ EMAIL_TAKEN = "An account with this email address already exists. Log in, or res
 USERNAME_TAKEN = "This username is taken. Please choose another."
 WRONG_PASSWORD = "That is not your current password."
 
+AVATAR_FOLDER = "avatars"  # under <instance>/uploads/, managed by webapp.uploads
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
-AVATAR_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 AVATAR_MIN_SIDE, AVATAR_MAX_SIDE = 16, 4096
 AVATAR_STORED_SIDE = 512
-_AVATAR_NAME = re.compile(r"[0-9a-f]{32}\.png\Z")
 _DIMENSIONS = f"The image must be {AVATAR_MIN_SIDE} to {AVATAR_MAX_SIDE} pixels wide and high."
+# The account page's own wording for some refusals (keyed by UploadError.reason); others use the shared text.
+_AVATAR_MESSAGES = {
+    "empty": "Choose an image file to upload.",
+    "too_large": "This file is larger than 2 MB. Choose a smaller image.",
+    "not_image": "This file is not a PNG, JPEG, WebP or GIF image.",
+    "damaged": "This image is damaged or incomplete. Try another file.",
+    "dimensions": _DIMENSIONS,
+    "too_many_pixels": _DIMENSIONS,
+}
 
 
 class AccountError(Exception):
@@ -284,71 +284,28 @@ def update_profile(session: Session, user: User, first_name: str, last_name: str
 # --- avatar ------------------------------------------------------------------------
 
 
-def avatar_folder() -> Path:
-    return Path(current_app.instance_path) / "uploads" / "avatars"
+def save_avatar(file) -> str:
+    """Check an upload by its content, store it shrunk to at most 512 px and return the file name.
 
-
-def avatar_path(name: str | None) -> Path | None:
-    """Where a stored avatar lives; None for names we did not write (such as imported ones)."""
-    if not name or not _AVATAR_NAME.match(name):
-        return None
-    return avatar_folder() / name
-
-
-def read_avatar(stream) -> Image.Image:
-    """Decode an upload by its content (never its name) into a picture of at most 512 px; AccountError otherwise."""
-    data = stream.read(AVATAR_MAX_BYTES + 1) if stream is not None else b""
-    if not data:
-        raise AccountError({"avatar": "Choose an image file to upload."})
-    if len(data) > AVATAR_MAX_BYTES:
-        raise AccountError({"avatar": "This file is larger than 2 MB. Choose a smaller image."})
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)  # absurd pixel counts are refusals
-        try:
-            # Only these decoders are tried: anything else, whatever its extension, is refused.
-            image = Image.open(io.BytesIO(data), formats=AVATAR_FORMATS)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise AccountError({"avatar": _DIMENSIONS}) from None
-        except (OSError, SyntaxError, ValueError, IndexError, struct.error):
-            raise AccountError({"avatar": "This file is not a PNG, JPEG, WebP or GIF image."}) from None
-        width, height = image.size  # from the header: nothing decoded yet
-        if min(width, height) < AVATAR_MIN_SIDE or max(width, height) > AVATAR_MAX_SIDE:
-            raise AccountError({"avatar": _DIMENSIONS})
-        try:
-            image.seek(0)  # animated GIF/WebP: the first frame
-            image.load()
-            # Re-encoding drops metadata (EXIF location) and anything smuggled after the pixels.
-            picture = (ImageOps.exif_transpose(image) or image).convert("RGBA")
-            picture.thumbnail((AVATAR_STORED_SIDE, AVATAR_STORED_SIDE))
-        except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error):
-            raise AccountError({"avatar": "This image is damaged or incomplete. Try another file."}) from None
-    return picture
-
-
-def store_avatar(picture: Image.Image) -> str:
-    """Save as a PNG under a random name in the instance folder; returns the file name."""
-    folder = avatar_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.png"
-    partial = folder / f".{name}.partial"  # written aside and renamed: no reader sees half a file
+    All checking and storing is webapp.uploads' (as for company logos); AccountError carries the message.
+    """
     try:
-        picture.save(partial, "PNG", optimize=True)
-        os.replace(partial, folder / name)
-    finally:
-        partial.unlink(missing_ok=True)
-    return name
+        return uploads.save_image(
+            file,
+            AVATAR_FOLDER,
+            max_bytes=AVATAR_MAX_BYTES,
+            max_side=AVATAR_MAX_SIDE,
+            min_side=AVATAR_MIN_SIDE,
+            fit_within=AVATAR_STORED_SIDE,
+        )
+    except uploads.UploadError as error:
+        raise AccountError({"avatar": _AVATAR_MESSAGES.get(error.reason, str(error))}) from None
 
 
 def set_avatar(session: Session, user: User, name: str | None) -> str | None:
     """Point the user at a new avatar file (or none); returns the old file name to delete after commit."""
     previous, user.avatar = user.avatar, name
     return previous
-
-
-def delete_avatar_file(name: str | None) -> None:
-    path = avatar_path(name)
-    if path is not None:
-        path.unlink(missing_ok=True)
 
 
 # --- connected providers -----------------------------------------------------------

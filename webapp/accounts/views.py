@@ -9,7 +9,7 @@ from flask import session as cookie
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from webapp import db
+from webapp import db, uploads
 from webapp.accounts import queries, services
 from webapp.accounts.forms import (
     SOCIAL_LINKS,
@@ -193,7 +193,6 @@ def _profile_form() -> ProfileForm:
 
 def _account_page(profile_form=None, avatar_form=None, *, block: str = "content", status: int = 200, **extra):
     connections = db.session.scalars(queries.select_connections(current_user.id)).all()
-    path = services.avatar_path(current_user.avatar)
     return render_page_or_block(
         "accounts/show.html",
         block,
@@ -201,7 +200,7 @@ def _account_page(profile_form=None, avatar_form=None, *, block: str = "content"
         profile_form=profile_form or _profile_form(),
         avatar_form=avatar_form or AvatarForm(formdata=None),
         remove_avatar_form=ConfirmForm(formdata=None),
-        has_avatar=path is not None and path.is_file(),
+        has_avatar=uploads.stored_path(services.AVATAR_FOLDER, current_user.avatar) is not None,
         connections=connections,
         provider_labels=PROVIDER_LABELS,
         social_links=SOCIAL_LINKS,
@@ -256,18 +255,17 @@ def update_avatar():
     form = AvatarForm()
     if form.validate_on_submit():
         try:
-            picture = services.read_avatar(form.avatar.data.stream if form.avatar.data else None)
+            name = services.save_avatar(form.avatar.data)
         except services.AccountError as error:
             _add_errors(form, error.errors)
         else:
-            name = services.store_avatar(picture)
             old = services.set_avatar(db.session(), current_user, name)
             try:
                 db.session.commit()
             except Exception:
-                services.delete_avatar_file(name)
+                uploads.delete_upload(services.AVATAR_FOLDER, name)
                 raise
-            services.delete_avatar_file(old)  # only once the new name is committed
+            uploads.delete_upload(services.AVATAR_FOLDER, old)  # only once the new name is committed
             flash("Your photo has been updated.", "success")
             return redirect(url_for("accounts.show"), 303)
     return _account_page(avatar_form=form, status=422)
@@ -281,7 +279,7 @@ def delete_avatar():
         abort(400)
     old = services.set_avatar(db.session(), current_user, None)
     db.session.commit()
-    services.delete_avatar_file(old)
+    uploads.delete_upload(services.AVATAR_FOLDER, old)
     flash("Your photo has been removed.", "success")
     return hx_redirect(url_for("accounts.show")) if wants_block() else redirect(url_for("accounts.show"), 303)
 
@@ -290,8 +288,8 @@ def delete_avatar():
 @login_required
 def avatar(user_id: int):
     user = db.session.get(User, user_id)
-    path = services.avatar_path(user.avatar if user else None)
-    if path is None or not path.is_file():
+    path = uploads.stored_path(services.AVATAR_FOLDER, user.avatar if user else None)
+    if path is None:
         abort(404)
     return send_file(path, mimetype="image/png", max_age=0)
 
