@@ -258,3 +258,102 @@ def backdated_token(secret_key: str, token: str, salt: str, age: timedelta) -> s
 
     payload = URLSafeTimedSerializer(secret_key, salt=salt).loads(token)
     return URLSafeTimedSerializer(secret_key, salt=salt, signer=PastSigner).dumps(payload)
+
+
+# --- interview page: context factors, skills, assessments, fit and behavior ------------------
+
+
+def gen_context_factors(session: Session, point, **kw):
+    """The interview_sentimentcontextfactors row of one sentiment point (composite key to the partition)."""
+    from webapp.models import SentimentContextFactors
+
+    values = {
+        "sentiment_history_id": point.id,
+        "sentiment_history_timestamp": point.timestamp,
+        "value_alignment_score": Decimal("70.00"),
+        "requirement_addressing_score": Decimal("65.00"),
+        "response_relevance_score": Decimal("72.00"),
+        "confidence_score": Decimal("60.00"),
+        "enthusiasm_score": Decimal("75.00"),
+        "authenticity_score": Decimal("80.00"),
+        "key_themes": ["system design"],
+        "flags": [],
+    }
+    return _add(session, SentimentContextFactors(**(values | kw)))
+
+
+def gen_skill_assessment(session: Session, interview: InterviewSession, skill: str | None = None,
+                         category: str | None = "Programming", scores: tuple = (60, 70), **kw):
+    """A skill (and its category) assessed in `interview`, with one history row per score."""
+    from sqlalchemy import select
+
+    from webapp.models import Skill, SkillAssessment, SkillAssessmentHistory, SkillCategory
+
+    category_row = None
+    if category is not None:
+        category_row = session.scalar(select(SkillCategory).where(SkillCategory.name == category))
+        category_row = category_row or _add(session, SkillCategory(name=category))
+    skill_row = _add(session, Skill(name=skill or f"Skill {next(_sequence)}",
+                                    category_id=category_row.id if category_row else None))
+    values = {
+        "interview_session_id": interview.id,
+        "skill_id": skill_row.id,
+        "accumulated_score": Decimal(str(scores[-1])) if scores else Decimal("0"),
+        "update_count": len(scores),
+    }
+    assessment = _add(session, SkillAssessment(**(values | kw)))
+    start = interview.start_time or datetime.now(UTC)
+    for i, score in enumerate(scores):
+        _add(session, SkillAssessmentHistory(skill_assessment_id=assessment.id, score=Decimal(str(score)),
+                                             timestamp=start + timedelta(minutes=i)))
+    return assessment
+
+
+def gen_interview_assessment(session: Session, interview: InterviewSession, type_name: str = "Technical",
+                             category: str | None = None, **kw):
+    """An interview_interviewassessment row under a (new or existing) type and a new category."""
+    from sqlalchemy import select
+
+    from webapp.models import AssessmentCategory, AssessmentType, InterviewAssessment
+
+    kind = session.scalar(select(AssessmentType).where(AssessmentType.name == type_name))
+    kind = kind or _add(session, AssessmentType(name=type_name))
+    category_row = _add(session, AssessmentCategory(assessment_type_id=kind.id,
+                                                    name=category or f"Category {next(_sequence)}"))
+    values = {
+        "interview_session_id": interview.id,
+        "assessment_type_id": kind.id,
+        "category_id": category_row.id,
+        "score": Decimal("68.00"),
+        "details": {},
+    }
+    return _add(session, InterviewAssessment(**(values | kw)))
+
+
+def gen_cultural_fit(session: Session, interview: InterviewSession, **kw):
+    from webapp.models import CulturalFit
+
+    values = {"interview_session_id": interview.id, "score": Decimal("77.00"), "comments": "Values teamwork."}
+    return _add(session, CulturalFit(**(values | kw)))
+
+
+def gen_behavioral_analysis(session: Session, interview: InterviewSession, **kw):
+    from webapp.models import BehavioralAnalysis
+
+    values = {
+        "interview_session_id": interview.id,
+        **{f"{trait}_score": Decimal("50.00") for trait in (
+            "confidence", "fear", "sincerity", "nervousness", "excitement", "curiosity", "adaptability")},
+    }
+    return _add(session, BehavioralAnalysis(**(values | kw)))
+
+
+def gen_skill_score(session: Session, interview: InterviewSession, skill: str, score: int | str):
+    """A skill assessment of `skill` (created once, shared by name) in `interview` with this score."""
+    from sqlalchemy import select
+
+    from webapp.models import Skill, SkillAssessment
+
+    skill_row = session.scalar(select(Skill).where(Skill.name == skill)) or _add(session, Skill(name=skill))
+    return _add(session, SkillAssessment(interview_session_id=interview.id, skill_id=skill_row.id,
+                                         accumulated_score=Decimal(str(score)), update_count=1))

@@ -6,15 +6,15 @@ import html
 import re
 import threading
 import time
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from tests.factories import PASSWORD, gen_audit_event, gen_company, gen_user
+from tests.querycount import recorded_statements
 from webapp import create_app
 from webapp.admin import services
 from webapp.cli import alembic_config
@@ -54,23 +54,6 @@ def audit_actions(db_session, target: User) -> list[str]:
             .order_by(AuditEvent.id)
         )
     )
-
-
-@contextmanager
-def count_statements(app):
-    """Every SQL statement the app sends while the block runs (savepoint bookkeeping left out)."""
-    statements: list[str] = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            statements.append(statement)
-
-    bind = app.extensions["db_bind"]  # the test's connection: every request runs on it
-    event.listen(bind, "before_cursor_execute", remember)
-    try:
-        yield statements
-    finally:
-        event.remove(bind, "before_cursor_execute", remember)
 
 
 # --- who may enter ------------------------------------------------------------------------
@@ -281,12 +264,12 @@ def test_search_box_refreshes_rows_as_you_type(client, admin):
 
 
 def test_list_needs_the_same_number_of_queries_for_1_or_25_rows(app, client, db_session, admin):
-    with count_statements(app) as few:
+    with recorded_statements(app) as few:
         assert client.get("/admin/users").status_code == 200
     for n in range(12):
         gen_company(db_session, gen_user(db_session, role="employer"), company_name=f"Firm {n}")
         gen_user(db_session)
-    with count_statements(app) as many:
+    with recorded_statements(app) as many:
         response = client.get("/admin/users")
     assert "Showing 1–25 of 25 users" in page_text(response)
     assert page_text(response).count("Firm ") == 12
@@ -542,7 +525,7 @@ def test_changes_need_a_csrf_token(app, db_session):
 # --- two admins demoting each other at the same moment -------------------------------------
 
 
-def _wait_for_lock_waiters(engine, database: str, expected: int, timeout: float = 10.0) -> int:
+def _wait_for_lock_waiters(engine, database: str, expected: int, timeout: float = 30.0) -> int:
     """How many backends of `database` wait on a row lock (polls until `expected` or the timeout)."""
     deadline = time.monotonic() + timeout
     with engine.connect() as connection:

@@ -20,6 +20,7 @@ from tests.factories import (
     gen_interview,
     gen_job,
     gen_oauth_token,
+    gen_ranking,
     gen_sentiment_session,
     gen_user,
 )
@@ -75,6 +76,15 @@ def job_id(world: World, actor: str, variant: str) -> dict:
     return {"job_id": world.objects[owner if variant == "own" else stranger]["job"].id}
 
 
+def ranked_candidate(world: World, actor: str, variant: str) -> dict:
+    """A candidate ranked for the employer's own job, or for another company's job; or nobody."""
+    owner, stranger = _owner_and_stranger(actor, EMPLOYERS)
+    if variant == "missing":
+        return {"job_id": world.objects[owner]["job"].id, "candidate_id": MISSING_ID}
+    ranking = world.objects[owner if variant == "own" else stranger]["ranking"]
+    return {"job_id": ranking.job_id, "candidate_id": ranking.candidate_id}
+
+
 def connection_id(world: World, actor: str, variant: str) -> dict:
     """A user's own OAuth connection, or another user's."""
     if variant == "missing":
@@ -104,6 +114,16 @@ def token(world: World, actor: str, variant: str) -> dict:
 
 def static_file(world: World, actor: str, variant: str) -> dict:
     return {"filename": "app.css"}
+
+
+def interview_session_id(world: World, actor: str, variant: str) -> dict:
+    """An interview of the actor's company's job, the other employer's, or an id nobody has."""
+    if variant == "missing":
+        import uuid
+
+        return {"session_id": f"missing-{uuid.uuid4()}"}
+    owner, stranger = _owner_and_stranger(actor, EMPLOYERS)
+    return {"session_id": world.objects[owner if variant == "own" else stranger]["interview"].session_id}
 
 
 PUBLIC, LOGIN = "public", "login"
@@ -174,6 +194,20 @@ ROUTES: dict[str, Route] = {
     "weights.update": Route(EMPLOYER, job_id),
     "weights.preview": Route(EMPLOYER, job_id),
     "weights.reset": Route(EMPLOYER, job_id),
+    "interviews.index": Route(EMPLOYER),
+    "interviews.show": Route(EMPLOYER, interview_session_id),
+    "interviews.update_notes": Route(EMPLOYER, interview_session_id),
+    "interviews.toggle_difficulty": Route(EMPLOYER, interview_session_id),
+    # the world's interviews are completed: own actions answer 422 (refused), never 404; nothing is destroyed
+    "interviews.live": Route(EMPLOYER, interview_session_id),
+    "interviews.extend": Route(EMPLOYER, interview_session_id),
+    "interviews.cancel": Route(EMPLOYER, interview_session_id),
+    "interviews.reschedule": Route(EMPLOYER, interview_session_id),
+    "rankings.index": Route(EMPLOYER, job_id),
+    "rankings.explain": Route(EMPLOYER, ranked_candidate),
+    "rankings.save_weights": Route(EMPLOYER, job_id),
+    "rankings.compare": Route(EMPLOYER, job_id),
+    "rankings.export": Route(EMPLOYER, job_id),
 }
 
 @pytest.fixture
@@ -192,6 +226,7 @@ def world(db_session) -> World:
         interview = gen_interview(db_session, users["candidate"], job, status="completed")
         gen_sentiment_session(db_session, interview)
         world.objects[owner] = {"company": company, "job": job, "interview": interview}
+        world.objects[owner]["ranking"] = gen_ranking(db_session, job, users["candidate"])
     for candidate in CANDIDATES:
         practice = gen_interview(db_session, users[candidate], is_practice=True, status="completed")
         world.objects[candidate] = {"practice": practice}

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from tests.factories import PASSWORD, gen_company, gen_interview, gen_job, gen_ranking, gen_user
+from tests.querycount import statements_of
 
 HTMX_ROWS = {"HX-Request": "true", "HX-Target": "job-rows"}
 
@@ -310,22 +310,6 @@ def test_employer_without_a_company_gets_404(client, auth, db_session):
 
 
 # --- no N+1 -----------------------------------------------------------------------------------
-
-
-def statements_of(app, client, url: str) -> tuple[list[str], str]:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    bind = app.extensions["db_bind"]  # the test's connection: every statement of the request
-    event.listen(bind, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(bind, "before_cursor_execute", record)
-    assert response.status_code == 200
-    return statements, response.get_data(as_text=True)
 
 
 def test_the_list_takes_the_same_few_queries_whatever_the_page_size(app, client, db_session, company, logged_in):

@@ -424,7 +424,7 @@ def test_another_companys_job_and_a_missing_job_are_404_everywhere(client, db_se
     other_job = gen_job(db_session, gen_company(db_session), job_focus="technical")
     gen_dynamic_score_weight(db_session, other_job)
     before_row, before_writes = row_values(saved_row(db_session, other_job)), writes_so_far(db_session)
-    for path in (url(other_job, action), f"/jobs/2000000000/weights" + (f"/{action}" if action else "")):
+    for path in (url(other_job, action), "/jobs/2000000000/weights" + (f"/{action}" if action else "")):
         response = getattr(client, method)(path, data=entries(technical_adjustment="-0.05", skills_adjustment="0.05"))
         assert response.status_code == 404
     assert row_values(saved_row(db_session, other_job)) == before_row

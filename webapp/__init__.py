@@ -55,8 +55,10 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.company.views import bp as company_bp
     from webapp.dashboard.views import bp as dashboard_bp
     from webapp.health.views import bp as health_bp
+    from webapp.interviews.views import bp as interviews_bp
     from webapp.jobs.views import bp as jobs_bp
     from webapp.mail.views import bp as mail_bp
+    from webapp.rankings.views import bp as rankings_bp
     from webapp.scoreweights.views import bp as scoreweights_bp
     from webapp.weights.views import bp as weights_bp
 
@@ -70,9 +72,11 @@ def _register_blueprints(app: Flask) -> None:
         dashboard_bp,
         company_bp,
         jobs_bp,
+        interviews_bp,
         health_bp,
         weights_bp,
         scoreweights_bp,
+        rankings_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

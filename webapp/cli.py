@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from webapp import db
 from webapp.db import database_url
 from webapp.demo.seed import seed_demo
+from webapp.rankings.cli import rankings_cli
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -72,3 +73,4 @@ def seed_demo_command() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(rankings_cli)

@@ -1,0 +1,79 @@
+"""Input on the interview page: the interviewer's notes and the button-only difficulty toggle."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, HiddenField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+NOTES_MAX = 10_000  # interviewer_notes is TEXT; the cap keeps the page and the audit trail sane
+
+# PostgreSQL cannot store NUL in text; other C0 controls (tab and line breaks aside) are never typed.
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _normalise(value: str | None) -> str | None:
+    """Browsers send textarea line breaks as CRLF; count and store them as one character."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _no_control_characters(form, field) -> None:
+    if field.data and _CONTROL_IN_TEXT.search(field.data):
+        raise ValidationError("Remove the invisible control characters (such as NUL) from the notes.")
+
+
+class NotesForm(FlaskForm):
+    notes = TextAreaField(
+        "Interviewer notes",
+        filters=[_normalise],
+        validators=[
+            Length(max=NOTES_MAX, message=f"Keep the notes to {NOTES_MAX:,} characters or fewer."),
+            _no_control_characters,
+        ],
+    )
+
+
+class ButtonForm(FlaskForm):
+    """No fields: a POST button that carries only its CSRF token."""
+
+
+# --- Live and actions: reschedule and cancel -------------------------------------------------
+
+RESCHEDULE_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+RESCHEDULE_HORIZON = timedelta(days=365)
+
+
+class RescheduleForm(FlaskForm):
+    """A new time for the interview, read as UTC (the page shows every time in UTC)."""
+
+    scheduled_time = DateTimeLocalField(
+        "New date and time (UTC)",
+        format=[RESCHEDULE_FORMAT, RESCHEDULE_FORMAT + ":%S"],
+        validators=[InputRequired(message="Choose the new date and time.")],
+    )
+
+    def __init__(self, *args, now: datetime | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._now = now
+
+    def validate_scheduled_time(self, field) -> None:
+        if field.data is None:
+            return
+        now = self._now or datetime.now(UTC)
+        when = field.data.replace(tzinfo=UTC)
+        if when <= now:
+            raise ValidationError("Choose a time in the future.")
+        if when > now + RESCHEDULE_HORIZON:
+            raise ValidationError("Choose a time within the next year.")
+        field.data = when
+
+
+class CancelForm(FlaskForm):
+    """The confirmation step: the submit button of the confirmation panel sends confirm=yes."""
+
+    confirm = HiddenField()

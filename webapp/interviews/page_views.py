@@ -1,0 +1,261 @@
+"""The review page of one interview (`interviews.show`), its notes, difficulty flag, live panel and actions.
+
+Registered on the blueprint of views.py, which imports this module.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+
+from webapp import db
+from webapp.auth.access import role_required
+from webapp.htmx import wants_block
+from webapp.interviews import charts, page_queries, services
+from webapp.interviews.forms import NOTES_MAX, ButtonForm, CancelForm, NotesForm, RescheduleForm
+from webapp.interviews.scope import get_interview_or_404
+from webapp.interviews.views import bp
+from webapp.models import InterviewSession
+
+TEMPLATE = "interviews/show.html"
+SESSION = "<session_id>"
+SESSION_ID_MAX = 255  # interview_interviewsession.session_id is VARCHAR(255)
+_UNSTORABLE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _interview_or_404(session_id: str, *, for_update: bool = False) -> InterviewSession:
+    # An id PostgreSQL could not even compare (NUL, too long) names nothing: 404, not a database error.
+    if len(session_id) > SESSION_ID_MAX or _UNSTORABLE.search(session_id):
+        abort(404)
+    return get_interview_or_404(session_id, for_update=for_update)
+
+
+def _candidate_name(header) -> str:
+    full = " ".join(part for part in (header.first_name, header.last_name) if part)
+    return full or header.username or header.email or "Unknown candidate"
+
+
+def _duration_text(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    minutes, rest = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
+def _chart_context(review: page_queries.InterviewReview) -> dict:
+    """Figure JSON per chart div id; sentiment charts only when the employer may see them."""
+    interview = review.interview
+    figures = {}
+    if review.points:
+        figures["sentiment-timeline"] = charts.sentiment_timeline(
+            review.points, warnings=interview.warning_sent_at, extensions=interview.time_extension_count or 0
+        )
+        if any(point["value_alignment_score"] is not None for point in review.points):
+            figures["context-factors"] = charts.context_factors_chart(review.points)
+    response_times = charts.response_times_chart(interview.response_times)
+    if response_times["data"][0]["y"]:
+        figures["response-times"] = response_times
+    if review.behavior is not None:
+        figures["behavior-radar"] = charts.behavior_radar(review.behavior)
+    return {chart_id: charts.figure_json(figure) for chart_id, figure in figures.items()}
+
+
+def _notes_context(interview: InterviewSession, form: NotesForm | None = None, saved: bool = False) -> dict:
+    return dict(
+        interview=interview,
+        notes_form=form or NotesForm(data={"notes": interview.interviewer_notes or ""}),
+        notes_max=NOTES_MAX,
+        notes_saved=saved,
+        button_form=ButtonForm(),
+    )
+
+
+def _page_context(interview: InterviewSession, form: NotesForm | None = None, **actions) -> dict:
+    review = page_queries.load_review(db.session(), interview)
+    return dict(
+        review=review,
+        header=review.header,
+        candidate_name=_candidate_name(review.header),
+        chart_json=_chart_context(review),
+        duration_text=_duration_text(interview.duration),
+        timing_events=charts.timing_events(interview.warning_sent_at),
+        sparkline=charts.sparkline_points,
+        as_text=charts.as_text,
+        **_notes_context(interview, form),
+        **_actions_context(interview, **actions),
+    )
+
+
+def _render_page(interview: InterviewSession, form: NotesForm | None = None, status: int = 200, **actions):
+    return render_template(TEMPLATE, **_page_context(interview, form, **actions)), status, {"Vary": "HX-Request"}
+
+
+@bp.get(f"/interviews/{SESSION}")
+@role_required("employer")
+def show(session_id: str):
+    return _render_page(_interview_or_404(session_id))
+
+
+@bp.post(f"/interviews/{SESSION}/notes")
+@role_required("employer")
+def update_notes(session_id: str):
+    interview = _interview_or_404(session_id, for_update=True)
+    form = NotesForm()
+    if not form.validate():
+        if wants_block():
+            return render_block(TEMPLATE, "interview_notes", **_notes_context(interview, form)), 422
+        return _render_page(interview, form, 422)
+    changed = services.update_notes(db.session(), interview, form.notes.data, actor=current_user)
+    db.session.commit()
+    if wants_block():
+        return render_block(TEMPLATE, "interview_notes", **_notes_context(interview, saved=True))
+    flash("Notes saved." if changed else "The notes were already up to date.", "success")
+    return redirect(url_for("interviews.show", session_id=interview.session_id) + "#interview-notes", 303)
+
+
+@bp.post(f"/interviews/{SESSION}/difficulty")
+@role_required("employer")
+def toggle_difficulty(session_id: str):
+    interview = _interview_or_404(session_id, for_update=True)
+    if not ButtonForm().validate():
+        abort(400)
+    reported = services.toggle_difficulty(db.session(), interview, actor=current_user)
+    db.session.commit()
+    if wants_block():
+        return render_block(TEMPLATE, "difficulty_flag", **_notes_context(interview))
+    flash("Technical difficulty reported." if reported else "Technical-difficulty flag cleared.", "success")
+    return redirect(url_for("interviews.show", session_id=interview.session_id), 303)
+
+
+# --- Live and actions -------------------------------------------------------------------------
+# Every action answers an htmx request with the live panel (header, actions, sentiment) and any
+# other request with a redirect after success or the whole page (422) after a refusal.
+
+LIVE_BLOCK = "live_panel"
+LIVE_STATUSES = ("in_progress",)  # only these poll; a finished interview's panel has no hx-trigger
+
+
+def _actions_context(
+    interview: InterviewSession,
+    *,
+    action_message: str | None = None,
+    action_error: str | None = None,
+    reschedule_form: RescheduleForm | None = None,
+    open_panel: str | None = None,
+) -> dict:
+    rules = services.extension_rules(db.session(), interview)
+    extendable = interview.status in page_queries.EXTENDABLE_STATUSES
+    if reschedule_form is None:
+        current = interview.scheduled_time
+        upcoming = current.astimezone(UTC).replace(tzinfo=None) if current and current > datetime.now(UTC) else None
+        reschedule_form = RescheduleForm(formdata=None, data={"scheduled_time": upcoming})
+    return dict(
+        live=interview.status in LIVE_STATUSES,
+        rules=rules,
+        show_extend=extendable and rules.allowed and rules.max_extensions > 0,
+        extend_refusal=services.extension_refusal(interview, rules) if extendable else None,
+        can_cancel=interview.status in services.CANCELLABLE_STATUSES,
+        can_reschedule=interview.status in services.RESCHEDULABLE_STATUSES,
+        reschedule_form=reschedule_form,
+        open_panel=open_panel,
+        action_message=action_message,
+        action_error=action_error,
+    )
+
+
+def _live_block(interview: InterviewSession, status: int = 200, **actions):
+    body = render_block(TEMPLATE, LIVE_BLOCK, **_page_context(interview, **actions))
+    return body, status, {"Vary": "HX-Request"}
+
+
+def _done(interview: InterviewSession, message: str):
+    if wants_block():
+        return _live_block(interview, action_message=message)
+    flash(message, "success")
+    return redirect(url_for("interviews.show", session_id=interview.session_id), 303)
+
+
+def _refused(interview: InterviewSession, message: str, **actions):
+    """422 (htmx swaps 422 responses, see base.html) with the reason next to the buttons."""
+    if wants_block():
+        return _live_block(interview, 422, action_error=message, **actions)
+    return _render_page(interview, status=422, action_error=message, **actions)
+
+
+def _minutes(count: int) -> str:
+    return "1 minute" if count == 1 else f"{count} minutes"
+
+
+@bp.get(f"/interviews/{SESSION}/live")
+@role_required("employer")
+def live(session_id: str):
+    """The live panel alone, polled every 5 s while the interview is in progress."""
+    interview = _interview_or_404(session_id)
+    if not wants_block():
+        return redirect(url_for("interviews.show", session_id=interview.session_id), 303)
+    return _live_block(interview)
+
+
+@bp.post(f"/interviews/{SESSION}/extend")
+@role_required("employer")
+def extend(session_id: str):
+    # No row lock: the conditional UPDATE in services.extend is what keeps racing clicks in bounds.
+    interview = _interview_or_404(session_id)
+    if not ButtonForm().validate():
+        abort(400)
+    try:
+        rules = services.extend(db.session(), interview, actor=current_user)
+    except services.ActionRefused as refused:
+        return _refused(interview, refused.message)
+    db.session.commit()
+    used = interview.time_extension_count or 0
+    return _done(
+        interview,
+        f"Extended by {_minutes(rules.minutes)}: the limit is now {interview.max_duration_minutes} minutes "
+        f"({used} of {rules.max_extensions} extensions used).",
+    )
+
+
+@bp.post(f"/interviews/{SESSION}/cancel")
+@role_required("employer")
+def cancel(session_id: str):
+    interview = _interview_or_404(session_id, for_update=True)
+    form = CancelForm()
+    if not form.validate():
+        abort(400)
+    if form.confirm.data != "yes":
+        return _refused(interview, "Confirm the cancellation with the “Yes, cancel it” button.", open_panel="cancel")
+    try:
+        services.cancel(db.session(), interview, actor=current_user)
+    except services.ActionRefused as refused:
+        return _refused(interview, refused.message)
+    db.session.commit()
+    return _done(interview, "Interview cancelled.")
+
+
+@bp.route(f"/interviews/{SESSION}/reschedule", methods=["GET", "POST"])
+@role_required("employer")
+def reschedule(session_id: str):
+    interview = _interview_or_404(session_id, for_update=request.method == "POST")
+    if interview.status not in services.RESCHEDULABLE_STATUSES:
+        return _refused(interview, "Only a scheduled interview can be rescheduled.")
+    if request.method == "GET":
+        if wants_block():
+            return _live_block(interview, open_panel="reschedule")
+        return _render_page(interview, open_panel="reschedule")
+    form = RescheduleForm()
+    if not form.validate():
+        return _refused(
+            interview, "The interview was not rescheduled: fix the date below.",
+            reschedule_form=form, open_panel="reschedule",
+        )
+    services.reschedule(db.session(), interview, form.scheduled_time.data, actor=current_user)
+    db.session.commit()
+    return _done(interview, f"Interview rescheduled to {form.scheduled_time.data:%d %b %Y, %H:%M} UTC.")

@@ -1,0 +1,37 @@
+"""Tenant scope for interviews: one place that decides whether the current employer may see one."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from webapp import db
+from webapp.models import Company, InterviewSession, Job
+
+
+def get_interview_or_404(session_id: str, *, for_update: bool = False) -> InterviewSession:
+    """The interview if its job belongs to the current employer's company; anything else is 404.
+
+    Practice sessions are a candidate's own rehearsal, never shown to employers, even when the
+    engine recorded a job on them. A foreign, practice or missing interview all answer 404, so
+    an id never reveals whether it exists.
+    """
+    statement = (
+        select(InterviewSession)
+        .join(Job, InterviewSession.job_id == Job.id)
+        .join(Company, Job.company_id == Company.id)
+        .where(
+            InterviewSession.session_id == session_id,
+            Company.user_id == current_user.id,
+            # is_practice is nullable: NULL counts as a real interview, as its default is false.
+            InterviewSession.is_practice.is_not(True),
+        )
+    )
+    if for_update:
+        # Lock only the interview row (extensions and cancels race on it), not the job or company.
+        statement = statement.with_for_update(of=InterviewSession)
+    interview = db.session.scalar(statement)
+    if interview is None:
+        abort(404)
+    return interview

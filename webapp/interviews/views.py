@@ -1,0 +1,60 @@
+"""Interviews for employers: the list (here) and the review page of one interview (page_views.py).
+
+Both register on this module's `bp`.
+"""
+
+from __future__ import annotations
+
+
+from flask import Blueprint, request, url_for
+
+from webapp import db
+from webapp.auth.access import role_required
+from webapp.company.scope import current_company_or_404
+from webapp.htmx import render_page_or_block, wants_block
+from webapp.interviews import queries
+from webapp.models import INTERVIEW_STATUSES
+
+bp = Blueprint("interviews", __name__)
+
+ROWS_BLOCK = "interview_rows"
+
+
+@bp.get("/interviews")
+@role_required("employer")
+def index():
+    company = current_company_or_404()
+    session = db.session()
+    jobs = session.execute(queries.select_interview_list_jobs(company.id)).all()
+    context = dict(jobs=jobs, statuses=INTERVIEW_STATUSES)
+    try:
+        params = queries.InterviewListParams.parse(request.args, {job.id for job in jobs})
+    except queries.BadListParameter as error:
+        return _bad_filters(str(error), context)
+    listing = queries.interview_list_page(session, company.id, params)
+    canonical = listing.params.query_args()
+    response = render_page_or_block(
+        "interviews/index.html", ROWS_BLOCK, error=None, listing=listing, values=canonical, **context
+    )
+    if wants_block():
+        # The address bar shows the canonical state (defaults left out), whatever the form sent.
+        response.headers["HX-Push-Url"] = url_for("interviews.index", **canonical)
+    return response
+
+
+def _bad_filters(message: str, context: dict):
+    """The page at 400 (or, while filtering live, the rows at 422, which htmx swaps: see base.html)
+    saying what is wrong, with the filters as sent so they can be fixed; no rows are shown.
+    """
+    live = wants_block()
+    response = render_page_or_block(
+        "interviews/index.html", ROWS_BLOCK, 422 if live else 400,
+        error=message, listing=None, values=request.args.to_dict(), **context,
+    )
+    if live:
+        response.headers["HX-Push-Url"] = "false"  # the address bar keeps the last good state
+    return response
+
+
+# The interview page's routes live in their own module and register on `bp`.
+from webapp.interviews import page_views  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Candidate rankings per job: the scoring engine (formulas, components query, recompute) and its pages."""

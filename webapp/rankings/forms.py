@@ -1,0 +1,131 @@
+"""The rankings page's query parameters: `sort`, `min` and `page`, read leniently but never silently."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from decimal import Decimal
+
+from webapp.rankings.queries import SORT_COLUMNS
+from webapp.scoring import weights as w
+
+DEFAULT_SORT = "rank"
+MIN_ERROR = "Enter a minimum overall score from 0 to 100, such as 60."
+
+
+@dataclass(frozen=True)
+class RankingParams:
+    sort: str = DEFAULT_SORT  # a SORT_COLUMNS key, "-" in front reverses it
+    min_text: str = ""  # what was typed, shown back in the field
+    minimum: float = 0.0  # the filter applied
+    page: int = 1
+    min_error: str | None = None
+    whatif: WhatIf | None = None  # what-if weights from the sliders; None: the saved ranking
+
+    @classmethod
+    def from_args(cls, args) -> RankingParams:
+        sort = args.get("sort", DEFAULT_SORT)
+        if sort.removeprefix("-") not in SORT_COLUMNS:
+            sort = DEFAULT_SORT  # an unknown column (an old or hand-edited link): the default order
+        try:
+            page = max(1, min(int(args.get("page", "1")), 100_000))
+        except ValueError:
+            page = 1
+        min_text = (args.get("min") or "").strip()[:20]
+        minimum, error = 0.0, None
+        if min_text:
+            try:
+                minimum = float(min_text)
+            except ValueError:
+                minimum = math.nan
+            if not (0 <= minimum <= 100):  # also NaN and infinities
+                minimum, error = 0.0, MIN_ERROR
+        return cls(sort, min_text, minimum, page, error, WhatIf.from_args(args))
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort.removeprefix("-")
+
+    @property
+    def reverse(self) -> bool:
+        return self.sort.startswith("-")
+
+    def sort_link(self, key: str) -> str:
+        """The sort a column header links to: its natural order, or reversed when already sorted by it."""
+        return ("" if self.reverse else "-") + key if key == self.sort_key else key
+
+    def query_args(self, **changes) -> dict:
+        """The non-default parameters, for links that keep the current view."""
+        args = {"sort": self.sort, "min": self.min_text if not self.min_error else "", "page": self.page}
+        if self.whatif is not None and self.whatif.usable:
+            args |= self.whatif.query_args()
+        args |= changes
+        return {
+            k: v for k, v in args.items() if v not in ("", None) and not (k == "page" and v == 1)
+            and not (k == "sort" and v == DEFAULT_SORT)
+        }
+
+    def with_(self, **changes) -> RankingParams:
+        return replace(self, **changes)
+
+
+WHATIF_PARAMS = {name: f"w_{name}" for name in w.FACTORS}  # factor -> query parameter
+ZERO_TOTAL_ERROR = "Give at least one factor a weight above 0.00."
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """Weights from the what-if sliders (`w_technical`, ...), read with the weights editor's parser.
+
+    Present when any `w_` parameter is; a missing one is an error like a bad one, so a
+    preview never mixes saved and typed weights silently.
+    """
+
+    raw: dict[str, str]  # what was sent, shown back in the sliders (clipped)
+    values: dict[str, Decimal | None]  # parsed, None where unusable
+    errors: dict[str, str]  # factor (or "total") -> message
+
+    @classmethod
+    def from_args(cls, args) -> WhatIf | None:
+        if not any(key in args for key in WHATIF_PARAMS.values()):
+            return None
+        raw, values, errors = {}, {}, {}
+        for name, key in WHATIF_PARAMS.items():
+            raw[name] = (args.get(key) or "").strip()[:32]
+            try:
+                values[name] = w.parse_weight(raw[name], low=w.ZERO, high=w.ONE)
+            except w.WeightInputError as error:
+                values[name], errors[name] = None, f"{w.FACTOR_LABELS[name]} weight: {error}"
+        if not errors and sum(values.values()) <= 0:
+            errors["total"] = ZERO_TOTAL_ERROR
+        return cls(raw, values, errors)
+
+    @property
+    def usable(self) -> bool:
+        return not self.errors
+
+    @property
+    def total(self) -> Decimal:
+        return w.cents(sum((v for v in self.values.values() if v is not None), w.ZERO))
+
+    @property
+    def sums_to_one(self) -> bool:
+        return self.total == w.ONE
+
+    def normalised(self) -> w.FactorWeights:
+        """The weights scaled to add up to exactly 1.00 in cents (largest remainders get the odd cents)."""
+        total = sum(self.values.values())
+        exact = {name: value / total for name, value in self.values.items()}
+        floored = {name: (value * 100).to_integral_value(rounding="ROUND_FLOOR") for name, value in exact.items()}
+        missing = int(100 - sum(floored.values()))
+        by_remainder = sorted(exact, key=lambda name: (exact[name] * 100 - floored[name]), reverse=True)
+        for name in by_remainder[:missing]:
+            floored[name] += 1
+        return w.FactorWeights(**{name: w.cents(floored[name] / 100) for name in w.FACTORS})
+
+    def query_args(self) -> dict[str, str]:
+        return {WHATIF_PARAMS[name]: w.fmt(self.values[name]) for name in w.FACTORS}
+
+    def slider_value(self, name: str) -> str:
+        return w.fmt(self.values[name]) if self.values.get(name) is not None else ""
