@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.factories import gen_audit_event, gen_user
-from tests.test_admin_users import count_statements, login, page_text
+from tests.querycount import recorded_statements
+from tests.test_admin_users import login, page_text
 
 
 @pytest.fixture
@@ -150,12 +151,12 @@ def test_htmx_request_gets_only_the_rows_block(client, db_session, admin):
 
 def test_actor_and_target_emails_come_from_one_query(app, client, db_session, admin):
     gen_audit_event(db_session, "test.count", actor=admin, target=admin)
-    with count_statements(app) as few:
+    with recorded_statements(app) as few:
         client.get("/admin/audit?action=test.count", headers={"HX-Request": "true"})
     for _ in range(30):
         person = gen_user(db_session)
         gen_audit_event(db_session, "test.count", actor=person, target=person)
-    with count_statements(app) as many:
+    with recorded_statements(app) as many:
         response = client.get("/admin/audit?action=test.count", headers={"HX-Request": "true"})
     assert "Showing 1–31 of 31 events" in page_text(response)
     assert len(many) == len(few)

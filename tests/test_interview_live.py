@@ -115,3 +115,33 @@ def test_the_fragment_is_scoped_like_the_page(db_session, client, auth, candidat
     auth.login(stranger.email, PASSWORD)
     assert client.get(f"/interviews/{interview.session_id}/live", headers=HX).status_code == 404
     assert client.get("/interviews/nobody-has-this/live", headers=HX).status_code == 404
+
+
+def test_each_poll_runs_a_fixed_number_of_statements(app, db_session, logged_in, candidate, job):
+    """The panel is fetched every 5 s: its cost must not grow with the points it draws."""
+    from sqlalchemy import event
+
+    def statements(url: str) -> int:
+        seen: list[str] = []
+        bind = app.extensions["db_bind"]
+
+        def listen(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        event.listen(bind, "before_cursor_execute", listen)
+        try:
+            assert logged_in.get(url, headers=HX).status_code == 200
+        finally:
+            event.remove(bind, "before_cursor_execute", listen)
+        return len(seen)
+
+    counts = []
+    for points in (1, 40):
+        interview = gen_interview(db_session, candidate, job, status="in_progress")
+        sentiment = gen_sentiment_session(db_session, interview, employer_visible=True)
+        for i in range(points):
+            gen_sentiment_point(db_session, sentiment, timestamp=datetime.now(UTC) - timedelta(seconds=30 * (i + 1)))
+        db_session.expire_all()
+        counts.append(statements(f"/interviews/{interview.session_id}/live"))
+    assert counts[0] == counts[1]
+    assert 0 < counts[1] <= 18

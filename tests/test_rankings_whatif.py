@@ -214,3 +214,12 @@ def test_another_companys_job_is_not_found_on_every_what_if_route(client, db_ses
     assert client.get(f"/jobs/{job.id}/rankings/weights", query_string=ONLY_FIT).status_code == 404
     assert client.post(f"/jobs/{job.id}/rankings/weights", data=ONLY_FIT | {"confirmed": "yes"}).status_code == 404
     assert db_session.scalar(select(DynamicScoreWeight).where(DynamicScoreWeight.job_id == job.id)) is None
+
+
+def test_ties_share_a_place_in_the_preview(logged_in, db_session, job):
+    for name, technical in (("Ada Lovelace", "80"), ("Mary Somerville", "80"), ("Carl Gauss", "70")):
+        candidate(db_session, job, name, technical, "50")
+    services.recompute(db_session, job.id)
+    html = text_of(logged_in.get(f"/jobs/{job.id}/rankings", query_string=ONLY_TECHNICAL))
+    places = re.findall(r'<td class="num">(\d+)</td>\s*<td class="num movement">', html)
+    assert places == ["1", "1", "3"]

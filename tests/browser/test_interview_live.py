@@ -99,5 +99,7 @@ def test_the_panel_refreshes_in_place_while_the_interview_runs(page: Page, live_
 
     # The next poll (every 5 s) swaps in a panel that counts the new point, without a page load.
     expect(panel).to_contain_text("2 points", timeout=15_000)
+    # The chart in the swapped panel is drawn again with the new point (its JSON block survives the swap).
+    page.wait_for_function("() => document.getElementById('sentiment-timeline')?.data?.[0]?.x?.length === 2")
     assert page.evaluate("window.__notReloaded") is True
     expect(page.get_by_role("button", name="Extend by", exact=False)).to_be_visible()

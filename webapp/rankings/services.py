@@ -97,25 +97,6 @@ def recompute(session: Session, job_id: int | None = None) -> Recomputed:
 # --- what-if: re-ranking with weights that are not saved (pure, no writes) --------------------
 
 
-@dataclass(frozen=True)
-class Preview:
-    """The what-if ranking: rows shaped like `queries.listing`'s, plus each one's movement."""
-
-    rows: list
-    total: int
-    matching: int
-    page: int
-    pages: int
-
-    @property
-    def first(self) -> int:
-        return (self.page - 1) * queries.PER_PAGE + 1 if self.rows else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.rows) - 1 if self.rows else 0
-
-
 # sort key -> how a preview row sorts (None sorts last, like NULLS LAST)
 _PREVIEW_SORT = {
     "rank": "overall_score",
@@ -132,8 +113,11 @@ _PREVIEW_SORT = {
 def preview(
     rows: list, weights: Mapping[str, Decimal], sub_weights: Mapping[str, Decimal], *,
     sort_key: str, reverse: bool, minimum: float, page: int, per_page: int | None = queries.PER_PAGE,
-) -> Preview:
-    """Re-score `queries.ranked_with_components` rows with `weights`, rank them and page them.
+) -> queries.Listing:
+    """Re-score `queries.ranked_with_components` rows with `weights`, rank, filter, sort and page them.
+
+    The answer is shaped like `queries.listing`'s (same row attributes), so the page and
+    the CSV show either.
 
     Pure: the same formulas as `recompute`, on rows already fetched; nothing is written.
     `movement` is saved place - new place (positive: moved up).
@@ -151,11 +135,12 @@ def preview(
             cultural_fit_missing=s.cultural_fit is None, sentiment_missing=s.sentiment is None,
         ))
     # rank() semantics, as the saved ranking: ties share a place.
-    for item in scored:
-        item.place = 1 + sum(1 for other in scored if other.overall_score > item.overall_score)
+    scored.sort(key=lambda item: (-item.overall_score, item.candidate_id))
+    for index, item in enumerate(scored):
+        tied = index and scored[index - 1].overall_score == item.overall_score
+        item.place = scored[index - 1].place if tied else index + 1
         item.movement = item.saved_place - item.place
     matching = [item for item in scored if item.overall_score >= Decimal(str(minimum))]
-    matching.sort(key=lambda item: (-item.overall_score, item.candidate_id))
     if sort_key == "candidate":
         matching.sort(key=lambda item: " ".join(filter(None, (item.first_name, item.last_name, item.email))).lower(),
                       reverse=reverse)
@@ -169,7 +154,7 @@ def preview(
     pages = max(1, -(-len(matching) // per_page)) if per_page else 1
     page = min(max(1, page), pages)
     shown = matching[(page - 1) * per_page: page * per_page] if per_page else matching
-    return Preview(shown, len(scored), len(matching), page, pages)
+    return queries.Listing(shown, len(scored), len(matching), page, pages)
 
 
 # --- saving the what-if weights --------------------------------------------------------------
@@ -242,7 +227,14 @@ def comparison(session: Session, job, candidate_ids: list[int]) -> list[SimpleNa
         ranked_skills = sorted(own_skills, key=lambda pair: (-pair[1], pair[0]))
         result.append(SimpleNamespace(
             candidate_id=candidate_id, first_name=row["first_name"], last_name=row["last_name"], email=row["email"],
-            place=row["saved_place"], overall=row["saved_overall"], scores=scores,
+            place=row["saved_place"], overall=row["saved_overall"], confidence=row["saved_confidence"],
+            # the stored scores, as the ranking table shows them; "—" where there is no evidence
+            components={
+                "technical": None if scores.technical is None else row["saved_technical"],
+                "skills": row["skills"],
+                "cultural_fit": None if scores.cultural_fit is None else row["saved_cultural_fit"],
+                "sentiment": None if scores.sentiment is None else row["saved_communication"],
+            },
             skills=dict(own_skills),
             traits={t: profile.get(f"{t}_score") for t in TRAITS} if profile.get("has_behavior") else None,
             sentiment=profile if profile.get("sentiment_sessions") else None,
