@@ -625,3 +625,27 @@ def test_the_admin_forms_carry_their_prefixed_token(csrf_client, db_session):
     )
     assert response.status_code == 302
     assert focus_row(db_session, "balanced").technical_weight == D("0.40")
+
+
+def test_saving_weights_re_ranks_the_job_at_once(client, db_session, employer):
+    from tests.factories import gen_cultural_fit, gen_interview
+    from webapp.models import CandidateRanking
+
+    _, job = employer
+    candidate = gen_user(db_session)
+    interview = gen_interview(db_session, candidate, job, status="completed")  # technical accuracy 80
+    gen_cultural_fit(db_session, interview, score=D("40.00"))
+    ranking = lambda: db_session.scalar(  # noqa: E731
+        select(CandidateRanking.overall_score)
+        .where(CandidateRanking.job_id == job.id)
+        .execution_options(populate_existing=True)
+    )
+    assert ranking() is None  # nothing ranked before the first save
+
+    client.post(url(job), data=entries(technical_adjustment="0.20", cultural_fit_adjustment="-0.20"))
+    leaning_technical = ranking()
+    client.post(url(job), data=entries(technical_adjustment="-0.20", cultural_fit_adjustment="0.20"))
+    leaning_cultural = ranking()
+
+    assert leaning_technical is not None and leaning_cultural is not None
+    assert leaning_technical > leaning_cultural  # 80 technical outweighs 40 cultural fit only in the first

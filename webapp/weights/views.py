@@ -11,6 +11,7 @@ from webapp.auth.access import role_required
 from webapp.htmx import render_page_or_block
 from webapp.jobs.scope import get_job_or_404
 from webapp.models import Job
+from webapp.rankings import services as rankings
 from webapp.scoring import weights as w
 from webapp.weights import services
 from webapp.weights.forms import JobWeightsForm, ResetForm
@@ -59,6 +60,7 @@ def update(job_id: int):
         sentiment=form.sentiment(),
         actor=current_user,
     )
+    rankings.recompute(db.session(), job.id)  # the ranking follows the weights at once
     db.session.commit()
     flash(f"Score weights saved for {job.title}.", "success")
     return redirect(url_for("weights.edit", job_id=job.id))
@@ -77,6 +79,7 @@ def reset(job_id: int):
         db.session.rollback()
         flash(f"The {w.focus_of(job)} defaults cannot be used: {error} Ask an administrator to fix them.", "error")
         return redirect(url_for("weights.edit", job_id=job_id))
+    rankings.recompute(db.session(), job.id)
     db.session.commit()
     flash(f"Score weights for {job.title} reset to the {w.focus_of(job)} focus defaults.", "success")
     return redirect(url_for("weights.edit", job_id=job.id))
