@@ -19,7 +19,8 @@ from tests.factories import (
     gen_skill_score,
     gen_user,
 )
-from tests.test_rankings_page import count_statements, text_of
+from tests.querycount import recorded_statements
+from tests.test_rankings_page import text_of
 from webapp.rankings import services
 
 
@@ -142,7 +143,7 @@ def test_another_companys_job_is_not_found(client, db_session, job, people):
 
 def test_compare_runs_the_same_number_of_queries_for_2_or_4(app, logged_in, job, people):
     def statements_for(chosen) -> int:
-        with count_statements(app) as statements:
+        with recorded_statements(app) as statements:
             assert compare(logged_in, job, *[u.id for u in chosen]).status_code == 200
         return len(statements)
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import PASSWORD, gen_company, gen_job, gen_ranking, gen_user
-from tests.test_rankings_page import candidate, count_statements
+from tests.querycount import recorded_statements
+from tests.test_rankings_page import candidate
 from webapp.rankings import export_csv, services
 
 
@@ -126,7 +127,7 @@ def test_the_export_runs_a_fixed_number_of_queries(app, logged_in, db_session, j
     def statements_for(n: int) -> int:
         for _ in range(n):
             gen_ranking(db_session, job, overall_score=Decimal("50"))
-        with count_statements(app) as statements:
+        with recorded_statements(app) as statements:
             assert len(rows_of(logged_in.get(f"/jobs/{job.id}/rankings.csv"))) > n
         return len(statements)
 

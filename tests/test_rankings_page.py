@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from tests.factories import (
     PASSWORD,
@@ -18,23 +16,8 @@ from tests.factories import (
     gen_ranking,
     gen_user,
 )
+from tests.querycount import recorded_statements
 from webapp.rankings import services
-
-
-@contextmanager
-def count_statements(app):
-    statements: list[str] = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            statements.append(statement)
-
-    bind = app.extensions["db_bind"]
-    event.listen(bind, "before_cursor_execute", remember)
-    try:
-        yield statements
-    finally:
-        event.remove(bind, "before_cursor_execute", remember)
 
 
 def text_of(response) -> str:
@@ -165,7 +148,7 @@ def test_the_page_runs_a_fixed_number_of_queries(app, logged_in, db_session, job
         for _ in range(n):
             candidate(db_session, job, "Some One", "60", "70")
         services.recompute(db_session, job.id)
-        with count_statements(app) as statements:
+        with recorded_statements(app) as statements:
             assert logged_in.get(f"/jobs/{job.id}/rankings").status_code == 200
         return len(statements)
 

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select, text
 
 from tests.factories import PASSWORD, gen_company, gen_dynamic_score_weight, gen_job, gen_user
-from tests.test_rankings_page import candidate, count_statements, names_in_order, text_of
+from tests.querycount import recorded_statements
+from tests.test_rankings_page import candidate, names_in_order, text_of
 from webapp.models import AuditEvent, DynamicScoreWeight
 from webapp.rankings import services
 from webapp.scoring import weights as w
@@ -135,7 +136,7 @@ def test_what_if_runs_a_fixed_number_of_queries(app, logged_in, db_session, job)
         for _ in range(n):
             candidate(db_session, job, "Some One", "60", "70")
         services.recompute(db_session, job.id)
-        with count_statements(app) as statements:
+        with recorded_statements(app) as statements:
             response = logged_in.get(f"/jobs/{job.id}/rankings", query_string=ONLY_FIT, headers={"HX-Request": "true"})
             assert response.status_code == 200 and "What-if preview" in text_of(response)
         return len(statements)
