@@ -31,7 +31,6 @@ from webapp.models import (
     AssessmentCategory,
     AssessmentType,
     BehavioralAnalysis,
-    CandidateRanking,
     Company,
     CulturalFit,
     CustomerSubscription,
@@ -57,6 +56,7 @@ from webapp.models import (
     User,
     UserOAuthToken,
 )
+from webapp.rankings.services import recompute as recompute_rankings
 
 RANDOM_SEED = 20261128
 # Serialises concurrent runs: the second waits for the first to commit, then finds its data.
@@ -425,7 +425,6 @@ class _Seeder:
             for focus, w in cat.SCORE_WEIGHTS.items()
         ]
         self._insert(ScoreWeight, rows)
-        self.focus_weights = {focus: tuple(float(x) for x in w) for focus, w in cat.SCORE_WEIGHTS.items()}
 
     # --- people ------------------------------------------------------------------------
 
@@ -634,14 +633,12 @@ class _Seeder:
 
     def _dynamic_weights(self) -> None:
         """Per-job weight tweaks on every third job; adjustments cancel out so weights still sum to 1."""
-        self.job_weights: dict[int, tuple[float, ...]] = {}
         rows = []
         for job in self.jobs[::3]:
             base = cat.SCORE_WEIGHTS[job.spec.focus]
             plus, minus = self.rng.sample(range(4), 2)
             adjust = ["0.00"] * 4
             adjust[plus], adjust[minus] = "0.05", "-0.05"  # every base weight is at least 0.10
-            self.job_weights[job.id] = tuple(float(b) + float(a) for b, a in zip(base, adjust, strict=True))
             sentiment_split = self.rng.choice((("0.40", "0.20", "0.20", "0.20"), ("0.30", "0.30", "0.20", "0.20")))
             rows.append(self._dynamic_weight_row(job, base, adjust, sentiment_split))
         self._insert(DynamicScoreWeight, rows)
@@ -656,9 +653,6 @@ class _Seeder:
             **{f"{n}_weight": Decimal(w) for n, w in zip(subnames, sentiment_split, strict=True)},
             "last_updated": job.created_at + timedelta(days=self.rng.uniform(1, 30)),
         }
-
-    def _weights_for(self, job: _Job) -> tuple[float, ...]:
-        return self.job_weights.get(job.id) or self.focus_weights[job.spec.focus]
 
     # --- interview sessions ------------------------------------------------------------
 
@@ -1172,30 +1166,8 @@ class _Seeder:
     # --- rankings ------------------------------------------------------------------------
 
     def _rankings(self) -> None:
-        by_pair: dict[tuple[int, int], list[_Interview]] = defaultdict(list)
-        for iv in self.completed:
-            if iv.job and not iv.is_practice:
-                by_pair[(iv.job.id, iv.candidate.id)].append(iv)
-        self._insert(CandidateRanking, [self._ranking_row(ivs) for ivs in by_pair.values()])
-
-    def _ranking_row(self, ivs: list[_Interview]) -> dict[str, Any]:
-        job = ivs[0].job
-        technical = fmean(iv.tech for iv in ivs)
-        skills = fmean(score for iv in ivs for score in iv.skill_scores.values())
-        fit = fmean(iv.cultural_fit for iv in ivs)
-        sentiment = fmean(iv.sentiment_component for iv in ivs)
-        weights = self._weights_for(job)
-        overall = sum(w * x for w, x in zip(weights, (technical, skills, fit, sentiment), strict=True))
-        return {
-            "job_id": job.id,
-            "candidate_id": ivs[0].candidate.id,
-            "overall_score": _score(overall),
-            "technical_score": _score(technical),
-            "cultural_fit_score": _score(fit),
-            "communication_score": _score(fmean(iv.communication for iv in ivs)),
-            "ai_confidence": _score(min(97, self.rng.gauss(72 + 6 * len(ivs), 5))),
-            "ranking_date": max(iv.end for iv in ivs) + timedelta(hours=1),
-        }
+        # The scoring engine ranks the seeded interviews, so the demo shows what the product computes.
+        recompute_rankings(self.s)
 
     # --- billing -------------------------------------------------------------------------
 
