@@ -20,24 +20,8 @@ from tests.factories import (
     gen_user,
 )
 from tests.querycount import recorded_statements
-from tests.test_rankings_page import text_of
+from tests.rankings_support import employer, job, logged_in, text_of  # noqa: F401 (fixtures)
 from webapp.rankings import services
-
-
-@pytest.fixture
-def employer(db_session):
-    return gen_user(db_session, role="employer")
-
-
-@pytest.fixture
-def job(db_session, employer):
-    return gen_job(db_session, gen_company(db_session, employer), title="Data Engineer")
-
-
-@pytest.fixture
-def logged_in(client, employer):
-    assert client.post("/login", data={"email": employer.email, "password": PASSWORD}).status_code == 302
-    return client
 
 
 def person(db_session, job, name: str, technical: str, skills: dict, *, gaps=(), behavior: dict | None = None,

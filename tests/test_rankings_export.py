@@ -11,35 +11,13 @@ import pytest
 
 from tests.factories import PASSWORD, gen_company, gen_job, gen_ranking, gen_user
 from tests.querycount import recorded_statements
-from tests.test_rankings_page import candidate
-from webapp.rankings import export_csv, services
-
-
-@pytest.fixture
-def employer(db_session):
-    return gen_user(db_session, role="employer")
+from tests.rankings_support import candidate, employer, logged_in, ranked  # noqa: F401 (fixtures)
+from webapp.rankings import export_csv
 
 
 @pytest.fixture
 def job(db_session, employer):
     return gen_job(db_session, gen_company(db_session, employer), title="Données & Co / Lead Engineer")
-
-
-@pytest.fixture
-def logged_in(client, employer):
-    assert client.post("/login", data={"email": employer.email, "password": PASSWORD}).status_code == 302
-    return client
-
-
-@pytest.fixture
-def ranked(db_session, job):
-    people = [
-        candidate(db_session, job, "Grace Hopper", "90", "80"),
-        candidate(db_session, job, "Alan Turing", "70", "60"),
-        candidate(db_session, job, "Edsger Dijkstra", "50", "95"),
-    ]
-    services.recompute(db_session, job.id)
-    return people
 
 
 def rows_of(response) -> list[list[str]]:

@@ -10,59 +10,13 @@ import pytest
 from tests.factories import (
     PASSWORD,
     gen_company,
-    gen_cultural_fit,
-    gen_interview,
     gen_job,
     gen_ranking,
     gen_user,
 )
 from tests.querycount import recorded_statements
+from tests.rankings_support import candidate, employer, job, logged_in, names_in_order, ranked, text_of  # noqa: F401 (fixtures)
 from webapp.rankings import services
-
-
-def text_of(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def names_in_order(html: str) -> list[str]:
-    return re.findall(r'<th scope="row">\s*([^<]+?)\s*<a class="small ranking-why"', html)
-
-
-@pytest.fixture
-def employer(db_session):
-    return gen_user(db_session, role="employer")
-
-
-@pytest.fixture
-def job(db_session, employer):
-    return gen_job(db_session, gen_company(db_session, employer), title="Data Engineer")
-
-
-@pytest.fixture
-def logged_in(client, employer):
-    assert client.post("/login", data={"email": employer.email, "password": PASSWORD}).status_code == 302
-    return client
-
-
-def candidate(db_session, job, name: str, technical: str, fit: str | None = None):
-    """A candidate with one completed interview, ranked by the engine."""
-    first, last = name.split()
-    user = gen_user(db_session, first_name=first, last_name=last)
-    interview = gen_interview(db_session, user, job, status="completed", technical_accuracy=Decimal(technical))
-    if fit is not None:
-        gen_cultural_fit(db_session, interview, score=Decimal(fit))
-    return user
-
-
-@pytest.fixture
-def ranked(db_session, job):
-    people = [
-        candidate(db_session, job, "Grace Hopper", "90", "80"),
-        candidate(db_session, job, "Alan Turing", "70", "60"),
-        candidate(db_session, job, "Edsger Dijkstra", "50", "95"),
-    ]
-    services.recompute(db_session, job.id)
-    return people
 
 
 def test_the_ranking_lists_candidates_best_first_with_their_scores(logged_in, job, ranked):

@@ -8,43 +8,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, text
 
-from tests.factories import PASSWORD, gen_company, gen_dynamic_score_weight, gen_job, gen_user
+from tests.factories import PASSWORD, gen_company, gen_dynamic_score_weight, gen_user
 from tests.querycount import recorded_statements
-from tests.test_rankings_page import candidate, names_in_order, text_of
+from tests.rankings_support import candidate, employer, job, logged_in, names_in_order, ranked, text_of  # noqa: F401 (fixtures)
 from webapp.models import AuditEvent, DynamicScoreWeight
 from webapp.rankings import services
 from webapp.scoring import weights as w
 
 ONLY_FIT = {"w_technical": "0", "w_skills": "0", "w_cultural_fit": "1", "w_sentiment": "0"}
 ONLY_TECHNICAL = {"w_technical": "1.00", "w_skills": "0", "w_cultural_fit": "0", "w_sentiment": "0"}
-
-
-@pytest.fixture
-def employer(db_session):
-    return gen_user(db_session, role="employer")
-
-
-@pytest.fixture
-def job(db_session, employer):
-    return gen_job(db_session, gen_company(db_session, employer), title="Data Engineer")
-
-
-@pytest.fixture
-def logged_in(client, employer):
-    assert client.post("/login", data={"email": employer.email, "password": PASSWORD}).status_code == 302
-    return client
-
-
-@pytest.fixture
-def ranked(db_session, job):
-    # saved (0.30 / 0.25 / 0.25 / 0.20 over technical + fit): Grace 85.45, Dijkstra 70.45, Turing 65.45
-    people = [
-        candidate(db_session, job, "Grace Hopper", "90", "80"),
-        candidate(db_session, job, "Alan Turing", "70", "60"),
-        candidate(db_session, job, "Edsger Dijkstra", "50", "95"),
-    ]
-    services.recompute(db_session, job.id)
-    return people
 
 
 def stored(db_session, job) -> list[tuple]:
