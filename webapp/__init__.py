@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask import Flask, abort
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -46,37 +48,26 @@ def reject_impossible_ids(endpoint: str | None, values: dict | None) -> None:
         abort(404)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from webapp.accounts.views import bp as accounts_bp
-    from webapp.admin.views import bp as admin_bp
-    from webapp.assets import bp as assets_bp
-    from webapp.auth.views import bp as auth_bp
-    from webapp.auth.twofactor_views import bp as twofactor_bp
-    from webapp.company.views import bp as company_bp
-    from webapp.dashboard.views import bp as dashboard_bp
-    from webapp.health.views import bp as health_bp
-    from webapp.interviews.views import bp as interviews_bp
-    from webapp.jobs.views import bp as jobs_bp
-    from webapp.mail.views import bp as mail_bp
-    from webapp.rankings.views import bp as rankings_bp
-    from webapp.scoreweights.views import bp as scoreweights_bp
-    from webapp.weights.views import bp as weights_bp
+# Every area's blueprint, as "module:attribute"; one line per area.
+BLUEPRINTS = (
+    "webapp.assets:bp",
+    "webapp.accounts.views:bp",
+    "webapp.mail.views:bp",
+    "webapp.admin.views:bp",
+    "webapp.auth.views:bp",
+    "webapp.auth.twofactor_views:bp",
+    "webapp.dashboard.views:bp",
+    "webapp.company.views:bp",
+    "webapp.jobs.views:bp",
+    "webapp.interviews.views:bp",
+    "webapp.health.views:bp",
+    "webapp.weights.views:bp",
+    "webapp.scoreweights.views:bp",
+    "webapp.rankings.views:bp",
+)
 
-    blueprints = (
-        assets_bp,
-        accounts_bp,
-        mail_bp,
-        admin_bp,
-        auth_bp,
-        twofactor_bp,
-        dashboard_bp,
-        company_bp,
-        jobs_bp,
-        interviews_bp,
-        health_bp,
-        weights_bp,
-        scoreweights_bp,
-        rankings_bp,
-    )
-    for blueprint in blueprints:
-        app.register_blueprint(blueprint)
+
+def _register_blueprints(app: Flask) -> None:
+    for spec in BLUEPRINTS:
+        module_name, attribute = spec.split(":")
+        app.register_blueprint(getattr(import_module(module_name), attribute))

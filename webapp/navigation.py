@@ -14,10 +14,14 @@ MAIN_NAVIGATION = (
     ("analytics.index", "Analytics", {EMPLOYER}),
     ("practice.index", "Practice", {CANDIDATE}),
     ("learning.index", "Learning", {CANDIDATE}),
+    ("candidate_interviews.index", "My interviews", {CANDIDATE}),
+    ("resumes.index", "Resume", {CANDIDATE}),
     ("billing.index", "Billing", {EMPLOYER, CANDIDATE}),
     ("admin.users", "Users", {ADMIN}),
     ("admin.audit", "Audit log", {ADMIN}),
     ("scoreweights.index", "Score weights", {ADMIN}),
+    ("plans.index", "Plans", {ADMIN}),
+    ("catalog.index", "Catalog", {ADMIN}),
 )
 
 
