@@ -149,7 +149,7 @@ def test_recompute_runs_a_constant_number_of_statements(db_session, job):
             services.recompute(db_session)
         return len(statements)
 
-    assert statements_for(1) == statements_for(12) == 3
+    assert statements_for(1) == statements_for(12) == 4  # claim marks, components, upsert, remove
 
 
 def test_the_weights_read_with_the_components_match_weights_for_job(db_session):
@@ -161,7 +161,7 @@ def test_the_weights_read_with_the_components_match_weights_for_job(db_session):
     builtin = gen_job(db_session, company, job_focus="no-such-focus")
     for job in (dynamic, focused, builtin):
         gen_interview(db_session, gen_user(db_session), job, status="completed")
-        (row,) = queries.components(db_session, job.id)
+        (row,) = queries.components(db_session, [job.id])
         expected = weights_for_job(db_session, job)
         got = queries.job_weights(row)
         assert (got.effective, got.sentiment, got.source) == (expected.effective, expected.sentiment, expected.source)

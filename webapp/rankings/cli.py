@@ -13,8 +13,14 @@ rankings_cli = AppGroup("rankings", help="Candidate rankings per job.")
 
 @rankings_cli.command("recompute")
 @click.option("--job", "job_id", type=click.IntRange(min=1, max=2**31 - 1), default=None, help="Only this job's id.")
-def recompute(job_id: int | None) -> None:
-    """Recompute rankings from completed interviews (every job, or --job ID)."""
-    result = services.recompute(db.session(), job_id)
-    db.session.commit()
-    click.echo(f"Rankings recomputed{f' for job {job_id}' if job_id else ''}: {result}.")
+@click.option("--stale", is_flag=True, help="Only jobs whose results changed since their last recompute.")
+def recompute(job_id: int | None, stale: bool) -> None:
+    """Recompute rankings from completed interviews (every job, or --job ID, or --stale ones)."""
+    session = db.session()
+    result = services.recompute_stale(session, job_id) if stale else services.recompute(session, job_id)
+    session.commit()
+    scope = f" for job {job_id}" if job_id else ""
+    if result is None:
+        click.echo(f"No stale rankings{scope}: nothing to recompute.")
+    else:
+        click.echo(f"Rankings recomputed{' (stale jobs)' if stale else ''}{scope}: {result}.")

@@ -3,11 +3,12 @@
 `COMPONENTS` is a chain of CTEs ending in `components`: one row per (job,
 candidate) with the averages and evidence counts `formulas.score` needs, and the
 job's raw weight columns, over the candidate's completed, non-practice
-interviews for that job. `:job_id` limits it to one job (NULL: every job).
+interviews for that job. `:job_ids` limits it to some jobs (NULL: every job).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -28,7 +29,7 @@ WITH held AS (
     FROM interview_interviewsession s
     WHERE s.status = 'completed' AND s.is_practice IS NOT TRUE
       AND s.job_id IS NOT NULL AND s.user_id IS NOT NULL
-      AND (CAST(:job_id AS integer) IS NULL OR s.job_id = CAST(:job_id AS integer))
+      AND (CAST(:job_ids AS integer[]) IS NULL OR s.job_id = ANY(CAST(:job_ids AS integer[])))
 ),
 per_candidate AS (
     SELECT job_id, candidate_id, count(*) AS sessions,
@@ -107,19 +108,23 @@ components AS (
 """
 
 
-def _params(job_id: int | None, **extra) -> dict:
-    return {"job_id": job_id, "technical_type": TECHNICAL_TYPE_PATTERN, **extra}
+def _params(job_id: int | None, *, job_ids: Sequence[int] | None = None, **extra) -> dict:
+    if job_ids is None and job_id is not None:
+        job_ids = [job_id]
+    return {"job_id": job_id, "job_ids": job_ids, "technical_type": TECHNICAL_TYPE_PATTERN, **extra}
 
 
-def components(session: Session, job_id: int | None = None, candidate_id: int | None = None) -> list:
-    """Rows of `components` (mappings), for one job or all, optionally one candidate; one statement."""
+def components(
+    session: Session, job_ids: Sequence[int] | None = None, candidate_id: int | None = None
+) -> list:
+    """Rows of `components` (mappings), for some jobs or all, optionally one candidate; one statement."""
     statement = text(
         COMPONENTS
         + """SELECT * FROM components
              WHERE CAST(:candidate_id AS integer) IS NULL OR candidate_id = CAST(:candidate_id AS integer)
              ORDER BY job_id, candidate_id"""
     )
-    return list(session.execute(statement, _params(job_id, candidate_id=candidate_id)).mappings())
+    return list(session.execute(statement, _params(None, job_ids=job_ids, candidate_id=candidate_id)).mappings())
 
 
 def job_weights(row) -> w.JobWeights:

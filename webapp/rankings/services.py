@@ -1,15 +1,21 @@
 """Writes for rankings: `recompute` turns the components query into interview_candidateranking rows.
 
-Three statements whatever the number of candidates: the components SELECT, one
-INSERT ... SELECT FROM unnest(arrays) ... ON CONFLICT DO UPDATE, and one DELETE
-of rankings whose candidate has no completed interview left for the job. The
-formulas run in Python between them (webapp/rankings/formulas.py), on rows
-already fetched, so there is no query per candidate. Never commits.
+Four statements whatever the number of candidates: claiming the jobs' freshness
+marks, the components SELECT, one INSERT ... SELECT FROM unnest(arrays) ... ON
+CONFLICT DO UPDATE, and one DELETE of rankings whose candidate has no completed
+interview left for the job. The formulas run in Python between them
+(webapp/rankings/formulas.py), on rows already fetched, so there is no query per
+candidate. Never commits.
+
+Freshness: triggers (migration 0003) put a job into rankings_stalejob whenever
+something its ranking is computed from changes, whoever writes it (the
+interview engine writes results straight into the database). `recompute_stale`
+claims those marks and recomputes just those jobs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
@@ -42,14 +48,25 @@ UPSERT = text(
     """
 )
 
-REMOVE_STALE = text(
+REMOVE_UNHELD = text(
     """
     DELETE FROM interview_candidateranking r
-    WHERE (CAST(:job_id AS integer) IS NULL OR r.job_id = CAST(:job_id AS integer))
+    WHERE (CAST(:job_ids AS integer[]) IS NULL OR r.job_id = ANY(CAST(:job_ids AS integer[])))
       AND NOT EXISTS (
           SELECT 1 FROM interview_interviewsession s
           WHERE s.job_id = r.job_id AND s.user_id = r.candidate_id
             AND s.status = 'completed' AND s.is_practice IS NOT TRUE)
+    """
+)
+
+
+# Claiming before reading matters: results committed after the claim mark the job
+# again (the trigger's INSERT waits for this transaction), so no change is lost.
+CLAIM_MARKS = text(
+    """
+    DELETE FROM rankings_stalejob
+    WHERE CAST(:job_ids AS integer[]) IS NULL OR job_id = ANY(CAST(:job_ids AS integer[]))
+    RETURNING job_id
     """
 )
 
@@ -70,12 +87,29 @@ def score_row(row) -> f.Scores:
 
 
 def recompute(session: Session, job_id: int | None = None) -> Recomputed:
-    """Recompute the rankings of one job (or every job), set-based; the caller commits.
+    """Recompute the rankings of one job (or every job), set-based; the caller commits."""
+    return recompute_jobs(session, None if job_id is None else [job_id])
+
+
+def recompute_stale(session: Session, job_id: int | None = None) -> Recomputed | None:
+    """Recompute the jobs marked stale (or just `job_id`, if marked); None when nothing was."""
+    claimed = session.execute(CLAIM_MARKS, {"job_ids": None if job_id is None else [job_id]}).scalars().all()
+    return _recompute(session, claimed) if claimed else None
+
+
+def recompute_jobs(session: Session, job_ids: Sequence[int] | None) -> Recomputed:
+    """Recompute the rankings of `job_ids` (None: every job) and clear their freshness marks."""
+    session.execute(CLAIM_MARKS, {"job_ids": job_ids})
+    return _recompute(session, job_ids)
+
+
+def _recompute(session: Session, job_ids: Sequence[int] | None) -> Recomputed:
+    """The recomputation itself, marks already claimed.
 
     A component with no evidence is stored as 0 (the columns are NOT NULL) but
     carries no weight in the overall score, and lowers ai_confidence.
     """
-    rows = queries.components(session, job_id)
+    rows = queries.components(session, job_ids)
     scored = [(row, score_row(row)) for row in rows]
     if scored:
         session.execute(
@@ -90,7 +124,7 @@ def recompute(session: Session, job_id: int | None = None) -> Recomputed:
                 "confidence": [f.cents(s.ai_confidence) for _, s in scored],
             },
         )
-    removed = session.execute(REMOVE_STALE, {"job_id": job_id}).rowcount
+    removed = session.execute(REMOVE_UNHELD, {"job_ids": job_ids}).rowcount
     return Recomputed(ranked=len(scored), removed=removed)
 
 

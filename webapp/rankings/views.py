@@ -22,7 +22,7 @@ bp = Blueprint("rankings", __name__, url_prefix="/jobs/<int:job_id>/rankings")
 @bp.get("")
 @role_required("employer")
 def index(job_id: int):
-    job = get_job_or_404(job_id)
+    job = _fresh_job_or_404(job_id)
     weights = w.weights_for_job(db.session(), job)
     params = _params(weights)
     listing = _ranking(job, params, weights, per_page=queries.PER_PAGE)
@@ -40,6 +40,14 @@ def index(job_id: int):
         factor_labels=FACTOR_LABELS,
         sentiment_labels=w.SENTIMENT_LABELS,
     )
+
+
+def _fresh_job_or_404(job_id: int):
+    """The employer's job, its ranking first brought up to date if results changed since."""
+    job = get_job_or_404(job_id)
+    if services.recompute_stale(db.session(), job.id):
+        db.session.commit()
+    return job
 
 
 def _params(weights: w.JobWeights) -> RankingParams:
@@ -109,7 +117,7 @@ def save_weights(job_id: int):
 @role_required("employer")
 def compare(job_id: int):
     """2 to 4 ranked candidates side by side; a bad selection is a 400 that says what to do."""
-    job = get_job_or_404(job_id)
+    job = _fresh_job_or_404(job_id)
     try:
         ids = services.parse_selection(request.args.getlist("c"))
         people = services.comparison(db.session(), job, ids)
@@ -124,7 +132,7 @@ def compare(job_id: int):
 @role_required("employer")
 def export(job_id: int):
     """The ranking as shown (sort, minimum, what-if weights) as CSV, streamed row by row."""
-    job = get_job_or_404(job_id)
+    job = _fresh_job_or_404(job_id)
     weights = w.weights_for_job(db.session(), job)
     params = _params(weights)
     if params.min_error or (params.whatif is not None and not params.whatif.usable):
@@ -155,12 +163,12 @@ bp.record_once(
 @role_required("employer")
 def explain(job_id: int, candidate_id: int):
     """Why a candidate has their score: each factor's contribution, and the interviews behind it."""
-    job = get_job_or_404(job_id)
+    job = _fresh_job_or_404(job_id)
     session = db.session()
     ranking = queries.ranking_of(session, job.id, candidate_id)
     if ranking is None:
         abort(404)
-    rows = queries.components(session, job.id, candidate_id)
+    rows = queries.components(session, [job.id], candidate_id)
     scores = services.score_row(rows[0]) if rows else None
     return render_page_or_block(
         "rankings/explain.html",
