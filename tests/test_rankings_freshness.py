@@ -206,3 +206,9 @@ def test_results_committed_during_a_recompute_are_not_lost(db_engine):
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM users_user WHERE id = :u"), {"u": ids.get("user", 0)})
         engine.dispose()
+
+
+def test_deleting_a_job_with_ranked_interviews_deletes_it_and_marks_nothing(db_session, job, held):
+    db_session.execute(text("DELETE FROM company_job WHERE id = :id"), {"id": job.id})
+    assert stale_jobs(db_session) == set()
+    assert db_session.scalar(text("SELECT count(*) FROM interview_interviewsession WHERE id = :id"), {"id": held.id}) == 0

@@ -51,8 +51,12 @@ RANKED_COLUMNS = (
 
 
 def _mark(select: str) -> str:
-    return f"INSERT INTO rankings_stalejob (job_id) SELECT DISTINCT job_id FROM ({select}) AS marked " \
-           "WHERE job_id IS NOT NULL ON CONFLICT (job_id) DO NOTHING;"
+    # The join skips jobs being deleted (a job's delete cascades to its interviews).
+    return (
+        "INSERT INTO rankings_stalejob (job_id) SELECT DISTINCT j.id "
+        f"FROM ({select}) AS marked JOIN company_job j ON j.id = marked.job_id "
+        "ON CONFLICT (job_id) DO NOTHING;"
+    )
 
 
 def _by_session(rows: str) -> str:
