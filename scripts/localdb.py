@@ -12,7 +12,7 @@ development and test database, never a production one.
 
 from __future__ import annotations
 
-import glob
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -32,18 +32,18 @@ def log(message: str) -> None:
     print(f"[localdb] {message}", file=sys.stderr, flush=True)
 
 
+def _load_pgbin():
+    """webapp/pgbin.py by path: importing the webapp package would need the venv."""
+    spec = importlib.util.spec_from_file_location("jobhive_pgbin", ROOT / "webapp" / "pgbin.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def find_bindir() -> Path | None:
     """The newest installed PostgreSQL server binaries (Debian layout first, then PATH)."""
-    candidates = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-        key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0,
-    )
-    if candidates:
-        return Path(candidates[-1]).parent
-    on_path = shutil.which("initdb")
-    if on_path:
-        return Path(on_path).resolve().parent
-    return None
+    initdb = _load_pgbin().find_program("initdb")
+    return initdb.resolve().parent if initdb else None
 
 
 def install_postgres() -> None:

@@ -24,3 +24,60 @@
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); focusMain(event); });
 })();
+
+// Learning paths: drag a resource to a new place. It posts the same move endpoint as the
+// keyboard-accessible up/down buttons (which stay the way to reorder without a mouse).
+(function () {
+  "use strict";
+  var dragged = null;
+
+  function entryOf(node) {
+    return node && node.closest ? node.closest(".lp-entries > li.lp-entry") : null;
+  }
+
+  function enableDragging() {
+    document.querySelectorAll(".lp-entries > li.lp-entry").forEach(function (li) { li.draggable = true; });
+  }
+
+  function clearMarks() {
+    document.querySelectorAll(".lp-entry.is-drop-target, .lp-entry.is-dragging").forEach(function (li) {
+      li.classList.remove("is-drop-target", "is-dragging");
+    });
+  }
+
+  // htmx:load fires for the page and for every swapped-in element (a replaced list included).
+  document.addEventListener("htmx:load", enableDragging);
+
+  document.addEventListener("dragstart", function (event) {
+    dragged = entryOf(event.target);
+    if (!dragged) return;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", dragged.dataset.entryId);
+    dragged.classList.add("is-dragging");
+  });
+
+  document.addEventListener("dragover", function (event) {
+    var over = entryOf(event.target);
+    if (!dragged || !over || over === dragged || over.parentNode !== dragged.parentNode) return;
+    event.preventDefault();
+    document.querySelectorAll(".lp-entry.is-drop-target").forEach(function (li) {
+      if (li !== over) li.classList.remove("is-drop-target");
+    });
+    over.classList.add("is-drop-target");
+  });
+
+  document.addEventListener("drop", function (event) {
+    var over = entryOf(event.target);
+    if (!dragged || !over || over === dragged) return;
+    event.preventDefault();
+    var position = Array.prototype.indexOf.call(over.parentNode.children, over) + 1;
+    window.htmx.ajax("POST", dragged.dataset.moveUrl, {
+      source: dragged, target: "#entry-list", swap: "outerHTML", values: { position: position }
+    });
+  });
+
+  document.addEventListener("dragend", function () {
+    clearMarks();
+    dragged = null;
+  });
+})();

@@ -357,3 +357,140 @@ def gen_skill_score(session: Session, interview: InterviewSession, skill: str, s
     skill_row = session.scalar(select(Skill).where(Skill.name == skill)) or _add(session, Skill(name=skill))
     return _add(session, SkillAssessment(interview_session_id=interview.id, skill_id=skill_row.id,
                                          accumulated_score=Decimal(str(score)), update_count=1))
+
+
+# --- the admin catalog ---------------------------------------------------------------
+
+
+def gen_catalog_skill(session: Session, category=None, **kw):
+    """A skill named uniquely, in `category` (a SkillCategory) or none."""
+    from webapp.models import Skill
+
+    values = {"name": f"Catalog skill {next(_sequence)}", "category_id": category.id if category else None}
+    return _add(session, Skill(**(values | kw)))
+
+
+def gen_catalog_skill_category(session: Session, **kw):
+    from webapp.models import SkillCategory
+
+    return _add(session, SkillCategory(**({"name": f"Catalog category {next(_sequence)}"} | kw)))
+
+
+def gen_catalog_assessment_type(session: Session, **kw):
+    from webapp.models import AssessmentType
+
+    values = {"name": f"Assessment type {next(_sequence)}", "description": "What it measures."}
+    return _add(session, AssessmentType(**(values | kw)))
+
+
+def gen_catalog_assessment_category(session: Session, assessment_type, **kw):
+    from webapp.models import AssessmentCategory
+
+    values = {"name": f"Assessment category {next(_sequence)}", "assessment_type_id": assessment_type.id}
+    return _add(session, AssessmentCategory(**(values | kw)))
+
+
+def gen_catalog_resource(session: Session, skill, **kw):
+    """A learning resource for `skill` (a Skill)."""
+    from webapp.models import LearningResource
+
+    values = {
+        "title": f"Resource {next(_sequence)}",
+        "description": "Worked examples.",
+        "resource_type": "article",
+        "url": "https://learn.example.com/a",
+        "estimated_hours": 2,
+        "skill_id": skill.id,
+    }
+    return _add(session, LearningResource(**(values | kw)))
+
+
+def gen_resume(session: Session, user: User, **kw):
+    """A parsed resume row for `user`; its `file` names no stored file unless the test writes one."""
+    import secrets
+
+    from webapp.models import Resume
+
+    values = {
+        "user_id": user.id,
+        "file": f"{secrets.token_hex(16)}.pdf",
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "skills": "Python, SQL",
+        "work_experience": "2021-present  Engineer, Example Ltd",
+    }
+    return _add(session, Resume(**(values | kw)))
+
+
+# --- learning paths ----------------------------------------------------------------------------
+
+
+def gen_learning_resource(session: Session, skill=None, **kw):
+    """An interview_learningresource row for `skill` (a Skill, or a skill name created when missing)."""
+    from sqlalchemy import select
+
+    from webapp.models import LearningResource, Skill
+
+    if isinstance(skill, str):
+        skill = session.scalar(select(Skill).where(Skill.name == skill)) or _add(session, Skill(name=skill))
+    n = next(_sequence)
+    values = {
+        "title": f"Resource {n}",
+        "description": "Worked examples and exercises.",
+        "resource_type": "article",
+        "url": f"https://learn.example.com/{n}",
+        "estimated_hours": 2,
+        "skill_id": skill.id if skill is not None else None,
+    }
+    return _add(session, LearningResource(**(values | kw)))
+
+
+def gen_learning_path(session: Session, interview: InterviewSession, resources=None, **kw):
+    """A learning path built from `interview`, one entry per resource at positions 1..n (two new resources by default)."""
+    from webapp.models import LearningPath, LearningPathResource
+
+    path = _add(session, LearningPath(**({"interview_session_id": interview.id, "status": "draft"} | kw)))
+    for position, resource in enumerate(resources or [gen_learning_resource(session) for _ in range(2)], start=1):
+        session.add(LearningPathResource(learning_path_id=path.id, resource_id=resource.id, order_position=position))
+    session.flush()
+    return path
+
+
+# --- billing: plans and subscriptions ----------------------------------------------------------
+
+
+def gen_plan(session: Session, plan_type: str = "employer", **kw):
+    """A billing_subscriptionplan row: a paid monthly plan of `plan_type` with modest limits."""
+    from webapp.models import SubscriptionPlan
+
+    n = next(_sequence)
+    values = {
+        "name": f"Plan {n}",
+        "plan_type": plan_type,
+        "interval": "month",
+        "price": Decimal("49.00"),
+        "interview_limit": 10,
+        "job_posting_limit": 5,
+        "application_limit": 0,
+        "features": ["Feature one", "Feature two"],
+        "sort_order": n,
+        "is_active": True,
+    }
+    return _add(session, SubscriptionPlan(**(values | kw)))
+
+
+def gen_subscription(session: Session, user: User, plan, **kw):
+    """A billing_customersubscription row: `user` active on `plan` for the current month."""
+    from webapp.models import CustomerSubscription
+
+    now = datetime.now(UTC)
+    values = {
+        "user_id": user.id,
+        "plan_id": plan.id,
+        "status": "active",
+        "start_date": now - timedelta(days=3),
+        "current_period_start": now - timedelta(days=3),
+        "current_period_end": now + timedelta(days=27),
+    }
+    return _add(session, CustomerSubscription(**(values | kw)))

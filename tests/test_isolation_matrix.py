@@ -16,11 +16,19 @@ from sqlalchemy import text
 
 from tests.factories import (
     PASSWORD,
+    gen_catalog_assessment_category,
+    gen_catalog_assessment_type,
+    gen_catalog_resource,
+    gen_catalog_skill,
+    gen_catalog_skill_category,
     gen_company,
     gen_interview,
     gen_job,
+    gen_learning_path,
     gen_oauth_token,
+    gen_plan,
     gen_ranking,
+    gen_resume,
     gen_sentiment_session,
     gen_user,
 )
@@ -126,6 +134,74 @@ def interview_session_id(world: World, actor: str, variant: str) -> dict:
     return {"session_id": world.objects[owner if variant == "own" else stranger]["interview"].session_id}
 
 
+def practice_session_id(world: World, actor: str, variant: str) -> dict:
+    """A candidate's own practice session, the other candidate's, or an id nobody has."""
+    if variant == "missing":
+        return {"session_id": "missing-practice-session"}
+    owner, stranger = _owner_and_stranger(actor, CANDIDATES)
+    return {"session_id": world.objects[owner if variant == "own" else stranger]["practice"].session_id}
+
+
+def resume_id(world: World, actor: str, variant: str) -> dict:
+    """A candidate's own resume, the other candidate's, or an id nobody has."""
+    if variant == "missing":
+        return {"resume_id": MISSING_ID}
+    owner, stranger = _owner_and_stranger(actor, CANDIDATES)
+    return {"resume_id": world.objects[owner if variant == "own" else stranger]["resume"].id}
+
+
+def learning_path_id(world: World, actor: str, variant: str) -> dict:
+    """A candidate's own learning path, the other candidate's, or an id nobody has."""
+    if variant == "missing":
+        return {"path_id": MISSING_ID}
+    owner, stranger = _owner_and_stranger(actor, CANDIDATES)
+    return {"path_id": world.objects[owner if variant == "own" else stranger]["learning_path"].id}
+
+
+def learning_entry(world: World, actor: str, variant: str) -> dict:
+    """A resource on a candidate's own path, on the other candidate's path, or on no path."""
+    if variant == "missing":
+        return {"path_id": MISSING_ID, "entry_id": MISSING_ID}
+    owner, stranger = _owner_and_stranger(actor, CANDIDATES)
+    path = world.objects[owner if variant == "own" else stranger]["learning_path"]
+    return {"path_id": path.id, "entry_id": path.entries[0].id}
+
+
+def catalog_item(kind: str) -> Callable[[World, str, str], dict]:
+    """A catalog row of `kind` (the admin's to manage, like every catalog row), or an id nobody has."""
+
+    def args(world: World, actor: str, variant: str) -> dict:
+        return {"item_id": MISSING_ID if variant == "missing" else world.objects["catalog"][kind].id}
+
+    return args
+
+
+CATALOG_KINDS = ("skill_categories", "skills", "assessment_types", "assessment_categories", "resources")
+
+
+def billing_plan_id(world: World, actor: str, variant: str) -> dict:
+    """A plan of the actor's kind (employer or candidate), one of the other kind, or none."""
+    if variant == "missing":
+        return {"plan_id": MISSING_ID}
+    kind = "candidate" if actor in CANDIDATES else "employer"
+    other = "employer" if kind == "candidate" else "candidate"
+    return {"plan_id": world.objects["plans"][kind if variant == "own" else other].id}
+
+
+def admin_plan_id(world: World, actor: str, variant: str) -> dict:
+    """Admin plan routes: any plan is the admin's; a missing one is 404."""
+    return {"plan_id": MISSING_ID if variant == "missing" else world.objects["plans"]["employer"].id}
+
+
+def admin_plan_move(world: World, actor: str, variant: str) -> dict:
+    return admin_plan_id(world, actor, variant) | {"direction": "up"}
+
+
+def analytics_job(world: World, actor: str, variant: str) -> dict:
+    """The analytics job filter (a query parameter): the employer's own job, another company's, or none."""
+    return {"job": job_id(world, actor, variant)["job_id"]}
+
+
 PUBLIC, LOGIN = "public", "login"
 ADMIN = roles("admin")
 EMPLOYER = roles("employer")
@@ -208,6 +284,63 @@ ROUTES: dict[str, Route] = {
     "rankings.save_weights": Route(EMPLOYER, job_id),
     "rankings.compare": Route(EMPLOYER, job_id),
     "rankings.export": Route(EMPLOYER, job_id),
+    # candidates: practice feedback and interview history (employers and admins: 403)
+    "practice.index": Route(roles("user")),
+    "practice.progress": Route(roles("user")),
+    "practice.show": Route(roles("user"), practice_session_id),
+    "candidate_interviews.index": Route(roles("user")),
+    # learning paths: a candidate's own; the world's paths are drafts, bare POSTs answer 400 (nothing to do)
+    "learning.index": Route(roles("user")),
+    "learning.create": Route(roles("user")),
+    "learning.show": Route(roles("user"), learning_path_id),
+    "learning.start": Route(roles("user"), learning_path_id),
+    "learning.mark": Route(roles("user"), learning_entry),
+    "learning.move": Route(roles("user"), learning_entry),
+    # the candidate's resume; the world's resume rows name no stored file, so its download may be 404
+    "resumes.index": Route(roles("user")),
+    "resumes.upload": Route(roles("user")),
+    "resumes.update": Route(roles("user"), resume_id),
+    "resumes.download": Route(roles("user"), resume_id, own_may_be_absent=True),
+    "resumes.confirm_delete": Route(roles("user"), resume_id),
+    "resumes.delete": Route(roles("user"), resume_id, destructive=True),
+    # admin catalog: the same seven routes for each kind; catalog rows belong to no tenant
+    "catalog.index": Route(ADMIN),
+    **{f"catalog.{kind}_{action}": Route(ADMIN) for kind in CATALOG_KINDS for action in ("index", "new", "create")},
+    **{
+        f"catalog.{kind}_{action}": Route(ADMIN, catalog_item(kind), variants=NO_FOREIGN)
+        for kind in CATALOG_KINDS
+        for action in ("edit", "update", "confirm_delete")
+    },
+    **{
+        f"catalog.{kind}_delete": Route(ADMIN, catalog_item(kind), variants=NO_FOREIGN, destructive=True)
+        for kind in CATALOG_KINDS
+    },
+    # billing: employers and candidates (admins have no plan: 403); a plan of the other kind is foreign
+    "billing.index": Route(roles("employer", "user")),
+    "billing.plans": Route(roles("employer", "user")),
+    "billing.offline_switch": Route(roles("employer", "user"), billing_plan_id),
+    "billing.offline_cancel": Route(roles("employer", "user")),
+    "billing.offline_resume": Route(roles("employer", "user")),
+    "interviews.new": Route(EMPLOYER),
+    # analytics: always the employer's own company; the job filter scopes like a job id
+    "analytics.index": Route(EMPLOYER, analytics_job),
+    "analytics.export": Route(EMPLOYER, analytics_job),
+    # billing through Stripe: not configured in tests, so allowed callers get 409; the webhook is public
+    # (without STRIPE_WEBHOOK_SECRET it answers 404, with one an unsigned POST gets 400: never a write)
+    "billing_stripe.checkout": Route(roles("employer", "user")),
+    "billing_stripe.portal": Route(roles("employer", "user")),
+    "billing_stripe.cancel": Route(roles("employer", "user")),
+    "billing_stripe.resume": Route(roles("employer", "user")),
+    "billing_stripe.webhook": Route(PUBLIC),
+    # plan management: admins only; every plan is the admin's
+    "plans.index": Route(ADMIN),
+    "plans.new": Route(ADMIN),
+    "plans.create": Route(ADMIN),
+    "plans.edit": Route(ADMIN, admin_plan_id, variants=NO_FOREIGN),
+    "plans.update": Route(ADMIN, admin_plan_id, variants=NO_FOREIGN),
+    "plans.move": Route(ADMIN, admin_plan_move, variants=NO_FOREIGN),
+    "plans.toggle": Route(ADMIN, admin_plan_id, variants=NO_FOREIGN),
+    "plans.delete": Route(ADMIN, admin_plan_id, variants=NO_FOREIGN, destructive=True),
 }
 
 @pytest.fixture
@@ -230,8 +363,19 @@ def world(db_session) -> World:
     for candidate in CANDIDATES:
         practice = gen_interview(db_session, users[candidate], is_practice=True, status="completed")
         world.objects[candidate] = {"practice": practice}
+        world.objects[candidate]["learning_path"] = gen_learning_path(db_session, practice)
+        world.objects[candidate]["resume"] = gen_resume(db_session, users[candidate])
     for name, user in users.items():
         world.objects.setdefault(name, {})["oauth"] = gen_oauth_token(db_session, user)
+    world.objects["plans"] = {kind: gen_plan(db_session, kind) for kind in ("employer", "candidate")}
+    # One row per catalog kind, none depending on another, so deleting one leaves the others in place.
+    world.objects["catalog"] = {
+        "skill_categories": gen_catalog_skill_category(db_session),
+        "skills": gen_catalog_skill(db_session),
+        "assessment_types": gen_catalog_assessment_type(db_session),
+        "assessment_categories": gen_catalog_assessment_category(db_session, gen_catalog_assessment_type(db_session)),
+        "resources": gen_catalog_resource(db_session, gen_catalog_skill(db_session)),
+    }
     return world
 
 

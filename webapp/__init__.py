@@ -64,6 +64,15 @@ BLUEPRINTS = (
     "webapp.weights.views:bp",
     "webapp.scoreweights.views:bp",
     "webapp.rankings.views:bp",
+    "webapp.analytics.views:bp",
+    "webapp.practice.views:bp",
+    "webapp.learning.views:bp",
+    "webapp.candidate_interviews.views:bp",
+    "webapp.catalog.views:bp",
+    "webapp.billing.views:bp",
+    "webapp.billing.stripe_views:bp",
+    "webapp.plans.views:bp",
+    "webapp.resumes.views:bp",
 )
 
 

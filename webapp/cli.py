@@ -13,7 +13,11 @@ from flask.cli import AppGroup
 from webapp import db
 from webapp.db import database_url
 from webapp.demo.seed import seed_demo
+from webapp.billing.cli import billing_cli
+from webapp.analytics.cli import stats_cli
 from webapp.rankings.cli import rankings_cli
+from webapp.maintenance.cli import maintenance_cli
+from webapp.backup.cli import backup_cli
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -74,3 +78,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(rankings_cli)
+    app.cli.add_command(stats_cli)
+    app.cli.add_command(maintenance_cli)
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(billing_cli)

@@ -46,6 +46,11 @@ def from_environment(environ: dict[str, str] | None = None) -> dict:
         "TESTING": name == "testing",
         "ADMIN_2FA_REQUIRED": env.get("JOBHIVE_ADMIN_2FA_REQUIRED", "0") == "1",
         "PROXY_HOPS": _proxy_hops(env.get("JOBHIVE_PROXY_HOPS", "0")),
+        # Billing through Stripe is on when a secret key is set; STRIPE_API_BASE points the SDK
+        # elsewhere (localstripe on loopback in tests).
+        "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": (env.get("STRIPE_API_BASE") or "").rstrip("/") or None,
     }
 
 

@@ -1,4 +1,4 @@
-"""User-uploaded images (company logos, avatars): checked by content, re-encoded, stored privately.
+"""User uploads (company logos, avatars, resumes): checked by content, stored privately.
 
 An upload is trusted for nothing: not its file name, not its declared content
 type. Pillow must recognise the bytes as one of a few raster formats, the
@@ -9,6 +9,10 @@ smuggled after the image data. Files live under `<instance>/uploads/<folder>/`
 with a random name; only names of that exact shape are ever opened or deleted,
 so a value stored by someone else (the demo data's `company_logos/x.png`) can
 never reach outside that folder.
+
+Documents (resumes) are checked by their own module and kept byte for byte;
+they share the limited reading, the random names and the folders here, each
+kind with its own extensions (`suffixes`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import re
 import secrets
 import struct
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app
@@ -27,14 +32,16 @@ from werkzeug.datastructures import FileStorage
 
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 ALLOWED_DESCRIPTION = "PNG, JPEG, WebP or GIF"
-_STORED_NAME = re.compile(r"\A[0-9a-f]{32}\.png\Z")
+_STORED_NAME = re.compile(r"\A[0-9a-f]{32}(\.[a-z]{3,4})\Z")
+IMAGE_SUFFIXES = (".png",)
 
 
 class UploadError(ValueError):
     """The upload was refused; `str(error)` is a message to show next to the file field.
 
     `reason` names the check that failed ("missing", "empty", "too_large", "not_image",
-    "damaged", "dimensions", "too_many_pixels"), for a caller that words it its own way.
+    "damaged", "dimensions", "too_many_pixels"; for documents also "not_document", "encrypted"),
+    for a caller that words it its own way.
     """
 
     def __init__(self, message: str, reason: str):
@@ -46,14 +53,15 @@ def upload_folder(folder: str) -> Path:
     return Path(current_app.instance_path) / "uploads" / folder
 
 
-def is_stored_name(name: str | None) -> bool:
-    """A name this module could have produced (and nothing else: no paths, no other extensions)."""
-    return bool(name) and _STORED_NAME.match(name) is not None
+def is_stored_name(name: str | None, suffixes: tuple[str, ...] = IMAGE_SUFFIXES) -> bool:
+    """A name this module could have produced with one of `suffixes` (and nothing else: no paths)."""
+    match = _STORED_NAME.match(name) if name else None
+    return match is not None and match.group(1) in suffixes
 
 
-def stored_path(folder: str, name: str | None) -> Path | None:
+def stored_path(folder: str, name: str | None, suffixes: tuple[str, ...] = IMAGE_SUFFIXES) -> Path | None:
     """The file behind a stored name, or None when the name is foreign or the file is gone."""
-    if not is_stored_name(name):
+    if not is_stored_name(name, suffixes):
         return None
     path = upload_folder(folder) / name
     return path if path.is_file() else None
@@ -73,38 +81,47 @@ def save_image(
     `min_side`/`max_side` bound the uploaded width and height; `fit_within` then
     shrinks the stored picture (never enlarges it) to at most that many pixels a side.
     """
-    data = _read_limited(file, max_bytes)
+    data = read_limited(file, max_bytes)
     image = _decode(data, min_side, max_side)
     if fit_within is not None:
         image.thumbnail((fit_within, fit_within))
-    name = f"{secrets.token_hex(16)}.png"
+    return store(folder, ".png", lambda path: image.save(path, format="PNG", optimize=True))
+
+
+def store(folder: str, suffix: str, write: Callable[[Path], object]) -> str:
+    """Have `write` fill a new file under a fresh random name ending in `suffix`; return that name."""
+    name = f"{secrets.token_hex(16)}{suffix}"
     target = upload_folder(folder)
     target.mkdir(parents=True, exist_ok=True)
     # Write next to the destination and rename, so a reader never sees half a file.
     partial = target / f".{name}.partial"
     try:
-        image.save(partial, format="PNG", optimize=True)
+        write(partial)
         os.replace(partial, target / name)
     finally:
         partial.unlink(missing_ok=True)
     return name
 
 
-def delete_upload(folder: str, name: str | None) -> None:
+def delete_upload(folder: str, name: str | None, suffixes: tuple[str, ...] = IMAGE_SUFFIXES) -> None:
     """Remove a stored file; names this module did not produce are left alone, missing files are fine."""
-    if is_stored_name(name):
+    if is_stored_name(name, suffixes):
         (upload_folder(folder) / name).unlink(missing_ok=True)
 
 
-def _read_limited(file: FileStorage | None, max_bytes: int) -> bytes:
+def read_limited(file: FileStorage | None, max_bytes: int, what: str = "an image file", noun: str = "image") -> bytes:
+    """The uploaded bytes; refused when no file was chosen, or it is empty or larger than `max_bytes`.
+
+    `what` and `noun` word the messages: "Choose {what} to upload.", "The {noun} is larger than ...".
+    """
     if file is None or not isinstance(file, FileStorage) or not (file.filename or "").strip():
-        raise UploadError("Choose an image file to upload.", "missing")
+        raise UploadError(f"Choose {what} to upload.", "missing")
     # Read one byte past the limit: enough to know it is too big without reading it all.
     data = file.stream.read(max_bytes + 1)
     if not data:
-        raise UploadError("The file is empty. Choose an image file to upload.", "empty")
+        raise UploadError(f"The file is empty. Choose {what} to upload.", "empty")
     if len(data) > max_bytes:
-        raise UploadError(f"The image is larger than {_size(max_bytes)}. Upload a smaller file.", "too_large")
+        raise UploadError(f"The {noun} is larger than {size_label(max_bytes)}. Upload a smaller file.", "too_large")
     return data
 
 
@@ -159,5 +176,5 @@ def _normalised(image: Image.Image) -> Image.Image:
     return image.convert("RGBA" if has_alpha else "RGB")
 
 
-def _size(n: int) -> str:
+def size_label(n: int) -> str:
     return f"{n // (1024 * 1024)} MB" if n % (1024 * 1024) == 0 else f"{n // 1024} KB"

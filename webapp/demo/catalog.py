@@ -460,6 +460,18 @@ PLANS = (
         "features": ["Everything in Candidate Pro", "Two months free"],
     },
     {
+        "name": "Employer Free",
+        "plan_type": "employer",
+        "interval": "month",
+        "price": "0.00",
+        "description": "Try JobHive: one job posting and a handful of interviews a month.",
+        "interview_limit": 5,
+        "job_posting_limit": 1,
+        "application_limit": 0,
+        "sort_order": 9,
+        "features": ["5 AI interviews per month", "1 job posting per month", "Candidate rankings"],
+    },
+    {
         "name": "Employer Starter",
         "plan_type": "employer",
         "interval": "month",

@@ -13,7 +13,7 @@ import math
 import random
 import re
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -37,7 +37,6 @@ from webapp.models import (
     DynamicScoreWeight,
     InterviewAssessment,
     InterviewSession,
-    InterviewStatistics,
     Job,
     LearningPath,
     LearningPathResource,
@@ -56,6 +55,7 @@ from webapp.models import (
     User,
     UserOAuthToken,
 )
+from webapp.analytics.services import rollup as rollup_statistics
 from webapp.rankings.services import recompute as recompute_rankings
 
 RANDOM_SEED = 20261128
@@ -88,19 +88,6 @@ INTERVIEWER_NOTES = (
     "Answers were accurate but long; coach on concise summaries.",
     "Asked sharp clarifying questions before every exercise.",
 )
-# Daily statistics of a day without completed interviews.
-NO_PERFORMANCE = {
-    "average_duration": None,
-    "average_score": 0,
-    "technical_score_avg": 0,
-    "communication_score_avg": 0,
-    "conversion_rate": 0,
-    "time_to_hire": None,
-    "cost_per_hire": None,
-    "offer_acceptance_rate": 0,
-    "candidate_satisfaction": 0,
-    "skill_match_rate": 0,
-}
 CANCEL_REASONS = (
     "Cancelled by the candidate: accepted another offer.",
     "Cancelled by the employer: role put on hold.",
@@ -238,7 +225,6 @@ class _Interview:
     sentiment: dict[str, Any] = field(default_factory=dict)
     sentiment_id: int = 0
     cultural_fit: float = 0.0
-    communication: float = 0.0
 
     @property
     def status(self) -> str:
@@ -267,12 +253,6 @@ class _Interview:
     @property
     def skill_scores(self) -> dict[str, float]:
         return {skill: round(fmean(points), 2) for skill, points in self.skill_points.items()}
-
-    @property
-    def sentiment_component(self) -> float:
-        """The sentiment share that counts as favourable, 0-100."""
-        s = self.sentiment
-        return float(s["positive_score"] + s["neutral_score"] / 2 + s["mixed_score"] / 4)
 
 
 class _Seeder:
@@ -1048,14 +1028,11 @@ class _Seeder:
     def _interview_assessments(self) -> None:
         rows = []
         for iv in self.completed:
-            communication = []
             for type_name in cat.FOCUS_ASSESSMENTS[iv.focus]:
                 type_id, categories = self.assessment_types[type_name]
                 level = iv.soft if type_name in cat.SOFT_ASSESSMENT_TYPES else iv.tech
                 for category_id, category in categories:
                     score = _score(self.rng.gauss(level, 8))
-                    if type_name == "Communication":
-                        communication.append(score)
                     rows.append(
                         {
                             "interview_session_id": iv.id,
@@ -1066,7 +1043,6 @@ class _Seeder:
                             "created_at": iv.end,
                         }
                     )
-            iv.communication = fmean(communication)
         self._insert(InterviewAssessment, rows)
 
     def _cultural_fit(self) -> None:
@@ -1292,64 +1268,6 @@ class _Seeder:
     # --- analytics -----------------------------------------------------------------------
 
     def _statistics(self) -> None:
-        by_day: dict[tuple[int, date], list[_Interview]] = defaultdict(list)
-        for iv in self.interviews:
-            if iv.job and not iv.is_practice:
-                by_day[(iv.job.company.id, iv.start.astimezone(UTC).date())].append(iv)
+        # The daily statistics are what `flask stats rollup` writes: the same code fills them here.
         today = self.now.astimezone(UTC).date()
-        days = [today - timedelta(days=k) for k in range(HISTORY_DAYS - 1, -1, -1)]
-        rows = [
-            self._statistics_row(company.id, day, by_day.get((company.id, day), []))
-            for company in self.companies
-            for day in days
-        ]
-        self._insert(InterviewStatistics, rows)
-
-    def _statistics_row(self, company_id: int, day: date, ivs: list[_Interview]) -> dict[str, Any]:
-        total = len(ivs)
-        statuses = Counter(iv.status for iv in ivs)
-        done = [iv for iv in ivs if iv.status == "completed"]
-        row = {
-            "company_id": company_id,
-            "date": day,
-            "period": "daily",
-            "total_interviews": total,
-            "completed_interviews": statuses["completed"],
-            "cancelled_interviews": statuses["cancelled"],
-            "rescheduled_interviews": statuses["rescheduled"],
-            "no_show_rate": round(100 * statuses["no_show"] / total, 2) if total else 0,
-            "diversity_metrics": self._regions(total),
-            "source_effectiveness": self._sources(total),
-            **self._performance(done, total),
-        }
-        return row
-
-    def _performance(self, done: list[_Interview], total: int) -> dict[str, Any]:
-        if not done:
-            return dict(NO_PERFORMANCE)
-        rng = self.rng
-        passed = sum(1 for iv in done if (iv.tech + iv.soft) / 2 >= 70)
-        return {
-            "average_duration": timedelta(seconds=round(fmean(iv.duration for iv in done))),
-            "average_score": _score(fmean((iv.tech + iv.soft) / 2 for iv in done)),
-            "technical_score_avg": _score(fmean(iv.tech for iv in done)),
-            "communication_score_avg": _score(fmean(iv.communication for iv in done)),
-            "conversion_rate": round(100 * passed / total, 2),
-            "time_to_hire": timedelta(days=rng.randint(18, 45)),
-            "cost_per_hire": Decimal(rng.randint(2500, 9000)),
-            "offer_acceptance_rate": _score(rng.gauss(78, 10)),
-            "candidate_satisfaction": _score(fmean(iv.sentiment_component for iv in done)),
-            "skill_match_rate": _score(fmean(s for iv in done for s in iv.skill_scores.values())),
-        }
-
-    def _regions(self, total: int) -> dict[str, Any]:
-        if not total:
-            return {}
-        regions = Counter(self.rng.choices(("North America", "Europe", "Asia", "Latin America"), (6, 2, 2, 1), k=total))
-        return {"candidate_regions": dict(sorted(regions.items())), "remote_candidates": self.rng.randint(0, total)}
-
-    def _sources(self, total: int) -> dict[str, int]:
-        if not total:
-            return {}
-        sources = Counter(self.rng.choices(("referral", "job_board", "linkedin", "career_site"), (2, 3, 4, 2), k=total))
-        return dict(sorted(sources.items()))
+        rollup_statistics(self.s, today - timedelta(days=HISTORY_DAYS - 1), today)

@@ -6,18 +6,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from webapp.dateranges import BadQueryParameter, check_range, parse_date
+from webapp.dateranges import day_start as _day_start
 from webapp.models import INTERVIEW_STATUSES, InterviewSession, Job, SentimentSession, User
 
 PER_PAGE = 25
 SEARCH_MAX = 255
-MAX_RANGE_YEARS = 5
 # Newest first: the interview an employer looks for is usually the latest one.
 DEFAULT_SORT = "-start_time"
 SORT_KEYS = ("start_time", "candidate", "job", "status", "completion", "technical", "behavioral")
@@ -25,8 +26,8 @@ SORT_KEYS = ("start_time", "candidate", "job", "status", "completion", "technica
 DESCENDING_FIRST = ("start_time", "completion", "technical", "behavioral")
 
 
-class BadListParameter(ValueError):
-    """A list parameter that cannot be read (answered with 400 and this message)."""
+# A list parameter that cannot be read (answered with 400 and its message).
+BadListParameter = BadQueryParameter
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,10 @@ class InterviewListParams:
         if status and status not in INTERVIEW_STATUSES:
             names = ", ".join(INTERVIEW_STATUSES)
             raise BadListParameter(f"Unknown status “{status[:30]}”: choose one of {names}.")
-        date_from = _date(args.get("from", ""), "start")
-        date_to = _date(args.get("to", ""), "end")
+        date_from = parse_date(args.get("from", ""), "start")
+        date_to = parse_date(args.get("to", ""), "end")
         if date_from and date_to:
-            if date_to < date_from:
-                raise BadListParameter("The end date is before the start date: swap them or change one.")
-            if date_to > _years_after(date_from, MAX_RANGE_YEARS):
-                raise BadListParameter(f"Choose a date range of at most {MAX_RANGE_YEARS} years.")
+            check_range(date_from, date_to)
         return cls(
             q=q,
             job=_job(args.get("job", ""), job_ids),
@@ -123,37 +121,6 @@ def _job(raw: str, job_ids: set[int]) -> int | None:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) not in job_ids:
         raise BadListParameter("Unknown job: choose one of your own jobs, or all jobs.")
     return int(raw)
-
-
-def _date(raw: str, which: str) -> date | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        # Only the plain YYYY-MM-DD form that <input type="date"> sends.
-        if len(raw) != 10:
-            raise ValueError
-        value = date.fromisoformat(raw)
-    except ValueError:
-        raise BadListParameter(
-            f"The {which} date must be a date like 2026-03-14 (year-month-day), not “{raw[:20]}”."
-        ) from None
-    if not 1900 <= value.year <= 2999:
-        # Keeps `to + 1 day` and PostgreSQL's timestamp range far away.
-        raise BadListParameter(f"The {which} date must be between the years 1900 and 2999.")
-    return value
-
-
-def _years_after(start: date, years: int) -> date:
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:  # 29 February into a year without one
-        return start.replace(year=start.year + years, day=28)
-
-
-def _day_start(day: date) -> datetime:
-    # Dates are UTC days: the dashboard shows start times in UTC.
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _like_pattern(text: str) -> str:

@@ -58,3 +58,4 @@ def _bad_filters(message: str, context: dict):
 
 # The interview page's routes live in their own module and register on `bp`.
 from webapp.interviews import page_views  # noqa: E402, F401
+from webapp.interviews import scheduling  # noqa: E402, F401

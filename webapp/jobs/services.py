@@ -8,31 +8,31 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from webapp.audit import services as audit
+from webapp.billing.usage import record_usage
 from webapp.jobs import queries
-from webapp.models import Company, Job, User
+from webapp.models import Company, Job, UsageRecord, User
 
 # The columns a job owner may set through the dashboard (company_id, id and the timestamps are ours).
 EDITABLE_FIELDS = ("title", "description", "requirements", "job_focus", "is_active")
 
 
-def ensure_within_job_posting_limit(session: Session, company: Company) -> None:
-    """Refuse a new posting when the company's plan is used up. Currently allows everything.
+def ensure_within_job_posting_limit(session: Session, company: Company) -> UsageRecord:
+    """Count a new posting against the company owner's plan, or raise UsageLimitReached.
 
-    Posting a job will count against the subscription plan's `job_posting_limit`
-    once billing exists (the billing issue): this is the one place that check
-    goes, so every way of posting a job (the form today, the API later) passes
-    through it. There is no plan logic yet, so there is deliberately nothing to
-    enforce here; billing replaces this body with the real check and an exception
-    the create view turns into a message.
+    Every way of posting a job passes through here. The usage record is written in
+    the caller's transaction under the owner's billing lock (see webapp.billing.usage),
+    so parallel postings never exceed the plan's `job_posting_limit`.
     """
+    return record_usage(session, company.user, "job_posting")
 
 
 def post_job(session: Session, company: Company, data: dict[str, Any], *, actor: User | None = None) -> Job:
     """Create a job posting for `company` from validated form data (other keys are ignored)."""
-    ensure_within_job_posting_limit(session, company)
+    usage = ensure_within_job_posting_limit(session, company)
     job = Job(company_id=company.id, **{name: data[name] for name in EDITABLE_FIELDS if name in data})
     session.add(job)
-    session.flush()  # the id, for the audit event
+    session.flush()  # the id, for the audit event and the usage record
+    usage.resource_id = str(job.id)
     audit.record(session, "job.created", actor=actor, target=job, details={"title": job.title})
     return job
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from webapp import db
 from webapp.auth.access import role_required, require_verified
+from webapp.billing.usage import UsageLimitReached
 from webapp.company.scope import current_company_or_404
 from webapp.htmx import htmx, render_page_or_block, wants_block
 from webapp.jobs import queries, services
@@ -88,7 +89,11 @@ def create():
     form = JobForm()
     if not form.validate():
         return render_template("jobs/new.html", form=form), 422
-    job = services.post_job(db.session(), company, form.job_data(), actor=current_user)
+    try:
+        job = services.post_job(db.session(), company, form.job_data(), actor=current_user)
+    except UsageLimitReached as error:
+        db.session.rollback()
+        return render_template("jobs/new.html", form=form, limit_error=error), 402
     db.session.commit()
     flash(f"Posted “{job.title}”.", "success")
     return redirect(url_for("jobs.show", job_id=job.id))

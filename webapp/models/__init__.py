@@ -6,6 +6,7 @@ to the database, instead of loading them all or nulling their foreign keys.
 """
 
 from webapp.models.analytics import STATISTICS_PERIODS, InterviewStatistics
+from webapp.models.rollups import DailyMetrics  # noqa: F401  (registers analytics_dailymetrics)
 from webapp.models.audit import AuditEvent
 from webapp.models.assessment import AssessmentCategory, AssessmentType, InterviewAssessment
 from webapp.models.billing import (
@@ -17,6 +18,7 @@ from webapp.models.billing import (
     SubscriptionPlan,
     UsageRecord,
 )
+from webapp.models.billing_events import WebhookEvent
 from webapp.models.company import JOB_FOCUSES, Company, Job
 from webapp.models.interview import INTERVIEW_STATUSES, BehavioralAnalysis, CulturalFit, InterviewSession
 from webapp.models.mail import OutboxMessage
@@ -80,4 +82,5 @@ __all__ = [
     "UsageRecord",
     "User",
     "UserOAuthToken",
+    "WebhookEvent",
 ]

@@ -1,0 +1,46 @@
+"""The analytics series as CSV: figures in, text lines out (pure), safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from webapp.analytics.metrics import Totals
+from webapp.rankings.export_csv import safe
+
+HEADER = ("Period start", "Interviews", "Completed", "Cancelled", "Rescheduled", "No-shows", "Scheduled",
+          "In progress", "No-show rate %", "Completion rate %", "Average duration (min)", "Average score",
+          "Technical average", "Communication average", "Skill match rate", "Average completion %")
+
+
+def _figure(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"  # empty, not 0, when there is no data
+
+
+def _row(start: date, t: Totals) -> list[str]:
+    cells = [
+        start.isoformat(), t.total, t.completed, t.cancelled, t.rescheduled, t.no_show, t.scheduled, t.in_progress,
+        _figure(t.no_show_rate), _figure(t.completion_rate), _figure(t.average_duration), _figure(t.average_score),
+        _figure(t.technical), _figure(t.communication), _figure(t.skill_match), _figure(t.average_completion),
+    ]
+    return [safe(cell) for cell in cells]
+
+
+def lines(series: Iterable[tuple[date, Totals]]) -> Iterator[str]:
+    """The header and one CSV line per period (csv module quoting, CRLF line ends)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(HEADER)
+    yield flush()
+    for start, totals in series:
+        writer.writerow(_row(start, totals))
+        yield flush()

@@ -1,0 +1,111 @@
+"""Writes: the daily rollup behind the analytics page (`flask stats rollup`). No commit here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from webapp.analytics.queries import AGGREGATES, INTERVIEW_FIGURES, METRIC_COLUMNS
+from webapp.dateranges import day_start
+
+# Serialises concurrent rollups: they would otherwise race on the stale-row DELETE.
+ADVISORY_LOCK_KEY = 7_201_611_290
+
+_COLUMNS = ", ".join(METRIC_COLUMNS)
+_UPDATES = ", ".join(f"{column} = EXCLUDED.{column}" for column in METRIC_COLUMNS)
+_COMPANY_SUMS = ", ".join(f"coalesce(sum(p.{column}), 0) AS {column}" for column in METRIC_COLUMNS)
+# The documented table's averages, from the sums of the day.
+_STATISTICS = {
+    "total_interviews": "total",
+    "completed_interviews": "completed",
+    "cancelled_interviews": "cancelled",
+    "rescheduled_interviews": "rescheduled",
+    "average_duration": "make_interval(secs => duration_sum / nullif(duration_count, 0))",
+    "average_score": "round((score_sum / nullif(score_count, 0))::numeric, 2)",
+    "technical_score_avg": "round((technical_sum / nullif(technical_count, 0))::numeric, 2)",
+    "communication_score_avg": "round((communication_sum / nullif(communication_count, 0))::numeric, 2)",
+    "no_show_rate": "round(100.0 * no_show / nullif(total, 0), 2)",
+    "skill_match_rate": "round((skill_match_sum / nullif(skill_match_count, 0))::numeric, 2)",
+    # Nothing in the database records hires, offers, costs or surveys: NULL, not a fake 0.
+    "conversion_rate": "NULL",
+    "time_to_hire": "NULL",
+    "cost_per_hire": "NULL",
+    "offer_acceptance_rate": "NULL",
+    "candidate_satisfaction": "NULL",
+}
+
+# One statement: per job and day the sums (stale job rows of the window deleted, the others
+# upserted), then per company and day, for every company and every day of the window (a day
+# without interviews is rolled up too: zero interviews, averages NULL), the documented row.
+ROLLUP = f"""
+    WITH per_job AS (
+        SELECT company_id, job_id, day, {AGGREGATES}
+        FROM ({INTERVIEW_FIGURES.format(where="")}) figures
+        GROUP BY company_id, job_id, day
+    ),
+    stale AS (
+        DELETE FROM analytics_dailymetrics m
+        WHERE m.date >= :first AND m.date <= :last
+          AND NOT EXISTS (
+              SELECT 1 FROM per_job p WHERE p.company_id = m.company_id AND p.job_id = m.job_id AND p.day = m.date
+          )
+        RETURNING 1
+    ),
+    jobs AS (
+        INSERT INTO analytics_dailymetrics (company_id, job_id, date, {_COLUMNS}, computed_at)
+        SELECT company_id, job_id, day, {_COLUMNS}, now() FROM per_job
+        ON CONFLICT (company_id, date, job_id) DO UPDATE SET {_UPDATES}, computed_at = EXCLUDED.computed_at
+        RETURNING 1
+    ),
+    per_company AS (
+        SELECT c.id AS company_id, d.day, {_COMPANY_SUMS}
+        FROM company_company c
+        CROSS JOIN (SELECT generate_series(CAST(:first AS date), CAST(:last AS date), interval '1 day')::date AS day) d
+        LEFT JOIN per_job p ON p.company_id = c.id AND p.day = d.day
+        GROUP BY c.id, d.day
+    ),
+    stats AS (
+        INSERT INTO interview_interviewstatistics (company_id, date, period, {", ".join(_STATISTICS)})
+        SELECT company_id, day, 'daily', {", ".join(_STATISTICS.values())} FROM per_company
+        ON CONFLICT (company_id, date) DO UPDATE
+        SET period = EXCLUDED.period, {", ".join(f"{column} = EXCLUDED.{column}" for column in _STATISTICS)}
+        RETURNING (xmax = 0) AS inserted
+    )
+    SELECT (SELECT count(*) FROM stats) AS company_days,
+           (SELECT count(*) FROM stats WHERE inserted) AS new_company_days,
+           (SELECT count(*) FROM jobs) AS job_days,
+           (SELECT count(*) FROM stale) AS stale_job_days
+"""
+
+
+@dataclass(frozen=True)
+class RollupReport:
+    first: date
+    last: date
+    company_days: int
+    new_company_days: int
+    job_days: int
+    stale_job_days: int
+
+    def __str__(self) -> str:
+        span = self.first.isoformat() if self.first == self.last else f"{self.first} to {self.last}"
+        return (
+            f"Rolled up {span}: {self.company_days} company-day rows "
+            f"({self.new_company_days} new, {self.company_days - self.new_company_days} updated), "
+            f"{self.job_days} job-day rows written, {self.stale_job_days} stale job-day rows removed."
+        )
+
+
+def rollup(session: Session, first: date, last: date) -> RollupReport:
+    """Roll up the UTC days first..last for every company; running it again changes nothing."""
+    if last < first:
+        raise ValueError("the rollup's last day is before its first")
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+    row = session.execute(
+        text(ROLLUP),
+        {"first": first, "last": last, "start": day_start(first), "stop": day_start(last + timedelta(days=1))},
+    ).one()
+    return RollupReport(first, last, *row)

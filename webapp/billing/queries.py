@@ -1,0 +1,82 @@
+"""Reads for billing: plans, a user's subscription and their usage in a period."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from webapp.models import CustomerSubscription, SubscriptionPlan, UsageRecord
+
+
+def select_subscription(user_id: int) -> Select:
+    """The user's subscription row (at most one: user_id is UNIQUE) with its plan.
+
+    populate_existing: read after taking the billing lock, the row must be what is
+    committed now, not what this session loaded earlier.
+    """
+    return (
+        select(CustomerSubscription)
+        .options(joinedload(CustomerSubscription.plan))
+        .where(CustomerSubscription.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def select_free_plan(plan_type: str) -> Select:
+    """The free plan of a kind: the active plan priced 0 that comes first in the plans' order."""
+    return (
+        select(SubscriptionPlan)
+        .where(
+            SubscriptionPlan.plan_type == plan_type,
+            SubscriptionPlan.is_active.is_(True),
+            SubscriptionPlan.price == 0,
+        )
+        .order_by(SubscriptionPlan.sort_order.asc().nulls_last(), SubscriptionPlan.id)
+        .limit(1)
+    )
+
+
+def select_plans(plan_type: str, interval: str) -> Select:
+    """Active plans of a kind billed every `interval` (free plans in both lists), in the admins' order."""
+    return (
+        select(SubscriptionPlan)
+        .where(
+            SubscriptionPlan.plan_type == plan_type,
+            SubscriptionPlan.is_active.is_(True),
+            or_(SubscriptionPlan.interval == interval, SubscriptionPlan.price == 0),
+        )
+        .order_by(SubscriptionPlan.sort_order.asc().nulls_last(), SubscriptionPlan.id)
+    )
+
+
+def select_offered_plan(plan_id: int, plan_type: str) -> Select:
+    """A plan the user may switch to: active and of their kind (anything else names nothing)."""
+    return select(SubscriptionPlan).where(
+        SubscriptionPlan.id == plan_id,
+        SubscriptionPlan.plan_type == plan_type,
+        SubscriptionPlan.is_active.is_(True),
+    )
+
+
+def usage_by_type(session: Session, user_id: int, start: datetime, end: datetime) -> dict[str, int]:
+    """Units used per usage type in [start, end)."""
+    rows = session.execute(
+        select(UsageRecord.usage_type, func.coalesce(func.sum(UsageRecord.quantity), 0))
+        .where(UsageRecord.user_id == user_id, UsageRecord.created_at >= start, UsageRecord.created_at < end)
+        .group_by(UsageRecord.usage_type)
+    ).all()
+    return {usage_type: int(total) for usage_type, total in rows}
+
+
+def usage_of_type(session: Session, user_id: int, usage_type: str, start: datetime, end: datetime) -> int:
+    """Units of one usage type in [start, end) (uses idx_usage_record_user_type)."""
+    return session.scalar(
+        select(func.coalesce(func.sum(UsageRecord.quantity), 0)).where(
+            UsageRecord.user_id == user_id,
+            UsageRecord.usage_type == usage_type,
+            UsageRecord.created_at >= start,
+            UsageRecord.created_at < end,
+        )
+    )

@@ -1,0 +1,123 @@
+"""Billing for employers and candidates: plan and usage (`/billing`), plans, offline plan changes.
+
+With Stripe configured the pages post to the `billing_stripe` blueprint instead, and the
+offline endpoints here refuse (409): a plan change must then go through a payment.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp import db
+from webapp.auth.access import role_required
+from webapp.billing import queries, services, usage
+from webapp.billing.forms import ConfirmForm, plan_interval
+from webapp.billing.mode import stripe_enabled
+from webapp.htmx import render_page_or_block
+from webapp.models import PLAN_INTERVALS
+
+bp = Blueprint("billing", __name__)
+
+ACCOUNTS = ("employer", "user")  # admins have no plan of their own
+STRIPE_REFUSAL = "Billing runs through Stripe here: use the buttons on the billing page to change your plan."
+
+
+@bp.get("/billing")
+@role_required(*ACCOUNTS)
+def index():
+    session = db.session()
+    in_force = usage.plan_in_force(session, current_user)
+    return render_template(
+        "billing/index.html",
+        in_force=in_force,
+        state=usage.billing_state(in_force),
+        state_labels=usage.STATE_LABELS,
+        meters=usage.meters(session, current_user, in_force),
+        stripe=stripe_enabled(),
+    )
+
+
+@bp.get("/billing/plans")
+@role_required(*ACCOUNTS)
+def plans():
+    session = db.session()
+    interval = plan_interval(request.args)
+    in_force = usage.plan_in_force(session, current_user)
+    offered = session.scalars(queries.select_plans(usage.plan_type_of(current_user), interval)).all()
+    return render_page_or_block(
+        "billing/plans.html",
+        "plan_grid",
+        plans=offered,
+        interval=interval,
+        intervals=PLAN_INTERVALS,
+        in_force=in_force,
+        stripe=stripe_enabled(),
+    )
+
+
+@bp.post("/billing/offline/plans/<int:plan_id>")
+@role_required(*ACCOUNTS)
+def offline_switch(plan_id: int):
+    session = db.session()
+    plan = services.offered_plan(session, current_user, plan_id)
+    if plan is None:
+        abort(404)
+    refusal = _refuse_unless_offline()
+    if refusal:
+        return refusal
+    try:
+        services.switch_plan(session, current_user, plan)
+    except services.BillingRefused as error:
+        return _refused(error.message)
+    db.session.commit()
+    flash(f"You are now on the {plan.name} plan (offline billing: no payment was taken).", "success")
+    return redirect(url_for("billing.index"))
+
+
+@bp.post("/billing/offline/cancel")
+@role_required(*ACCOUNTS)
+def offline_cancel():
+    refusal = _refuse_unless_offline()
+    if refusal:
+        return refusal
+    try:
+        subscription = services.cancel_at_period_end(db.session(), current_user)
+    except services.BillingRefused as error:
+        return _refused(error.message)
+    db.session.commit()
+    flash(
+        f"Your {subscription.plan.name} plan ends on {subscription.current_period_end:%d %b %Y}; "
+        "until then nothing changes.",
+        "success",
+    )
+    return redirect(url_for("billing.index"))
+
+
+@bp.post("/billing/offline/resume")
+@role_required(*ACCOUNTS)
+def offline_resume():
+    refusal = _refuse_unless_offline()
+    if refusal:
+        return refusal
+    try:
+        subscription = services.resume(db.session(), current_user)
+    except services.BillingRefused as error:
+        return _refused(error.message)
+    db.session.commit()
+    flash(f"Your {subscription.plan.name} plan continues: it no longer ends with this period.", "success")
+    return redirect(url_for("billing.index"))
+
+
+def _refuse_unless_offline():
+    """A 409 while Stripe is configured, a 400 without the confirmation; None when the change may go ahead."""
+    if stripe_enabled():
+        return _refused(STRIPE_REFUSAL)
+    form = ConfirmForm()
+    if not form.validate():
+        return _refused(" ".join(form.confirm.errors) or "The form expired. Reload the page and try again.", 400)
+    return None
+
+
+def _refused(message: str, status: int = 409):
+    return render_template("billing/refused.html", message=message), status

@@ -1,0 +1,1 @@
+"""A candidate's interview history: their real (non-practice) interviews and the results shared with them."""

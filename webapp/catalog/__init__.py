@@ -1,0 +1,1 @@
+"""The admin catalog: skills, skill categories, assessment types and categories, learning resources."""

@@ -1,0 +1,73 @@
+"""Input for scheduling an interview: one of the employer's open jobs, a candidate's email, a future time."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, EmailField, SelectField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+SCHEDULE_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+SCHEDULE_HORIZON = timedelta(days=365)
+EMAIL_MAX = 255  # users_user.email is VARCHAR(255)
+# One @, something on both sides, no spaces or control characters: enough to look a user up.
+_EMAIL_SHAPE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ScheduleForm(FlaskForm):
+    """The times are read and shown in UTC, like every time on the interview pages."""
+
+    job_id = SelectField(
+        "Job",
+        validate_choice=False,
+        validators=[InputRequired("Choose the job this interview is for.")],
+    )
+    candidate_email = EmailField(
+        "Candidate's email",
+        filters=[_strip],
+        validators=[
+            InputRequired("Enter the email address the candidate registered with."),
+            Length(max=EMAIL_MAX, message=f"Keep the email address to {EMAIL_MAX} characters or fewer."),
+        ],
+    )
+    scheduled_time = DateTimeLocalField(
+        "Date and time (UTC)",
+        format=[SCHEDULE_FORMAT, SCHEDULE_FORMAT + ":%S"],
+        validators=[InputRequired("Choose the date and time of the interview.")],
+    )
+
+    def __init__(self, *args, jobs: list = (), now: datetime | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.job_id.choices = [("", "Choose a job…")] + [(str(job.id), job.title) for job in jobs]
+        self._job_ids = {str(job.id) for job in jobs}
+        self._now = now
+
+    def validate_job_id(self, field) -> None:
+        # Another company's job, a closed job or no job at all: the same answer, so ids reveal nothing.
+        if field.data not in self._job_ids:
+            raise ValidationError("Choose one of your open jobs.")
+
+    def validate_candidate_email(self, field) -> None:
+        if field.data and not _EMAIL_SHAPE.match(field.data):
+            raise ValidationError("Enter an email address such as name@example.com.")
+
+    def validate_scheduled_time(self, field) -> None:
+        if field.data is None:
+            return
+        now = self._now or datetime.now(UTC)
+        when = field.data.replace(tzinfo=UTC)
+        if when <= now:
+            raise ValidationError("Choose a time in the future.")
+        if when > now + SCHEDULE_HORIZON:
+            raise ValidationError("Choose a time within the next year.")
+        field.data = when
+
+    @property
+    def chosen_job_id(self) -> int:
+        return int(self.job_id.data)

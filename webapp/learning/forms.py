@@ -1,0 +1,125 @@
+"""Learning input: the build form, the button-only forms and the list's query parameters."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import IntegerField, StringField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from webapp.models import LEARNING_PATH_STATUSES
+
+SESSION_ID_MAX = 255  # interview_interviewsession.session_id is VARCHAR(255)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _printable(form, field) -> None:
+    if field.data and _CONTROL.search(field.data):
+        raise ValidationError("That is not a practice session id.")
+
+
+class BuildForm(FlaskForm):
+    """"Build my learning path": the practice session's public id (`session_id`)."""
+
+    session_id = StringField(
+        "Practice session",
+        filters=[_strip],
+        validators=[
+            DataRequired("Choose the practice session to build your learning path from."),
+            Length(max=SESSION_ID_MAX, message="That is not a practice session id."),
+            _printable,
+        ],
+    )
+
+
+class ButtonForm(FlaskForm):
+    """Button-only POSTs (start a path): just the CSRF token."""
+
+
+class MarkForm(FlaskForm):
+    """Mark a resource done ("true") or not done ("false")."""
+
+    done = StringField(
+        "Done",
+        validators=[
+            InputRequired("Say whether the resource is done."),
+            AnyOf(("true", "false"), "Say done or not done."),
+        ],
+    )
+
+    @property
+    def is_done(self) -> bool:
+        return self.done.data == "true"
+
+
+class MoveForm(FlaskForm):
+    """Move a resource one step (`direction`) or, for drag and drop, to a 1-based `position`."""
+
+    direction = StringField("Direction", validators=[Optional(), AnyOf(("up", "down"), "Move up or down.")])
+    position = IntegerField(
+        "Position",
+        validators=[Optional(), NumberRange(min=1, max=10_000, message="Choose a position in the list.")],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.direction.data and self.position.data is None:
+            self.direction.errors = ["Say where to move the resource: up, down or a position."]
+            return False
+        return True
+
+    @property
+    def step(self) -> int:
+        return {"up": -1, "down": 1}.get(self.direction.data or "", 0)
+
+    def first_error(self) -> str:
+        return next((error for field in (self.direction, self.position) for error in field.errors), "Bad request.")
+
+
+# --- the list's state in the URL ---------------------------------------------------------
+
+STATUS_FILTERS = ("all", *LEARNING_PATH_STATUSES)
+PER_PAGE = 20
+
+
+class BadListParameter(ValueError):
+    """A list parameter that cannot be read (answered with 400 and this message)."""
+
+
+@dataclass(frozen=True)
+class PathListParams:
+    status: str = "all"
+    page: int = 1
+
+    @classmethod
+    def parse(cls, args: MultiDict) -> PathListParams:
+        """Unknown statuses fall back to all (old bookmarks keep working); a page that is no number is an error."""
+        status = args.get("status", "all")
+        raw = args.get("page", "").strip()
+        if raw and not (raw.isascii() and raw.isdigit()):
+            raise BadListParameter(f"The page must be a whole number such as 2, not “{raw[:20]}”.")
+        page = max(1, min(int(raw[:12]), 10**9)) if raw else 1
+        return cls(status=status if status in STATUS_FILTERS else "all", page=page)
+
+    @property
+    def per_page(self) -> int:
+        return PER_PAGE
+
+    def query_args(self, **changes) -> dict[str, Any]:
+        """The non-default parameters, for url_for."""
+        params = replace(self, **changes)
+        defaults = PathListParams()
+        return {
+            name: getattr(params, name)
+            for name in ("status", "page")
+            if getattr(params, name) != getattr(defaults, name)
+        }

@@ -1,0 +1,1 @@
+"""Database operations run from a scheduler: `flask --app wsgi maintenance ...` (see webapp/maintenance/cli.py)."""

@@ -1,0 +1,68 @@
+"""Analytics rollups of ours: per company, job and UTC day, the sums behind exact averages.
+
+`interview_interviewstatistics` (documented) stores one row per company and day with
+averages; averaging averages over a range would weigh a quiet day like a busy one, so
+`flask stats rollup` also writes these sums and counts, per job so the job filter and
+the per-job table read rollups too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Date, DateTime, Double, ForeignKey, Integer, Numeric, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.db import Base
+
+# The statuses counted in their own column (besides `total`).
+STATUS_COUNTS = ("completed", "cancelled", "rescheduled", "no_show", "scheduled", "in_progress")
+# Every averaged figure stored as <name>_sum and <name>_count.
+AVERAGED = ("duration", "completion", "score", "technical", "communication", "skill_match")
+
+
+def _count() -> Mapped[int]:
+    return mapped_column(Integer, server_default=text("0"))
+
+
+def _sum() -> Mapped[Decimal]:
+    return mapped_column(Numeric(14, 2), server_default=text("0"))
+
+
+class DailyMetrics(Base):
+    __tablename__ = "analytics_dailymetrics"
+    # One row per job and day; (company_id, date) leads so a company's range is one index scan.
+    __table_args__ = (UniqueConstraint("company_id", "date", "job_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company_company.id", ondelete="CASCADE"))
+    job_id: Mapped[int] = mapped_column(ForeignKey("company_job.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+
+    total: Mapped[int] = _count()
+    completed: Mapped[int] = _count()
+    cancelled: Mapped[int] = _count()
+    rescheduled: Mapped[int] = _count()
+    no_show: Mapped[int] = _count()
+    scheduled: Mapped[int] = _count()
+    in_progress: Mapped[int] = _count()
+
+    # Seconds between start and end, for interviews that ended.
+    duration_sum: Mapped[float] = mapped_column(Double, server_default=text("0"))
+    duration_count: Mapped[int] = _count()
+    completion_sum: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    completion_count: Mapped[int] = _count()
+    # Overall score: the mean of technical accuracy and behavioral score.
+    score_sum: Mapped[Decimal] = _sum()
+    score_count: Mapped[int] = _count()
+    technical_sum: Mapped[Decimal] = _sum()
+    technical_count: Mapped[int] = _count()
+    # Per interview, the mean of its "Communication" assessment scores.
+    communication_sum: Mapped[Decimal] = _sum()
+    communication_count: Mapped[int] = _count()
+    # Per interview, the mean of its skill assessments' accumulated scores.
+    skill_match_sum: Mapped[Decimal] = _sum()
+    skill_match_count: Mapped[int] = _count()
+
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))

@@ -1,0 +1,1 @@
+"""Practice feedback for candidates: their practice sessions, one session's feedback, progress per skill."""

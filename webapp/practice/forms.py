@@ -1,0 +1,69 @@
+"""Query parameters of the practice list (sort and page), parsed once so every view of it has a URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+PER_PAGE = 20
+SORT_KEYS = ("date", "topic", "status", "technical", "behavioral", "skills")
+DEFAULT_SORT = "-date"
+# Columns whose natural first click is "highest first".
+DESCENDING_FIRST = ("date", "technical", "behavioral", "skills")
+
+
+class BadListParameter(ValueError):
+    """A query parameter no link of ours produces (a 400 with this message)."""
+
+
+def page_number(raw: str) -> int:
+    """`page` as a positive int; empty is page 1, anything but digits is a BadListParameter."""
+    raw = raw.strip()
+    if not raw:
+        return 1
+    if not (raw.isascii() and raw.isdigit()):
+        raise BadListParameter(f"The page must be a whole number such as 2, not “{raw[:20]}”.")
+    # Pages past the end become the last page later; cap absurd numbers before arithmetic.
+    return max(1, min(int(raw[:12]), 10**9))
+
+
+@dataclass(frozen=True)
+class PracticeListParams:
+    sort: str = DEFAULT_SORT
+    page: int = 1
+
+    @classmethod
+    def parse(cls, args: MultiDict) -> PracticeListParams:
+        """An unknown sort falls back to the default (old bookmarks keep working); a bad page is an error."""
+        sort = args.get("sort", DEFAULT_SORT)
+        return cls(
+            sort=sort if sort.removeprefix("-") in SORT_KEYS else DEFAULT_SORT,
+            page=page_number(args.get("page", "")),
+        )
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort.removeprefix("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+    def with_(self, **changes) -> PracticeListParams:
+        return replace(self, **changes)
+
+    def query_args(self, **changes) -> dict[str, Any]:
+        """The non-default parameters, for url_for: short, shareable URLs."""
+        params = replace(self, **changes)
+        defaults = PracticeListParams()
+        return {
+            name: getattr(params, name) for name in ("sort", "page") if getattr(params, name) != getattr(defaults, name)
+        }
+
+    def sort_link(self, key: str) -> str:
+        """The sort a column header links to: flip the current column, else its natural order."""
+        if self.sort_key == key:
+            return key if self.descending else f"-{key}"
+        return f"-{key}" if key in DESCENDING_FIRST else key

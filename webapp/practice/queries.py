@@ -1,0 +1,223 @@
+"""Reads for the practice area. Every function is scoped to one candidate (the caller passes the user id)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select, true, tuple_
+from sqlalchemy.orm import Session
+
+from webapp.models import (
+    InterviewSession,
+    Job,
+    LearningResource,
+    SentimentSession,
+    Skill,
+    SkillAssessment,
+    SkillCategory,
+)
+from webapp.practice.forms import PER_PAGE, PracticeListParams
+
+TREND_SESSIONS = 50  # the sparkline shows the latest sessions; older ones are on the progress page
+RESOURCE_LIMIT = 6
+
+
+def _own_practice(user_id: int) -> list:
+    return [InterviewSession.user_id == user_id, InterviewSession.is_practice.is_(True)]
+
+
+def _latest_sentiment():
+    """Per session (LATERAL): its newest sentiment summary; an index probe on idx_sentiment_session_interview."""
+    return (
+        select(SentimentSession.overall_sentiment, SentimentSession.practice_focus_areas)
+        .where(SentimentSession.interview_session_id == InterviewSession.id)
+        .order_by(SentimentSession.created_at.desc().nulls_last(), SentimentSession.id.desc())
+        .limit(1)
+        .lateral("latest_sentiment")
+    )
+
+
+def _skill_average():
+    """Per session (LATERAL): the mean of its skill scores and how many skills were assessed."""
+    return (
+        select(
+            func.avg(SkillAssessment.accumulated_score).label("skill_average"),
+            func.count().label("skill_count"),
+        )
+        .where(SkillAssessment.interview_session_id == InterviewSession.id)
+        .lateral("skill_average")
+    )
+
+
+def select_practice_count(user_id: int) -> Select:
+    return select(func.count()).select_from(InterviewSession).where(*_own_practice(user_id))
+
+
+def select_practice_rows(user_id: int, params: PracticeListParams, page: int) -> Select:
+    """One page of the candidate's practice sessions with every column the table shows: one statement."""
+    sentiment = _latest_sentiment()
+    skills = _skill_average()
+    # A session without a job practises topics: its first focus area names it.
+    topic = func.coalesce(Job.title, sentiment.c.practice_focus_areas.op("->>")(0))
+    sort_columns = {
+        "date": InterviewSession.start_time,
+        "topic": func.lower(topic),
+        "status": InterviewSession.status,
+        "technical": InterviewSession.technical_accuracy,
+        "behavioral": InterviewSession.behavioral_score,
+        "skills": skills.c.skill_average,
+    }
+    column = sort_columns[params.sort_key]
+    order = (column.desc() if params.descending else column.asc()).nulls_last()
+    tie_breaker = InterviewSession.id.desc() if params.descending else InterviewSession.id.asc()
+    return (
+        select(
+            InterviewSession.id,
+            InterviewSession.session_id,
+            InterviewSession.start_time,
+            InterviewSession.status,
+            InterviewSession.technical_accuracy,
+            InterviewSession.behavioral_score,
+            Job.title.label("job_title"),
+            sentiment.c.overall_sentiment,
+            sentiment.c.practice_focus_areas,
+            skills.c.skill_average,
+            skills.c.skill_count,
+        )
+        .select_from(InterviewSession)
+        .outerjoin(Job, InterviewSession.job_id == Job.id)
+        .outerjoin(sentiment, true())
+        .join(skills, true())
+        .where(*_own_practice(user_id))
+        .order_by(order, tie_breaker)
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+    )
+
+
+def select_trend(user_id: int, limit: int = TREND_SESSIONS) -> Select:
+    """The latest completed sessions' scores, newest first (the caller reverses them for the chart)."""
+    skills = _skill_average()
+    return (
+        select(
+            InterviewSession.start_time,
+            InterviewSession.technical_accuracy,
+            InterviewSession.behavioral_score,
+            skills.c.skill_average,
+        )
+        .join(skills, true())
+        .where(*_own_practice(user_id), InterviewSession.status == "completed")
+        .order_by(InterviewSession.start_time.desc().nulls_last(), InterviewSession.id.desc())
+        .limit(limit)
+    )
+
+
+@dataclass(frozen=True)
+class PracticePage:
+    rows: list[Any]
+    matching: int
+    page: int
+    pages: int
+    params: PracticeListParams
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * PER_PAGE + 1 if self.rows else 0
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + len(self.rows) - 1 if self.rows else 0
+
+
+def practice_page(session: Session, user_id: int, params: PracticeListParams) -> PracticePage:
+    """The list: two statements (count, then the page's rows)."""
+    matching = session.scalar(select_practice_count(user_id)) or 0
+    pages = max(1, -(-matching // PER_PAGE))
+    page = min(params.page, pages)
+    rows = session.execute(select_practice_rows(user_id, params, page)).all() if matching else []
+    return PracticePage(rows, matching, page, pages, params.with_(page=page))
+
+
+# --- one session's feedback -----------------------------------------------------------------
+
+
+def select_job_title(interview: InterviewSession) -> Select:
+    return select(Job.title).where(Job.id == interview.job_id)
+
+
+def select_previous_session(interview: InterviewSession) -> Select:
+    """The candidate's completed practice session just before this one (by start time, then id)."""
+    return (
+        select(InterviewSession.id, InterviewSession.session_id, InterviewSession.start_time)
+        .where(
+            *_own_practice(interview.user_id),
+            InterviewSession.status == "completed",
+            tuple_(InterviewSession.start_time, InterviewSession.id) < tuple_(interview.start_time, interview.id),
+        )
+        .order_by(InterviewSession.start_time.desc(), InterviewSession.id.desc())
+        .limit(1)
+    )
+
+
+def select_skill_scores(interview_id: int, previous_id: int | None) -> Select:
+    """The session's skill scores with the same skill's score in the previous session (or NULL)."""
+    previous = SkillAssessment.__table__.alias("previous")
+    return (
+        select(
+            Skill.id.label("skill_id"),
+            Skill.name.label("skill"),
+            SkillCategory.name.label("category"),
+            SkillAssessment.accumulated_score.label("score"),
+            previous.c.accumulated_score.label("previous_score"),
+        )
+        .join(Skill, SkillAssessment.skill_id == Skill.id)
+        .outerjoin(SkillCategory, Skill.category_id == SkillCategory.id)
+        .outerjoin(
+            previous,
+            (previous.c.skill_id == SkillAssessment.skill_id) & (previous.c.interview_session_id == previous_id),
+        )
+        .where(SkillAssessment.interview_session_id == interview_id)
+        .order_by(SkillAssessment.accumulated_score.asc().nulls_last(), Skill.name)
+    )
+
+
+def select_resources_for(skill_names: list[str], exclude_ids: list[int], limit: int = RESOURCE_LIMIT) -> Select:
+    """Catalog resources for the weak skills, shorter first (a quick win gets done), never ones already listed."""
+    statement = (
+        select(
+            LearningResource.id,
+            LearningResource.title,
+            LearningResource.description,
+            LearningResource.resource_type,
+            LearningResource.url,
+            LearningResource.estimated_hours,
+            Skill.name.label("skill"),
+        )
+        .join(Skill, LearningResource.skill_id == Skill.id)
+        .where(Skill.name.in_(skill_names))
+        .order_by(LearningResource.estimated_hours.asc().nulls_last(), LearningResource.title, LearningResource.id)
+        .limit(limit)
+    )
+    if exclude_ids:
+        statement = statement.where(LearningResource.id.not_in(exclude_ids))
+    return statement
+
+
+# --- progress across sessions ---------------------------------------------------------------
+
+
+def select_skill_progress(user_id: int) -> Select:
+    """Every skill score of every completed practice session, oldest session first: one statement."""
+    return (
+        select(
+            InterviewSession.session_id,
+            InterviewSession.start_time,
+            Skill.name.label("skill"),
+            SkillAssessment.accumulated_score.label("score"),
+        )
+        .join(SkillAssessment, SkillAssessment.interview_session_id == InterviewSession.id)
+        .join(Skill, SkillAssessment.skill_id == Skill.id)
+        .where(*_own_practice(user_id), InterviewSession.status == "completed")
+        .order_by(InterviewSession.start_time.asc().nulls_last(), InterviewSession.id, Skill.name)
+    )

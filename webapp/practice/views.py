@@ -1,0 +1,114 @@
+"""Practice feedback for candidates: the list of their practice sessions, one session's feedback, progress."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, request, url_for
+from flask_login import current_user
+
+from webapp import db
+from webapp.auth.access import role_required
+from webapp.htmx import render_page_or_block, wants_block
+from webapp.interviews import charts as interview_charts
+from webapp.interviews.page_queries import select_history_points, select_sentiment_sessions
+from webapp.practice import charts, feedback, queries
+from webapp.practice.forms import BadListParameter, PracticeListParams
+from webapp.practice.scope import get_practice_or_404
+
+bp = Blueprint("practice", __name__)
+
+ROWS_BLOCK = "practice_rows"
+
+
+def _list_params() -> PracticeListParams:
+    try:
+        return PracticeListParams.parse(request.args)
+    except BadListParameter as error:
+        abort(400, description=str(error))
+
+
+@bp.get("/practice")
+@role_required("user")
+def index():
+    session = db.session()
+    listing = queries.practice_page(session, current_user.id, _list_params())
+    trend = []
+    if listing.matching and not wants_block():  # the rows fragment does not carry the sparkline
+        trend = list(reversed(session.execute(queries.select_trend(current_user.id)).all()))
+    response = render_page_or_block(
+        "practice/index.html",
+        ROWS_BLOCK,
+        listing=listing,
+        params=listing.params,
+        trend=trend,
+        trend_json=interview_charts.figure_json(charts.trend_sparkline(trend)) if len(trend) > 1 else None,
+    )
+    if wants_block():
+        response.headers["HX-Push-Url"] = url_for("practice.index", **listing.params.query_args())
+    return response
+
+
+@bp.get("/practice/progress")
+@role_required("user")
+def progress():
+    rows = db.session.execute(queries.select_skill_progress(current_user.id)).all()
+    return render_page_or_block(
+        "practice/progress.html",
+        "content",
+        skills=feedback.skill_progress(rows),
+        rows=rows,
+        session_count=len({row.session_id for row in rows}),
+        chart_json=interview_charts.figure_json(charts.skills_over_time(rows)) if rows else None,
+    )
+
+
+@bp.get("/practice/<session_id>")
+@role_required("user")
+def show(session_id: str):
+    interview = get_practice_or_404(session_id)
+    completed = interview.status == "completed"
+    context = {"interview": interview, "job_title": None, "focus_areas": [], "completed": completed}
+    if interview.job_id is not None:
+        context["job_title"] = db.session.scalar(queries.select_job_title(interview))
+    if completed:
+        context |= _feedback_context(interview)
+    else:
+        context["status_title"], context["status_text"] = feedback.status_message(interview.status)
+    return render_page_or_block("practice/show.html", "content", **context)
+
+
+def _feedback_context(interview) -> dict:
+    """Everything the feedback of a completed session shows: a fixed number of statements."""
+    session = db.session()
+    tone = session.scalars(select_sentiment_sessions(interview.id).limit(1)).first()
+    points = session.execute(select_history_points(interview)).mappings().all()
+    previous = session.execute(queries.select_previous_session(interview)).first()
+    changes = feedback.skill_changes(
+        session.execute(queries.select_skill_scores(interview.id, previous.id if previous else None)).all()
+    )
+    gaps = feedback.knowledge_gaps(interview.knowledge_gaps)
+    suggested = feedback.suggested_resources(interview.suggested_resources)
+    weak = feedback.weak_skills(gaps, changes)
+    listed = [r["resource_id"] for r in suggested if r["resource_id"] is not None]
+    catalog = session.execute(queries.select_resources_for(weak, listed)).all() if weak else []
+    timeline = None
+    if points:
+        timeline = interview_charts.figure_json(
+            interview_charts.sentiment_timeline(
+                points, warnings=interview.warning_sent_at, extensions=interview.time_extension_count or 0
+            )
+        )
+    return dict(
+        tone=tone,  # the sentiment summary ("sentiment" is a macro in the template)
+        sentiment_sentence=feedback.sentiment_sentence(tone.overall_sentiment if tone else None),
+        details=feedback.detailed_feedback(tone.detailed_feedback if tone else None),
+        suggestions=feedback.strings(tone.improvement_suggestions if tone else None),
+        focus_areas=feedback.strings(tone.practice_focus_areas if tone else None),
+        point_count=len(points),
+        timeline_json=timeline,
+        previous=previous,
+        changes=changes,
+        gaps=gaps,
+        suggested=suggested,
+        catalog=catalog,
+        band=feedback.band,
+    )

@@ -1,0 +1,1 @@
+"""The candidate's resume: uploads checked by content, parsed fields, earlier uploads kept."""
