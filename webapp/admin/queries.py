@@ -9,6 +9,7 @@ from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from webapp.models import AuditEvent, Company, LoginSession, User
+from webapp.pagination import clamp_page
 
 USERS_PER_PAGE = 25
 EVENTS_PER_PAGE = 50
@@ -58,8 +59,8 @@ class Page:
 
 def page_of(total: int, requested: int, per_page: int) -> Page:
     """The requested page, clamped into range: past the end shows the last page, below 1 the first."""
-    pages = max(1, -(-total // per_page))
-    return Page(number=min(max(requested, 1), pages), pages=pages, total=total, per_page=per_page)
+    number, pages = clamp_page(requested, total, per_page)
+    return Page(number=number, pages=pages, total=total, per_page=per_page)
 
 
 def escape_like(text: str) -> str:

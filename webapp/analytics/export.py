@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from webapp import csvstream
 from webapp.analytics.metrics import Totals
-from webapp.rankings.export_csv import safe
+from webapp.csvstream import safe
 
 HEADER = ("Period start", "Interviews", "Completed", "Cancelled", "Rescheduled", "No-shows", "Scheduled",
           "In progress", "No-show rate %", "Completion rate %", "Average duration (min)", "Average score",
@@ -30,17 +29,4 @@ def _row(start: date, t: Totals) -> list[str]:
 
 def lines(series: Iterable[tuple[date, Totals]]) -> Iterator[str]:
     """The header and one CSV line per period (csv module quoting, CRLF line ends)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    writer.writerow(HEADER)
-    yield flush()
-    for start, totals in series:
-        writer.writerow(_row(start, totals))
-        yield flush()
+    return csvstream.lines(HEADER, (_row(start, totals) for start, totals in series))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from sqlalchemy import Select, case, func, select, true
 from sqlalchemy.orm import Session
 
 from webapp.models import Company, InterviewSession, Job, SentimentSession
+from webapp.pagination import ListPage, clamp_page
 
 PER_PAGE = 10  # the documented query's LIMIT 10
 
@@ -85,26 +83,9 @@ def select_recent_interviews(user_id: int, page: int = 1, per_page: int = PER_PA
     )
 
 
-@dataclass(frozen=True)
-class InterviewHistory:
-    rows: list[Any]
-    matching: int
-    page: int
-    pages: int
-
-    @property
-    def first_index(self) -> int:
-        return (self.page - 1) * PER_PAGE + 1 if self.rows else 0
-
-    @property
-    def last_index(self) -> int:
-        return self.first_index + len(self.rows) - 1 if self.rows else 0
-
-
-def interview_history(session: Session, user_id: int, page: int) -> InterviewHistory:
+def interview_history(session: Session, user_id: int, page: int) -> ListPage:
     """One page of the history: two statements (count, then the rows)."""
     matching = session.scalar(select_interview_count(user_id)) or 0
-    pages = max(1, -(-matching // PER_PAGE))
-    page = min(page, pages)
+    page, pages = clamp_page(page, matching, PER_PAGE)
     rows = session.execute(select_recent_interviews(user_id, page)).all() if matching else []
-    return InterviewHistory(rows, matching, page, pages)
+    return ListPage(rows, matching, page, pages, PER_PAGE)

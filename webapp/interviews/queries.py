@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from webapp.dateranges import BadQueryParameter, check_range, parse_date
 from webapp.dateranges import day_start as _day_start
 from webapp.models import INTERVIEW_STATUSES, InterviewSession, Job, SentimentSession, User
+from webapp.pagination import ListPage, clamp_page
 
 PER_PAGE = 25
 SEARCH_MAX = 255
@@ -233,27 +234,14 @@ def select_interview_list_rows(company_id: int, params: InterviewListParams, pag
 
 
 @dataclass(frozen=True)
-class InterviewListPage:
-    rows: list[Any]
-    matching: int  # interviews matching the filters
+class InterviewListPage(ListPage):
     total: int  # all the company's interviews
-    page: int  # the page shown (a page past the end shows the last one)
-    pages: int
     params: InterviewListParams
-
-    @property
-    def first_index(self) -> int:
-        return (self.page - 1) * PER_PAGE + 1 if self.rows else 0
-
-    @property
-    def last_index(self) -> int:
-        return self.first_index + len(self.rows) - 1 if self.rows else 0
 
 
 def interview_list_page(session: Session, company_id: int, params: InterviewListParams) -> InterviewListPage:
     """The list page: exactly two statements (counts, then the rows)."""
     matching, total = session.execute(select_interview_list_counts(company_id, params)).one()
-    pages = max(1, -(-matching // PER_PAGE))
-    page = min(params.page, pages)
+    page, pages = clamp_page(params.page, matching, PER_PAGE)
     rows = session.execute(select_interview_list_rows(company_id, params, page)).all() if matching else []
-    return InterviewListPage(rows, matching, total, page, pages, params.with_(page=page))
+    return InterviewListPage(rows, matching, page, pages, PER_PAGE, total=total, params=params.with_(page=page))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
@@ -24,6 +23,7 @@ from webapp.models import (
     SkillAssessment,
     User,
 )
+from webapp.pagination import ListPage, clamp_page
 
 
 def like_pattern(text: str) -> str:
@@ -120,30 +120,17 @@ def select_job_rows(company_id: int, params: JobListParams, page: int) -> Select
 
 
 @dataclass(frozen=True)
-class JobPage:
-    rows: list[Any]
-    matching: int  # jobs matching the filters
+class JobPage(ListPage):
     total: int  # all the company's jobs
-    page: int  # the page shown (a page past the end shows the last one)
-    pages: int
     params: JobListParams
-
-    @property
-    def first_index(self) -> int:
-        return (self.page - 1) * self.params.per_page + 1 if self.rows else 0
-
-    @property
-    def last_index(self) -> int:
-        return self.first_index + len(self.rows) - 1 if self.rows else 0
 
 
 def job_page(session: Session, company_id: int, params: JobListParams) -> JobPage:
     """The list page: exactly two statements (counts, then the rows)."""
     matching, total = session.execute(select_job_counts(company_id, params)).one()
-    pages = max(1, -(-matching // params.per_page))
-    page = min(params.page, pages)
+    page, pages = clamp_page(params.page, matching, params.per_page)
     rows = session.execute(select_job_rows(company_id, params, page)).all() if matching else []
-    return JobPage(rows, matching, total, page, pages, params.with_(page=page))
+    return JobPage(rows, matching, page, pages, params.per_page, total=total, params=params.with_(page=page))
 
 
 def select_interviews_by_status(job_id: int) -> Select:

@@ -19,6 +19,7 @@ from webapp.models import (
     Skill,
     SkillAssessment,
 )
+from webapp.pagination import ListPage, clamp_page
 
 # --- one path ------------------------------------------------------------------------------
 
@@ -222,28 +223,16 @@ def select_path_rows(user_id: int, params: PathListParams, page: int) -> Select:
 
 
 @dataclass(frozen=True)
-class PathPage:
-    rows: list[Any]
+class PathPage(ListPage):
     counts: dict[str, int]  # "all" and one per status
-    matching: int
-    page: int
-    pages: int
     params: PathListParams
-
-    @property
-    def first_index(self) -> int:
-        return (self.page - 1) * self.params.per_page + 1 if self.rows else 0
-
-    @property
-    def last_index(self) -> int:
-        return self.first_index + len(self.rows) - 1 if self.rows else 0
 
 
 def path_page(session: Session, user_id: int, params: PathListParams) -> PathPage:
     """The list page: two statements (counts, then the rows), however many paths there are."""
     counts = dict(session.execute(select_path_counts(user_id)).one()._mapping)
     matching = counts[params.status]
-    pages = max(1, -(-matching // params.per_page))
-    page = min(params.page, pages)
+    page, pages = clamp_page(params.page, matching, params.per_page)
     rows = session.execute(select_path_rows(user_id, params, page)).all() if matching else []
-    return PathPage(rows, counts, matching, page, pages, PathListParams(params.status, page))
+    return PathPage(rows, matching, page, pages, params.per_page, counts=counts,
+                    params=PathListParams(params.status, page))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Select, func, select, true, tuple_
 from sqlalchemy.orm import Session
@@ -17,6 +16,7 @@ from webapp.models import (
     SkillAssessment,
     SkillCategory,
 )
+from webapp.pagination import ListPage, clamp_page
 from webapp.practice.forms import PER_PAGE, PracticeListParams
 
 TREND_SESSIONS = 50  # the sparkline shows the latest sessions; older ones are on the progress page
@@ -114,29 +114,16 @@ def select_trend(user_id: int, limit: int = TREND_SESSIONS) -> Select:
 
 
 @dataclass(frozen=True)
-class PracticePage:
-    rows: list[Any]
-    matching: int
-    page: int
-    pages: int
+class PracticePage(ListPage):
     params: PracticeListParams
-
-    @property
-    def first_index(self) -> int:
-        return (self.page - 1) * PER_PAGE + 1 if self.rows else 0
-
-    @property
-    def last_index(self) -> int:
-        return self.first_index + len(self.rows) - 1 if self.rows else 0
 
 
 def practice_page(session: Session, user_id: int, params: PracticeListParams) -> PracticePage:
     """The list: two statements (count, then the page's rows)."""
     matching = session.scalar(select_practice_count(user_id)) or 0
-    pages = max(1, -(-matching // PER_PAGE))
-    page = min(params.page, pages)
+    page, pages = clamp_page(params.page, matching, PER_PAGE)
     rows = session.execute(select_practice_rows(user_id, params, page)).all() if matching else []
-    return PracticePage(rows, matching, page, pages, params.with_(page=page))
+    return PracticePage(rows, matching, page, pages, PER_PAGE, params=params.with_(page=page))
 
 
 # --- one session's feedback -----------------------------------------------------------------

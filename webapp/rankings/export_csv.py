@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
+from webapp import csvstream
+from webapp.csvstream import safe
+
 HEADER = ("Rank", "Candidate", "Email", "Overall", "Technical", "Skills", "Cultural fit", "Communication",
           "Confidence", "Last interview")
 WHATIF_HEADER = ("Saved rank", "Movement")
-
-# A cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets
-# (OWASP "CSV injection"); a leading apostrophe makes it plain text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value: object) -> str:
-    """The cell's text, with a leading ' when a spreadsheet would take it for a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 def _score(value, missing: bool = False) -> str:
     return "" if value is None or missing else f"{float(value):.2f}"
@@ -50,20 +40,7 @@ def movement(places: int) -> str:
 
 def lines(rows: Iterable, *, whatif: bool = False) -> Iterator[str]:
     """The header and one CSV line per row (csv module quoting, CRLF line ends)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    writer.writerow(HEADER + (WHATIF_HEADER if whatif else ()))
-    yield flush()
-    for row in rows:
-        writer.writerow(_row(row, whatif))
-        yield flush()
+    return csvstream.lines(HEADER + (WHATIF_HEADER if whatif else ()), (_row(row, whatif) for row in rows))
 
 
 def slug(title: str) -> str:

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from webapp.pagination import ListPage, clamp_page
 from webapp.scoring import weights as w
 
 # Technical assessments are those whose assessment type is named "Technical..." (the
@@ -167,20 +168,8 @@ DESCENDING_FIRST = {"rank", "overall", "technical", "skills", "cultural_fit", "c
 
 
 @dataclass(frozen=True)
-class Listing:
-    rows: list
-    total: int  # ranked candidates for the job
-    matching: int  # of those, at or above the minimum score
-    page: int  # the page shown (a page past the end shows the last one)
-    pages: int
-
-    @property
-    def first(self) -> int:
-        return (self.page - 1) * PER_PAGE + 1 if self.rows else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.rows) - 1 if self.rows else 0
+class Listing(ListPage):
+    total: int  # ranked candidates for the job; `matching` counts those at or above the minimum score
 
 
 def listing(
@@ -199,10 +188,9 @@ def listing(
         ),
         {"job_id": job_id, "minimum": minimum},
     ).one()
-    pages = max(1, -(-counts.matching // per_page)) if per_page else 1
-    page = min(max(1, page), pages)
+    page, pages = clamp_page(page, counts.matching, per_page)
     if not counts.matching:
-        return Listing([], counts.total, 0, page, pages)
+        return Listing([], 0, page, pages, per_page, total=counts.total)
     descending = (sort_key in DESCENDING_FIRST) != reverse
     direction = "DESC NULLS LAST" if descending else "ASC NULLS LAST"
     # The ORDER BY is built from SORT_COLUMNS only (a whitelist), never from the request.
@@ -236,7 +224,7 @@ def listing(
         # per_page None (the CSV export): LIMIT NULL is no limit in PostgreSQL
         _params(job_id, minimum=minimum, limit=per_page, offset=(page - 1) * (per_page or 0)),
     ).all()
-    return Listing(rows, counts.total, counts.matching, page, pages)
+    return Listing(rows, counts.matching, page, pages, per_page, total=counts.total)
 
 
 def ranking_of(session: Session, job_id: int, candidate_id: int):

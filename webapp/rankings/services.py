@@ -23,6 +23,7 @@ from types import SimpleNamespace
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from webapp.pagination import clamp_page
 from webapp.rankings import formulas as f
 from webapp.rankings import queries
 from webapp.scoring import weights as w
@@ -185,10 +186,9 @@ def preview(
         absent = [item for item in matching if getattr(item, attr) is None]
         present.sort(key=lambda item: getattr(item, attr), reverse=descending)
         matching = present + absent
-    pages = max(1, -(-len(matching) // per_page)) if per_page else 1
-    page = min(max(1, page), pages)
+    page, pages = clamp_page(page, len(matching), per_page)
     shown = matching[(page - 1) * per_page: page * per_page] if per_page else matching
-    return queries.Listing(shown, len(scored), len(matching), page, pages)
+    return queries.Listing(shown, len(matching), page, pages, per_page, total=len(scored))
 
 
 # --- saving the what-if weights --------------------------------------------------------------

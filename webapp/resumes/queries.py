@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from webapp.models import Resume, Skill
+from webapp.pagination import ListPage, clamp_page
 
 PER_PAGE = 10
 SKILL_CATALOG_LIMIT = 5000  # parsing matches against at most this many names
@@ -39,30 +40,17 @@ class PageParams:
 
 
 @dataclass(frozen=True)
-class UploadsPage:
-    rows: list[Any]
-    matching: int
-    page: int
-    pages: int
+class UploadsPage(ListPage):
     params: PageParams
-
-    @property
-    def first_index(self) -> int:
-        return (self.page - 1) * PER_PAGE + 1 if self.rows else 0
-
-    @property
-    def last_index(self) -> int:
-        return self.first_index + len(self.rows) - 1 if self.rows else 0
 
 
 def uploads_page(session: Session, user_id: int, page: int) -> UploadsPage:
     """One page of the candidate's uploads, newest first: two statements (count, rows)."""
     matching = session.scalar(select(func.count()).select_from(Resume).where(Resume.user_id == user_id)) or 0
-    pages = max(1, -(-matching // PER_PAGE))
-    page = min(max(page, 1), pages)  # a page past the end shows the last one
+    page, pages = clamp_page(page, matching, PER_PAGE)
     statement = newest_first(select(Resume.id, Resume.file, Resume.uploaded_at).where(Resume.user_id == user_id))
     rows = session.execute(statement.offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all() if matching else []
-    return UploadsPage(rows, matching, page, pages, PageParams(page))
+    return UploadsPage(rows, matching, page, pages, PER_PAGE, params=PageParams(page))
 
 
 def skill_names(session: Session) -> list[str]:

@@ -1,0 +1,32 @@
+"""One page of a list: the page-number clamp every list applies and the numbers the pager shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+def clamp_page(requested: int, matching: int, per_page: int | None) -> tuple[int, int]:
+    """(page, pages): past the end shows the last page, below 1 the first; no per_page is one page of all."""
+    pages = max(1, -(-matching // per_page)) if per_page else 1
+    return min(max(requested, 1), pages), pages
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """The rows of one page; areas subclass it to add their own fields (params, total, counts)."""
+
+    rows: list[Any]
+    matching: int  # rows matching the filters, on all pages
+    page: int  # the page shown (a page past the end shows the last one)
+    pages: int
+    per_page: int | None  # None: every matching row on one page
+
+    @property
+    def first_index(self) -> int:
+        """1-based position of the first row shown (0 when there is none)."""
+        return (self.page - 1) * (self.per_page or 0) + 1 if self.rows else 0
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + len(self.rows) - 1 if self.rows else 0
