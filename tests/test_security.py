@@ -91,3 +91,18 @@ def test_proxy_hops_must_be_a_small_number():
 
     with pytest.raises(ConfigError, match="JOBHIVE_PROXY_HOPS"):
         from_environment({"JOBHIVE_ENV": "development", "JOBHIVE_PROXY_HOPS": "lots"})
+
+
+@pytest.mark.parametrize("raw", ["lots", "0", "8", "-1"])
+def test_resume_limit_must_be_below_the_request_limit(raw):
+    from webapp.config import ConfigError, from_environment
+
+    with pytest.raises(ConfigError, match="JOBHIVE_RESUME_MAX_MB"):
+        from_environment({"JOBHIVE_ENV": "development", "JOBHIVE_RESUME_MAX_MB": raw})
+
+
+def test_resume_limit_comes_from_the_environment():
+    from webapp.config import from_environment
+
+    assert from_environment({"JOBHIVE_ENV": "development", "JOBHIVE_RESUME_MAX_MB": "2"})["RESUME_MAX_BYTES"] == 2 * 1024 * 1024
+    assert from_environment({"JOBHIVE_ENV": "development"})["RESUME_MAX_BYTES"] == 5 * 1024 * 1024

@@ -41,7 +41,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
-        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": MAX_REQUEST_MB * 1024 * 1024,
+        "RESUME_MAX_BYTES": _resume_max_mb(env.get("JOBHIVE_RESUME_MAX_MB", "5")) * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "TESTING": name == "testing",
         "ADMIN_2FA_REQUIRED": env.get("JOBHIVE_ADMIN_2FA_REQUIRED", "0") == "1",
@@ -76,6 +77,16 @@ def _mail_settings(env, relaxed: bool) -> dict:
         "MAIL_FROM": mail_from or "JobHive <no-reply@localhost>",
         "PUBLIC_BASE_URL": base_url,
     }
+
+
+MAX_REQUEST_MB = 8  # any request body; an upload limit must stay below it
+
+
+def _resume_max_mb(raw: str) -> int:
+    """The largest resume upload, in MB; below the request limit so the form can say why."""
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) < MAX_REQUEST_MB:
+        raise ConfigError(f"JOBHIVE_RESUME_MAX_MB must be a whole number from 1 to {MAX_REQUEST_MB - 1}, not {raw!r}")
+    return int(raw)
 
 
 def _proxy_hops(raw: str) -> int:

@@ -14,7 +14,6 @@ from webapp.models import Resume, User
 from webapp.resumes import queries
 
 FOLDER = "resumes"  # under <instance>/uploads/, managed by webapp.uploads
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # the RESUME_MAX_BYTES setting; keep it below MAX_CONTENT_LENGTH
 
 # The parsed columns a candidate may edit (id, user_id, file and uploaded_at are ours).
 EDITABLE_FIELDS = (
@@ -34,7 +33,7 @@ EDITABLE_FIELDS = (
 
 
 def max_bytes() -> int:
-    return int(current_app.config.get("RESUME_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return current_app.config["RESUME_MAX_BYTES"]  # JOBHIVE_RESUME_MAX_MB
 
 
 def _lock(session: Session, user: User) -> None:
