@@ -8,13 +8,13 @@ production. They delete what they created.
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from alembic import command
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+from tests.locks import wait_for_lock_waiters
 from webapp import create_app
 from webapp.accounts import services
 from webapp.cli import alembic_config
@@ -111,19 +111,7 @@ def test_a_unique_violation_at_insert_becomes_a_field_error(committed_app, engin
     thread.start()
     try:
         # Wait until the sign-up's INSERT is queued behind the uncommitted row.
-        deadline = time.monotonic() + 15
-        with engine.connect() as watcher:
-            while time.monotonic() < deadline:
-                waiting = watcher.execute(
-                    text(
-                        "SELECT count(*) FROM pg_stat_activity"
-                        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-                    )
-                ).scalar()
-                if waiting:
-                    break
-                time.sleep(0.05)
-            assert waiting, "the sign-up never waited on the unique index"
+        assert wait_for_lock_waiters(engine), "the sign-up never waited on the unique index"
         blocker_tx.commit()
     finally:
         blocker.close()

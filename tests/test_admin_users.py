@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from tests.factories import PASSWORD, gen_audit_event, gen_company, gen_user
+from tests.locks import wait_for_lock_waiters
 from tests.querycount import recorded_statements
 from webapp import create_app
 from webapp.admin import services
@@ -525,20 +525,6 @@ def test_changes_need_a_csrf_token(app, db_session):
 # --- two admins demoting each other at the same moment -------------------------------------
 
 
-def _wait_for_lock_waiters(engine, database: str, expected: int, timeout: float = 30.0) -> int:
-    """How many backends of `database` wait on a row lock (polls until `expected` or the timeout)."""
-    deadline = time.monotonic() + timeout
-    with engine.connect() as connection:
-        while True:
-            waiting = connection.scalar(
-                text("SELECT count(*) FROM pg_stat_activity WHERE datname = :db AND wait_event_type = 'Lock'"),
-                {"db": database},
-            )
-            if waiting >= expected or time.monotonic() > deadline:
-                return waiting
-            time.sleep(0.05)
-
-
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(scratch_database_url):
     url = scratch_database_url("admin_race")
     command.upgrade(alembic_config(url), "head")
@@ -565,7 +551,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(scratch_database
         threads = [threading.Thread(target=demote, args=(a.id, b.id)) for a, b in ((first, second), (second, first))]
         for thread in threads:
             thread.start()
-        waiting = _wait_for_lock_waiters(engine, engine.url.database, expected=2)
+        waiting = wait_for_lock_waiters(engine, expected=2, timeout=30)
         blocker.rollback()
     for thread in threads:
         thread.join(timeout=20)

@@ -8,7 +8,6 @@ the request's write and the admin gets a field message (422), never a 5xx.
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from alembic import command
@@ -16,6 +15,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from tests.factories import PASSWORD, gen_user
+from tests.locks import wait_for_lock_waiters
 from webapp import create_app
 from webapp.cli import alembic_config
 from webapp.models import AuditEvent, LoginAttempt, LoginSession, Skill, SkillCategory, User
@@ -58,15 +58,7 @@ def post_while_blocked(engine, client, url: str, data: dict, blocking_sql: str, 
     thread = threading.Thread(target=lambda: results.append(client.post(url, data=data)))
     thread.start()
     try:
-        deadline, waiting = time.monotonic() + 15, 0
-        with engine.connect() as watcher:
-            while not waiting and time.monotonic() < deadline:
-                time.sleep(0.05)
-                waiting = watcher.execute(text(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-                )).scalar()
-        assert waiting, "the request never waited on the other transaction"
+        assert wait_for_lock_waiters(engine), "the request never waited on the other transaction"
         blocker_tx.commit()
     finally:
         blocker.close()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 
 import requests
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from tests.factories import PASSWORD, gen_plan, gen_user
 from tests.localstripe_support import billing_database, served_app, wait_for  # noqa: F401 (fixture)
+from tests.locks import lock_waiters
 from webapp.models import CustomerSubscription, SubscriptionPlan
 
 
@@ -34,9 +35,7 @@ def test_a_subscription_committed_during_the_delete_stops_it_with_a_message(bill
                                                                allow_redirects=False))
         )
         deleting.start()
-        wait_for(lambda: racer.execute(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )).scalar(), what="the DELETE to wait for the subscription's transaction")
+        wait_for(lambda: lock_waiters(racer), what="the DELETE to wait for the subscription's transaction")
         racer.commit()
         deleting.join(timeout=30)
 

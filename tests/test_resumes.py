@@ -7,7 +7,6 @@ import hashlib
 import io
 import secrets
 import threading
-import time
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,10 +15,11 @@ import docx
 import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from tests.factories import PASSWORD, gen_catalog_skill, gen_resume, gen_user
+from tests.locks import wait_for_lock_waiters
 from tests.querycount import statements_of
 from webapp import uploads
 from webapp.auth import sessions
@@ -506,14 +506,5 @@ def select_newest_first(user_id: int):
 
 
 def _wait_for_lock_waiters(engine, count: int) -> None:
-    deadline = time.monotonic() + 15
-    with engine.connect() as probe:
-        while time.monotonic() < deadline:
-            waiting = probe.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )).scalar_one()
-            probe.rollback()
-            if waiting >= count:
-                return
-            time.sleep(0.05)
-    raise AssertionError(f"expected {count} uploads waiting for the account lock")
+    if wait_for_lock_waiters(engine, count) < count:
+        raise AssertionError(f"expected {count} uploads waiting for the account lock")

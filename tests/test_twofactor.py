@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from tests.factories import PASSWORD, gen_login_attempt, gen_recovery_codes, gen_two_factor_user, gen_user
+from tests.locks import wait_for_lock_waiters
 from webapp import create_app
 from webapp.auth import pending, twofactor
 from webapp.auth.passwords import hash_password
@@ -636,13 +637,5 @@ def test_two_connections_spending_one_recovery_code_exactly_one_wins(app, commit
 
 def _wait_until_blocked(engine, timeout: float = 10) -> None:
     """Until some backend of this database waits on a lock (the second transaction reached its UPDATE)."""
-    deadline = time.monotonic() + timeout
-    with engine.connect() as connection:
-        while time.monotonic() < deadline:
-            waiting = connection.exec_driver_sql(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            ).scalar()
-            if waiting:
-                return
-            time.sleep(0.02)
-    raise AssertionError("the second transaction never waited for the first")
+    if not wait_for_lock_waiters(engine, timeout=timeout):
+        raise AssertionError("the second transaction never waited for the first")
