@@ -5,6 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from webapp.dateranges import BadQueryParameter
+
+MAX_PAGE = 10**9  # pages past the end become the last page; absurd numbers are capped before arithmetic
+
+
+def page_number(raw: str) -> int:
+    """`page` from a query string: empty is 1; anything but digits is a BadQueryParameter."""
+    raw = raw.strip()
+    if not raw:
+        return 1
+    if not (raw.isascii() and raw.isdigit()):
+        raise BadQueryParameter(f"The page must be a whole number such as 2, not “{raw[:20]}”.")
+    return max(1, min(int(raw[:12]), MAX_PAGE))
+
 
 def clamp_page(requested: int, matching: int, per_page: int | None) -> tuple[int, int]:
     """(page, pages): past the end shows the last page, below 1 the first; no per_page is one page of all."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from webapp.practice.forms import page_number
+from webapp.pagination import page_number
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class HistoryParams:
 
     @classmethod
     def parse(cls, args: MultiDict) -> HistoryParams:
-        """A page that is not a number raises practice.forms.BadListParameter."""
+        """A page that is not a number raises BadQueryParameter."""
         return cls(page=page_number(args.get("page", "")))
 
     def query_args(self, **changes) -> dict[str, Any]:

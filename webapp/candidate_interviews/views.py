@@ -9,8 +9,8 @@ from webapp import db
 from webapp.auth.access import role_required
 from webapp.candidate_interviews import queries
 from webapp.candidate_interviews.forms import HistoryParams
+from webapp.dateranges import BadQueryParameter
 from webapp.htmx import render_page_or_block, wants_block
-from webapp.practice.forms import BadListParameter
 
 bp = Blueprint("candidate_interviews", __name__)
 
@@ -20,7 +20,7 @@ bp = Blueprint("candidate_interviews", __name__)
 def index():
     try:
         params = HistoryParams.parse(request.args)
-    except BadListParameter as error:
+    except BadQueryParameter as error:
         abort(400, description=str(error))
     history = queries.interview_history(db.session(), current_user.id, params.page)
     params = HistoryParams(history.page)

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from webapp.dateranges import BadQueryParameter, check_range, parse_date
 from webapp.dateranges import day_start as _day_start
 from webapp.models import INTERVIEW_STATUSES, InterviewSession, Job, SentimentSession, User
-from webapp.pagination import ListPage, clamp_page
+from webapp.pagination import ListPage, clamp_page, page_number
 
 PER_PAGE = 25
 SEARCH_MAX = 255
@@ -28,7 +28,6 @@ DESCENDING_FIRST = ("start_time", "completion", "technical", "behavioral")
 
 
 # A list parameter that cannot be read (answered with 400 and its message).
-BadListParameter = BadQueryParameter
 
 
 @dataclass(frozen=True)
@@ -48,14 +47,14 @@ class InterviewListParams:
         """Read and check the parameters; `job_ids` are the company's own jobs.
 
         An unknown sort falls back to the default (old bookmarks keep working); every
-        other unreadable value raises BadListParameter with a message for the user.
+        other unreadable value raises BadQueryParameter with a message for the user.
         """
         q = " ".join(args.get("q", "").replace("\x00", "").split())[:SEARCH_MAX]
         sort = args.get("sort", DEFAULT_SORT)
         status = args.get("status", "").strip()
         if status and status not in INTERVIEW_STATUSES:
             names = ", ".join(INTERVIEW_STATUSES)
-            raise BadListParameter(f"Unknown status “{status[:30]}”: choose one of {names}.")
+            raise BadQueryParameter(f"Unknown status “{status[:30]}”: choose one of {names}.")
         date_from = parse_date(args.get("from", ""), "start")
         date_to = parse_date(args.get("to", ""), "end")
         if date_from and date_to:
@@ -67,7 +66,7 @@ class InterviewListParams:
             date_from=date_from,
             date_to=date_to,
             sort=sort if sort.removeprefix("-") in SORT_KEYS else DEFAULT_SORT,
-            page=_page_number(args.get("page", "")),
+            page=page_number(args.get("page", "")),
         )
 
     @property
@@ -104,23 +103,13 @@ class InterviewListParams:
         return f"-{key}" if key in DESCENDING_FIRST else key
 
 
-def _page_number(raw: str) -> int:
-    raw = raw.strip()
-    if not raw:
-        return 1
-    if not (raw.isascii() and raw.isdigit()):
-        raise BadListParameter(f"The page must be a whole number such as 2, not “{raw[:20]}”.")
-    # Pages past the end become the last page later; cap absurd numbers before arithmetic.
-    return max(1, min(int(raw[:12]), 10**9))
-
-
 def _job(raw: str, job_ids: set[int]) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
     # Another company's job answers exactly like a job that does not exist: nothing leaks.
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) not in job_ids:
-        raise BadListParameter("Unknown job: choose one of your own jobs, or all jobs.")
+        raise BadQueryParameter("Unknown job: choose one of your own jobs, or all jobs.")
     return int(raw)
 
 

@@ -5,7 +5,6 @@ Both register on this module's `bp`.
 
 from __future__ import annotations
 
-
 from flask import Blueprint, request, url_for
 
 from webapp import db
@@ -29,7 +28,7 @@ def index():
     context = dict(jobs=jobs, statuses=INTERVIEW_STATUSES)
     try:
         params = queries.InterviewListParams.parse(request.args, {job.id for job in jobs})
-    except queries.BadListParameter as error:
+    except queries.BadQueryParameter as error:
         return _bad_filters(str(error), context)
     listing = queries.interview_list_page(session, company.id, params)
     canonical = listing.params.query_args()
@@ -57,5 +56,7 @@ def _bad_filters(message: str, context: dict):
 
 
 # The interview page's routes live in their own module and register on `bp`.
-from webapp.interviews import page_views  # noqa: E402, F401
-from webapp.interviews import scheduling  # noqa: E402, F401
+from webapp.interviews import (
+    page_views,  # noqa: E402, F401
+    scheduling,  # noqa: E402, F401
+)

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
 from webapp.models import JOB_FOCUSES
+from webapp.pagination import page_number
 
 TITLE_MAX = 255  # company_job.title is VARCHAR(255)
 TEXT_MAX = 10_000  # description and requirements are TEXT; the cap keeps pages and the audit log sane
@@ -123,10 +124,6 @@ PER_PAGE_CHOICES = (10, 20, 50, 100)
 DEFAULT_PER_PAGE = 20
 
 
-class BadListParameter(ValueError):
-    """A list parameter that cannot be read (answered with 400 and this message)."""
-
-
 @dataclass(frozen=True)
 class JobListParams:
     q: str = ""
@@ -153,7 +150,7 @@ class JobListParams:
             active=active if active in ACTIVE_FILTERS else "all",
             focus=focus if focus in JOB_FOCUSES else "",
             sort=sort if sort.removeprefix("-") in SORT_KEYS else DEFAULT_SORT,
-            page=_page_number(args.get("page", "")),
+            page=page_number(args.get("page", "")),
             per_page=int(per_page) if per_page in {str(n) for n in PER_PAGE_CHOICES} else DEFAULT_PER_PAGE,
         )
 
@@ -187,13 +184,3 @@ class JobListParams:
         if self.sort_key == key:
             return key if self.descending else f"-{key}"
         return f"-{key}" if key in ("created_at", "interviews", "top_score") else key
-
-
-def _page_number(raw: str) -> int:
-    raw = raw.strip()
-    if not raw:
-        return 1
-    if not (raw.isascii() and raw.isdigit()):
-        raise BadListParameter(f"The page must be a whole number such as 2, not “{raw[:20]}”.")
-    # Pages past the end become the last page later; cap absurd numbers before arithmetic.
-    return max(1, min(int(raw[:12]), 10**9))

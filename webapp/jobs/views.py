@@ -8,15 +8,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from webapp import db
-from webapp.auth.access import role_required, require_verified
+from webapp.auth.access import require_verified, role_required
 from webapp.billing.usage import UsageLimitReached
 from webapp.company.scope import current_company_or_404
+from webapp.dateranges import BadQueryParameter
 from webapp.htmx import htmx, render_page_or_block, wants_block
 from webapp.jobs import queries, services
 from webapp.jobs.forms import (
     FOCUS_CHOICES,
     PER_PAGE_CHOICES,
-    BadListParameter,
     BulkJobsForm,
     ButtonForm,
     JobForm,
@@ -34,7 +34,7 @@ JOB = "<int:job_id>"
 def _list_params(source) -> JobListParams:
     try:
         return JobListParams.parse(source)
-    except BadListParameter as error:
+    except BadQueryParameter as error:
         abort(400, description=str(error))
 
 

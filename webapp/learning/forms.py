@@ -12,6 +12,7 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.models import LEARNING_PATH_STATUSES
+from webapp.pagination import page_number
 
 SESSION_ID_MAX = 255  # interview_interviewsession.session_id is VARCHAR(255)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -91,10 +92,6 @@ STATUS_FILTERS = ("all", *LEARNING_PATH_STATUSES)
 PER_PAGE = 20
 
 
-class BadListParameter(ValueError):
-    """A list parameter that cannot be read (answered with 400 and this message)."""
-
-
 @dataclass(frozen=True)
 class PathListParams:
     status: str = "all"
@@ -104,11 +101,7 @@ class PathListParams:
     def parse(cls, args: MultiDict) -> PathListParams:
         """Unknown statuses fall back to all (old bookmarks keep working); a page that is no number is an error."""
         status = args.get("status", "all")
-        raw = args.get("page", "").strip()
-        if raw and not (raw.isascii() and raw.isdigit()):
-            raise BadListParameter(f"The page must be a whole number such as 2, not “{raw[:20]}”.")
-        page = max(1, min(int(raw[:12]), 10**9)) if raw else 1
-        return cls(status=status if status in STATUS_FILTERS else "all", page=page)
+        return cls(status=status if status in STATUS_FILTERS else "all", page=page_number(args.get("page", "")))
 
     @property
     def per_page(self) -> int:

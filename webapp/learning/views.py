@@ -7,9 +7,10 @@ from flask_login import current_user
 
 from webapp import db
 from webapp.auth.access import role_required
+from webapp.dateranges import BadQueryParameter
 from webapp.htmx import htmx, render_page_or_block
 from webapp.learning import queries, services
-from webapp.learning.forms import BadListParameter, BuildForm, ButtonForm, MarkForm, MoveForm, PathListParams
+from webapp.learning.forms import BuildForm, ButtonForm, MarkForm, MoveForm, PathListParams
 from webapp.learning.scope import get_entry_or_404, get_path_or_404, get_practice_session_or_404
 from webapp.navigation import has_endpoint
 
@@ -47,7 +48,7 @@ def _page_context(path) -> dict:
 def index():
     try:
         params = PathListParams.parse(request.args)
-    except BadListParameter as error:
+    except BadQueryParameter as error:
         abort(400, description=str(error))
     listing = queries.path_page(db.session(), current_user.id, params)
     response = render_page_or_block("learning/index.html", "path_rows", listing=listing, params=listing.params)

@@ -7,26 +7,13 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from webapp.pagination import page_number
+
 PER_PAGE = 20
 SORT_KEYS = ("date", "topic", "status", "technical", "behavioral", "skills")
 DEFAULT_SORT = "-date"
 # Columns whose natural first click is "highest first".
 DESCENDING_FIRST = ("date", "technical", "behavioral", "skills")
-
-
-class BadListParameter(ValueError):
-    """A query parameter no link of ours produces (a 400 with this message)."""
-
-
-def page_number(raw: str) -> int:
-    """`page` as a positive int; empty is page 1, anything but digits is a BadListParameter."""
-    raw = raw.strip()
-    if not raw:
-        return 1
-    if not (raw.isascii() and raw.isdigit()):
-        raise BadListParameter(f"The page must be a whole number such as 2, not “{raw[:20]}”.")
-    # Pages past the end become the last page later; cap absurd numbers before arithmetic.
-    return max(1, min(int(raw[:12]), 10**9))
 
 
 @dataclass(frozen=True)

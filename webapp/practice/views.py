@@ -7,11 +7,12 @@ from flask_login import current_user
 
 from webapp import db
 from webapp.auth.access import role_required
+from webapp.dateranges import BadQueryParameter
 from webapp.htmx import render_page_or_block, wants_block
 from webapp.interviews import charts as interview_charts
 from webapp.interviews.page_queries import select_history_points, select_sentiment_sessions
 from webapp.practice import charts, feedback, queries
-from webapp.practice.forms import BadListParameter, PracticeListParams
+from webapp.practice.forms import PracticeListParams
 from webapp.practice.scope import get_practice_or_404
 
 bp = Blueprint("practice", __name__)
@@ -22,7 +23,7 @@ ROWS_BLOCK = "practice_rows"
 def _list_params() -> PracticeListParams:
     try:
         return PracticeListParams.parse(request.args)
-    except BadListParameter as error:
+    except BadQueryParameter as error:
         abort(400, description=str(error))
 
 

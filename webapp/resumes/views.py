@@ -11,8 +11,10 @@ from flask_login import current_user
 
 from webapp import db, uploads
 from webapp.auth.access import role_required
+from webapp.dateranges import BadQueryParameter
 from webapp.htmx import htmx, hx_redirect, render_page_or_block, wants_block
 from webapp.models import Resume
+from webapp.pagination import page_number
 from webapp.resumes import documents, parsing, queries, services
 from webapp.resumes.forms import ConfirmForm, ResumeForm, UploadForm
 from webapp.resumes.scope import get_resume_or_404
@@ -25,12 +27,10 @@ PAGE = "resumes/index.html"
 
 
 def _page_number() -> int:
-    raw = request.args.get("page", "").strip()
-    if not raw:
-        return 1
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
-        abort(400, description=f"The page must be a whole number such as 2, not “{raw[:20]}”.")
-    return int(raw)
+    try:
+        return page_number(request.args.get("page", ""))
+    except BadQueryParameter as error:
+        abort(400, description=str(error))
 
 
 def _page(block: str = "content", status: int = 200, *, resume: Resume | None = None, **overrides):
