@@ -446,3 +446,13 @@ def test_create_monthly_partition_exists_and_can_run_twice(db_engine):
         partitions = partitions_of(connection, HISTORY)
         transaction.rollback()
     assert next_month in partitions, f"create_monthly_partition() did not leave partition {next_month}"
+
+
+def test_login_finds_users_by_lower_email_through_an_index(db_engine):
+    """Login looks users up by lower(email); on a big table that must not be a full scan."""
+    with db_engine.connect() as connection:
+        connection.execute(text("SET enable_seqscan = off"))  # the test table is tiny; ask what an index would do
+        plan = connection.execute(
+            text("EXPLAIN SELECT id FROM users_user WHERE lower(email) = 'ada@example.test'")
+        ).scalars().all()
+    assert any("idx_users_user_lower_email" in line for line in plan), plan
