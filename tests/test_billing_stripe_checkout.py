@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from tests.factories import PASSWORD, gen_plan, gen_subscription, gen_user
 from tests.localstripe_support import SECRET_KEY, WEBHOOK_SECRET
-from webapp.models import AuditEvent, CustomerSubscription
+from webapp.models import AuditEvent, CustomerSubscription, StripeCustomer
 
 CHECKOUT_URL = "https://checkout.stripe.test/c/pay/cs_fake"
 PORTAL_URL = "https://billing.stripe.test/p/session/bps_fake"
@@ -213,3 +213,16 @@ def test_cancel_sends_cancel_at_period_end_and_fails_cleanly(client, db_session,
     assert stripe_on.requests[0][2] == {"cancel_at_period_end": "true"}
     db_session.refresh(row)
     assert row.cancel_at_period_end is False and audit_count(db_session) == 0
+
+
+def test_checkout_started_twice_without_a_subscription_makes_one_stripe_customer(client, db_session, stripe_on,
+                                                                                  employer, paid_plan):
+    """Abandoning Checkout and starting again reuses the customer made the first time."""
+    for _ in range(2):
+        assert client.post("/billing/checkout", data={"plan_id": paid_plan.id}).status_code == 303
+    paths = [path for _, path, _, _ in stripe_on.requests]
+    assert paths == ["/v1/customers", "/v1/checkout/sessions", "/v1/checkout/sessions"]
+    assert [fields["customer"] for _, path, fields, _ in stripe_on.requests if path == "/v1/checkout/sessions"] == [
+        "cus_fake", "cus_fake"]
+    stored = db_session.scalar(select(StripeCustomer.customer_id).where(StripeCustomer.user_id == employer.id))
+    assert stored == "cus_fake"

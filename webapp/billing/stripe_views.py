@@ -14,7 +14,7 @@ from werkzeug.exceptions import BadGateway, ServiceUnavailable
 from webapp import db
 from webapp.audit import services as audit
 from webapp.auth.access import require_verified, role_required
-from webapp.billing import gateway, queries, webhooks
+from webapp.billing import customers, gateway, queries, webhooks
 from webapp.billing.mode import stripe_enabled
 from webapp.billing.services import offered_plan
 from webapp.billing.usage import lock_user_billing
@@ -73,7 +73,7 @@ def checkout():
     subscription = _subscription()
     if subscription and subscription.stripe_subscription_id and subscription.status in LIVE_STATUSES:
         abort(409, description="You already have a subscription: change plans in the billing portal.")
-    customer_id = gateway.ensure_customer(current_user, subscription.stripe_customer_id if subscription else None)
+    customer_id = customers.customer_for_checkout(db.session(), current_user, subscription)
     url = gateway.create_checkout_session(
         customer_id=customer_id,
         price_id=plan.stripe_price_id,
@@ -82,9 +82,6 @@ def checkout():
         success_url=url_for("billing.index", checkout="success", _external=True),
         cancel_url=url_for("billing.index", checkout="canceled", _external=True),
     )
-    if subscription is not None and not subscription.stripe_customer_id:
-        # Remembered so the next checkout and the portal reuse the same Stripe customer.
-        subscription.stripe_customer_id = customer_id
     audit.record(db.session(), "billing.checkout_started", actor=current_user, target=plan,
                  details={"plan": plan.name})
     db.session.commit()

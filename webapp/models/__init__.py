@@ -18,7 +18,7 @@ from webapp.models.billing import (
     SubscriptionPlan,
     UsageRecord,
 )
-from webapp.models.billing_events import WebhookEvent
+from webapp.models.billing_events import StripeCustomer, WebhookEvent
 from webapp.models.company import JOB_FOCUSES, Company, Job
 from webapp.models.interview import INTERVIEW_STATUSES, BehavioralAnalysis, CulturalFit, InterviewSession
 from webapp.models.mail import OutboxMessage
@@ -82,5 +82,6 @@ __all__ = [
     "UsageRecord",
     "User",
     "UserOAuthToken",
+    "StripeCustomer",
     "WebhookEvent",
 ]

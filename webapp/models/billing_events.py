@@ -1,10 +1,10 @@
-"""Stripe webhook events already processed: written in the same transaction as their effect."""
+"""Our Stripe bookkeeping: webhook events already processed, and customers made before any subscription."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, String, text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Base
@@ -32,3 +32,13 @@ class WebhookEvent(Base):
     applied: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     outcome: Mapped[str] = mapped_column(String(255), server_default=text("''"))
     processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+
+
+class StripeCustomer(Base):
+    """The Stripe customer made for a user's first Checkout, reused until a subscription row holds it."""
+
+    __tablename__ = "billing_stripecustomer"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users_user.id", ondelete="CASCADE"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
