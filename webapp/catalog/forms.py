@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, StopValidation, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, StopValidation
 
 from webapp.catalog import queries
+from webapp.formtools import CONTROL_IN_LINE, CONTROL_IN_TEXT, rejects_controls, strip
 from webapp.models import RESOURCE_TYPES
 
 NAME_MAX = 100  # every catalog name is VARCHAR(100)
@@ -21,36 +22,19 @@ TEXT_MAX = 10_000  # TEXT columns; the cap keeps pages and the audit log sane
 HOURS_MAX = 1_000  # estimated_hours is an INTEGER; more than this is a typo, not a resource
 SEARCH_MAX = 100
 
-_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # newlines and tabs are fine in text
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _blank_to_none(value):
     return value or None
-
-
-def _no_controls(pattern: re.Pattern[str]):
-    def check(form, field) -> None:
-        # PostgreSQL cannot store NUL at all; other control characters are never typed by a person.
-        if field.data and pattern.search(str(field.data)):
-            raise ValidationError("Remove the invisible control characters (such as NUL) from this text.")
-
-    return check
 
 
 def _name_field(label: str = "Name", hint: str = "Up to 100 characters; must be unique.") -> StringField:
     return StringField(
         label,
         description=hint,
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(f"Enter a {label.lower()}."),
             Length(max=NAME_MAX, message=f"Keep the {label.lower()} to {NAME_MAX} characters or fewer."),
-            _no_controls(_CONTROL_IN_LINE),
+            rejects_controls(CONTROL_IN_LINE),
         ],
     )
 
@@ -105,7 +89,7 @@ def _web_address(form, field) -> None:
         return
     if len(field.data) > URL_MAX:
         raise StopValidation(f"Keep the address to {URL_MAX} characters or fewer.")
-    if re.search(r"\s", field.data) or _CONTROL_IN_LINE.search(field.data):
+    if re.search(r"\s", field.data) or CONTROL_IN_LINE.search(field.data):
         raise StopValidation("A web address cannot contain spaces.")
     try:
         parts = urlsplit(field.data)
@@ -149,10 +133,10 @@ class AssessmentTypeForm(CatalogForm):
     description = TextAreaField(
         "Description",
         description="Optional: what this assessment measures.",
-        filters=[_strip, _blank_to_none],
+        filters=[strip, _blank_to_none],
         validators=[
             Length(max=TEXT_MAX, message=f"Keep the description to {TEXT_MAX:,} characters or fewer."),
-            _no_controls(_CONTROL_IN_TEXT),
+            rejects_controls(CONTROL_IN_TEXT),
         ],
     )
 
@@ -168,21 +152,21 @@ class AssessmentCategoryForm(CatalogForm):
 class ResourceForm(CatalogForm):
     title = StringField(
         "Title",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter a title."),
             Length(max=TITLE_MAX, message=f"Keep the title to {TITLE_MAX} characters or fewer."),
-            _no_controls(_CONTROL_IN_LINE),
+            rejects_controls(CONTROL_IN_LINE),
         ],
     )
     description = TextAreaField(
         "Description",
         description="What the candidate learns from it; shown in their learning path.",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter a description."),
             Length(max=TEXT_MAX, message=f"Keep the description to {TEXT_MAX:,} characters or fewer."),
-            _no_controls(_CONTROL_IN_TEXT),
+            rejects_controls(CONTROL_IN_TEXT),
         ],
     )
     resource_type = SelectField(
@@ -194,7 +178,7 @@ class ResourceForm(CatalogForm):
     url = StringField(
         "Web address",
         description=f"Optional; starts with https:// or http://, up to {URL_MAX} characters.",
-        filters=[_strip, _blank_to_none],
+        filters=[strip, _blank_to_none],
         validators=[_web_address],
         render_kw={"type": "url", "inputmode": "url"},
     )
@@ -222,7 +206,7 @@ class ListArguments:
         raw_page = (args.get("page") or "").strip()
         if len(self.q) > SEARCH_MAX:
             self.error = f"Search text can be at most {SEARCH_MAX} characters."
-        elif _CONTROL_IN_LINE.search(self.q):
+        elif CONTROL_IN_LINE.search(self.q):
             self.error = "Search text contains characters that are not allowed."
         elif raw_page and not re.fullmatch(r"-?[0-9]{1,12}", raw_page):
             self.error = "Page must be a whole number, such as 2."

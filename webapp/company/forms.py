@@ -14,6 +14,7 @@ from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAre
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.company import services
+from webapp.formtools import stripped_or_none, with_scheme
 
 DESCRIPTION_MAX = 5000
 TEAM_MAX = 100_000
@@ -55,20 +56,6 @@ COMMON_INDUSTRIES = (
 
 
 # --- filters and validators ------------------------------------------------------------
-
-
-def _stripped_or_none(value):
-    """Surrounding blanks are never meant; an empty optional field is stored as NULL."""
-    if isinstance(value, str):
-        return value.strip() or None
-    return value
-
-
-def _with_scheme(value):
-    """`example.com` means `https://example.com`."""
-    if isinstance(value, str) and value and "://" not in value:
-        return "https://" + value
-    return value
 
 
 def no_control_characters(allow_line_breaks: bool = False):
@@ -132,7 +119,7 @@ def valid_website(form, field):
 class CreateCompanyForm(FlaskForm):
     company_name = StringField(
         "Company name",
-        filters=[_stripped_or_none],
+        filters=[stripped_or_none],
         validators=[DataRequired("Enter your company's name."), Length(max=255), no_control_characters()],
     )
 
@@ -141,32 +128,32 @@ class ProfileForm(FlaskForm):
     company_name = CreateCompanyForm.company_name
     contact_email = EmailField(
         "Contact email",
-        filters=[_stripped_or_none],
+        filters=[stripped_or_none],
         validators=[Optional(), Length(max=254), no_control_characters(), valid_email],
         description="Where candidates and JobHive can reach your hiring team.",
     )
     phone_number = StringField(
         "Phone",
-        filters=[_stripped_or_none],
+        filters=[stripped_or_none],
         validators=[Optional(), Length(max=20), no_control_characters(), valid_phone],
     )
     address = StringField(
-        "Address", filters=[_stripped_or_none], validators=[Optional(), Length(max=255), no_control_characters()]
+        "Address", filters=[stripped_or_none], validators=[Optional(), Length(max=255), no_control_characters()]
     )
     industry = StringField(
         "Industry",
-        filters=[_stripped_or_none],
+        filters=[stripped_or_none],
         validators=[Optional(), Length(max=100), no_control_characters()],
         description="Pick a suggestion or type your own.",
     )
     website = URLField(
         "Website",
-        filters=[_stripped_or_none, _with_scheme],
+        filters=[stripped_or_none, with_scheme],
         validators=[Optional(), Length(max=200), no_control_characters(), valid_website],
     )
     description = TextAreaField(
         "About the company",
-        filters=[_stripped_or_none],
+        filters=[stripped_or_none],
         validators=[Optional(), Length(max=DESCRIPTION_MAX), no_control_characters(allow_line_breaks=True)],
         description=f"Shown to candidates before their interview. Up to {DESCRIPTION_MAX:,} characters.",
     )

@@ -9,15 +9,13 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, EmailField, SelectField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from webapp.formtools import strip
+
 SCHEDULE_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 SCHEDULE_HORIZON = timedelta(days=365)
 EMAIL_MAX = 255  # users_user.email is VARCHAR(255)
 # One @, something on both sides, no spaces or control characters: enough to look a user up.
 _EMAIL_SHAPE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 class ScheduleForm(FlaskForm):
@@ -30,7 +28,7 @@ class ScheduleForm(FlaskForm):
     )
     candidate_email = EmailField(
         "Candidate's email",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             InputRequired("Enter the email address the candidate registered with."),
             Length(max=EMAIL_MAX, message=f"Keep the email address to {EMAIL_MAX} characters or fewer."),

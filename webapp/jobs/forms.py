@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -10,8 +9,9 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
 
+from webapp.formtools import CONTROL_IN_LINE, CONTROL_IN_TEXT, rejects_controls, strip
 from webapp.models import JOB_FOCUSES
 from webapp.pagination import page_number
 
@@ -20,46 +20,34 @@ TEXT_MAX = 10_000  # description and requirements are TEXT; the cap keeps pages 
 FOCUS_CHOICES = [("technical", "Technical"), ("behavioral", "Behavioral"), ("balanced", "Balanced")]
 
 # PostgreSQL cannot store NUL in text at all; other C0 controls are never typed by a person.
-_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _no_control_characters(pattern: re.Pattern[str]):
-    def check(form, field) -> None:
-        if field.data and pattern.search(field.data):
-            raise ValidationError("Remove the invisible control characters (such as NUL) from this text.")
-
-    return check
 
 
 class JobForm(FlaskForm):
     title = StringField(
         "Title",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter a job title."),
             Length(max=TITLE_MAX, message=f"Keep the title to {TITLE_MAX} characters or fewer."),
-            _no_control_characters(_CONTROL_IN_LINE),
+            rejects_controls(CONTROL_IN_LINE),
         ],
     )
     description = TextAreaField(
         "Description",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             Length(max=TEXT_MAX, message=f"Keep the description to {TEXT_MAX:,} characters or fewer."),
-            _no_control_characters(_CONTROL_IN_TEXT),
+            rejects_controls(CONTROL_IN_TEXT),
         ],
     )
     requirements = TextAreaField(
         "Requirements",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             Length(max=TEXT_MAX, message=f"Keep the requirements to {TEXT_MAX:,} characters or fewer."),
-            _no_control_characters(_CONTROL_IN_TEXT),
+            rejects_controls(CONTROL_IN_TEXT),
         ],
     )
     # validate_choice=False so a tampered value gets our message instead of WTForms' generic one.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -11,19 +10,15 @@ from werkzeug.datastructures import MultiDict
 from wtforms import IntegerField, StringField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from webapp.formtools import CONTROL_IN_LINE, strip
 from webapp.models import LEARNING_PATH_STATUSES
 from webapp.pagination import page_number
 
 SESSION_ID_MAX = 255  # interview_interviewsession.session_id is VARCHAR(255)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _printable(form, field) -> None:
-    if field.data and _CONTROL.search(field.data):
+    if field.data and CONTROL_IN_LINE.search(field.data):
         raise ValidationError("That is not a practice session id.")
 
 
@@ -32,7 +27,7 @@ class BuildForm(FlaskForm):
 
     session_id = StringField(
         "Practice session",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Choose the practice session to build your learning path from."),
             Length(max=SESSION_ID_MAX, message="That is not a practice session id."),

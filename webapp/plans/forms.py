@@ -9,6 +9,7 @@ from wtforms import BooleanField, DecimalField, IntegerField, SelectField, Strin
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
+from webapp.formtools import strip
 from webapp.models import PLAN_INTERVALS, PLAN_TYPES
 
 MAX_PRICE = Decimal("99999999.99")  # NUMERIC(10, 2)
@@ -17,10 +18,6 @@ MAX_FEATURES = 30
 MAX_FEATURE_LENGTH = 200
 TYPE_LABELS = {"candidate": "Candidate", "employer": "Employer"}
 INTERVAL_LABELS = {"month": "Monthly", "year": "Yearly"}
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _no_control_characters(form, field) -> None:
@@ -43,11 +40,11 @@ def _limit(label: str) -> IntegerField:
 class PlanForm(FlaskForm):
     name = StringField(
         "Name",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(message="Give the plan a name."), Length(max=100), _no_control_characters],
     )
     description = TextAreaField(
-        "Description", filters=[_strip], validators=[Length(max=2000), _no_control_characters]
+        "Description", filters=[strip], validators=[Length(max=2000), _no_control_characters]
     )
     plan_type = SelectField("For", choices=[SelectChoice(value, TYPE_LABELS[value]) for value in PLAN_TYPES])
     interval = SelectField("Billed", choices=[SelectChoice(value, INTERVAL_LABELS[value]) for value in PLAN_INTERVALS])

@@ -12,6 +12,7 @@ from wtforms import EmailField, StringField, TextAreaField, URLField
 from wtforms.validators import Length, Optional, ValidationError
 
 from webapp.company.forms import no_control_characters, valid_email, valid_phone
+from webapp.formtools import CONTROL_IN_TEXT, stripped_or_none, with_scheme
 from webapp.resumes import parsing
 from webapp.uploads import size_label
 
@@ -24,18 +25,6 @@ class UploadForm(FlaskForm):
 
     def describe(self, max_bytes: int) -> None:
         self.file.description = f"PDF or Word (.docx), up to {size_label(max_bytes)}."
-
-
-def _stripped_or_none(value):
-    if isinstance(value, str):
-        return value.strip() or None
-    return value
-
-
-def _with_scheme(value):
-    if isinstance(value, str) and value and "://" not in value:
-        return "https://" + value
-    return value
 
 
 def profile_url(host: str, example: str):
@@ -86,14 +75,14 @@ class ListField(TextAreaField):
             raise ValidationError(f"Keep each line to {ITEM_MAX} characters or fewer.")
         if len(self.separator.join(self.data)) > parsing.TEXT_MAX:
             raise ValidationError(f"Keep this to {parsing.TEXT_MAX:,} characters or fewer.")
-        if any(re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", item) for item in self.data):
+        if any(CONTROL_IN_TEXT.search(item) for item in self.data):
             raise ValidationError("Remove the invisible control characters from this text.")
 
 
 def _line(label: str, limit: int, *more, **kwargs) -> StringField:
     return StringField(
         label,
-        filters=[_stripped_or_none],
+        filters=[stripped_or_none],
         validators=[Optional(), Length(max=limit, message=f"Keep this to {limit} characters or fewer."),
                     no_control_characters(), *more],
         **kwargs,
@@ -108,17 +97,17 @@ class ResumeForm(FlaskForm):
     first_name = _line("First name", 255)
     last_name = _line("Last name", 255)
     email = EmailField(
-        "Email", filters=[_stripped_or_none],
+        "Email", filters=[stripped_or_none],
         validators=[Optional(), Length(max=255), no_control_characters(), valid_email],
     )
     phone = _line("Phone", 50, valid_phone)
     linkedin = URLField(
-        "LinkedIn", filters=[_stripped_or_none, _with_scheme],
+        "LinkedIn", filters=[stripped_or_none, with_scheme],
         validators=[Optional(), Length(max=200, message="Keep the address to 200 characters or fewer."),
                     no_control_characters(), profile_url("linkedin.com", "https://www.linkedin.com/in/your-name")],
     )
     github = URLField(
-        "GitHub", filters=[_stripped_or_none, _with_scheme],
+        "GitHub", filters=[stripped_or_none, with_scheme],
         validators=[Optional(), Length(max=200, message="Keep the address to 200 characters or fewer."),
                     no_control_characters(), profile_url("github.com", "https://github.com/your-name")],
     )
@@ -127,7 +116,7 @@ class ResumeForm(FlaskForm):
         description="One skill per line (commas also separate skills).",
     )
     summary = TextAreaField(
-        "Summary", filters=[_stripped_or_none],
+        "Summary", filters=[stripped_or_none],
         validators=[Optional(), Length(max=5000, message="Keep the summary to 5,000 characters or fewer."),
                     no_control_characters(allow_line_breaks=True)],
     )
