@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from typing import Any, ClassVar, Self
 
 from webapp.dateranges import BadQueryParameter
 
@@ -44,3 +45,32 @@ class ListPage:
     @property
     def last_index(self) -> int:
         return self.first_index + len(self.rows) - 1 if self.rows else 0
+
+
+class ListParams:
+    """Mixin for a list's frozen dataclass of query parameters (all with defaults): sort, change, link.
+
+    Every field is a query parameter, named like the field unless URL_NAMES says otherwise.
+    """
+
+    URL_NAMES: ClassVar[dict[str, str]] = {}
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort.removeprefix("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+    def with_(self, **changes) -> Self:
+        return replace(self, **changes)
+
+    def query_args(self, **changes) -> dict[str, Any]:
+        """The non-default parameters under their URL names, for url_for: short, shareable URLs."""
+        params, defaults = replace(self, **changes), type(self)()
+        return {
+            self.URL_NAMES.get(field.name, field.name): value.isoformat() if isinstance(value, date) else value
+            for field in fields(self)
+            if (value := getattr(params, field.name)) != getattr(defaults, field.name)
+        }

@@ -45,7 +45,20 @@ class ButtonForm(FlaskForm):
 # --- Live and actions: reschedule and cancel -------------------------------------------------
 
 RESCHEDULE_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
-RESCHEDULE_HORIZON = timedelta(days=365)
+BOOKING_HORIZON = timedelta(days=365)  # interviews are scheduled and rescheduled within the year
+
+
+def check_future_time(field, now: datetime | None = None) -> None:
+    """A date-time field read as UTC (it is shown as UTC), within the coming year; made timezone-aware."""
+    if field.data is None:
+        return
+    now = now or datetime.now(UTC)
+    when = field.data.replace(tzinfo=UTC)
+    if when <= now:
+        raise ValidationError("Choose a time in the future.")
+    if when > now + BOOKING_HORIZON:
+        raise ValidationError("Choose a time within the next year.")
+    field.data = when
 
 
 class RescheduleForm(FlaskForm):
@@ -62,15 +75,7 @@ class RescheduleForm(FlaskForm):
         self._now = now
 
     def validate_scheduled_time(self, field) -> None:
-        if field.data is None:
-            return
-        now = self._now or datetime.now(UTC)
-        when = field.data.replace(tzinfo=UTC)
-        if when <= now:
-            raise ValidationError("Choose a time in the future.")
-        if when > now + RESCHEDULE_HORIZON:
-            raise ValidationError("Choose a time within the next year.")
-        field.data = when
+        check_future_time(field, self._now)
 
 
 class CancelForm(FlaskForm):

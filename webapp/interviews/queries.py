@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import ClassVar
 
 from sqlalchemy import Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session
@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from webapp.dateranges import BadQueryParameter, check_range, parse_date
 from webapp.dateranges import day_start as _day_start
 from webapp.models import INTERVIEW_STATUSES, InterviewSession, Job, SentimentSession, User
-from webapp.pagination import ListPage, clamp_page, page_number
+from webapp.pagination import ListPage, ListParams, clamp_page, page_number
 
 PER_PAGE = 25
 SEARCH_MAX = 255
@@ -31,8 +31,10 @@ DESCENDING_FIRST = ("start_time", "completion", "technical", "behavioral")
 
 
 @dataclass(frozen=True)
-class InterviewListParams:
+class InterviewListParams(ListParams):
     """The list's state, as read from the query string (`from`/`to` are Python keywords, hence date_*)."""
+
+    URL_NAMES: ClassVar[dict[str, str]] = {"date_from": "from", "date_to": "to"}
 
     q: str = ""
     job: int | None = None
@@ -70,31 +72,8 @@ class InterviewListParams:
         )
 
     @property
-    def sort_key(self) -> str:
-        return self.sort.removeprefix("-")
-
-    @property
-    def descending(self) -> bool:
-        return self.sort.startswith("-")
-
-    @property
     def filtered(self) -> bool:
         return bool(self.q or self.job or self.status or self.date_from or self.date_to)
-
-    def with_(self, **changes) -> InterviewListParams:
-        return replace(self, **changes)
-
-    def query_args(self, **changes) -> dict[str, Any]:
-        """The non-default parameters under their URL names, for url_for: short, shareable URLs."""
-        params = replace(self, **changes)
-        defaults = InterviewListParams()
-        names = {"q": "q", "job": "job", "status": "status", "date_from": "from", "date_to": "to",
-                 "sort": "sort", "page": "page"}
-        return {
-            url_name: (value.isoformat() if isinstance(value, date) else value)
-            for attribute, url_name in names.items()
-            if (value := getattr(params, attribute)) != getattr(defaults, attribute)
-        }
 
     def sort_link(self, key: str) -> str:
         """The sort a column header links to: flip the current column, else its natural order."""

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, EmailField, SelectField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from webapp.formtools import strip
+from webapp.interviews.forms import check_future_time
 
 SCHEDULE_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
-SCHEDULE_HORIZON = timedelta(days=365)
 EMAIL_MAX = 255  # users_user.email is VARCHAR(255)
 # One @, something on both sides, no spaces or control characters: enough to look a user up.
 _EMAIL_SHAPE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")
@@ -56,15 +56,7 @@ class ScheduleForm(FlaskForm):
             raise ValidationError("Enter an email address such as name@example.com.")
 
     def validate_scheduled_time(self, field) -> None:
-        if field.data is None:
-            return
-        now = self._now or datetime.now(UTC)
-        when = field.data.replace(tzinfo=UTC)
-        if when <= now:
-            raise ValidationError("Choose a time in the future.")
-        if when > now + SCHEDULE_HORIZON:
-            raise ValidationError("Choose a time within the next year.")
-        field.data = when
+        check_future_time(field, self._now)
 
     @property
     def chosen_job_id(self) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -13,7 +13,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
 
 from webapp.formtools import CONTROL_IN_LINE, CONTROL_IN_TEXT, rejects_controls, strip
 from webapp.models import JOB_FOCUSES
-from webapp.pagination import page_number
+from webapp.pagination import ListParams, page_number
 
 TITLE_MAX = 255  # company_job.title is VARCHAR(255)
 TEXT_MAX = 10_000  # description and requirements are TEXT; the cap keeps pages and the audit log sane
@@ -113,7 +113,7 @@ DEFAULT_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
-class JobListParams:
+class JobListParams(ListParams):
     q: str = ""
     active: str = "all"
     focus: str = ""
@@ -143,29 +143,8 @@ class JobListParams:
         )
 
     @property
-    def sort_key(self) -> str:
-        return self.sort.removeprefix("-")
-
-    @property
-    def descending(self) -> bool:
-        return self.sort.startswith("-")
-
-    @property
     def filtered(self) -> bool:
         return bool(self.q) or self.active != "all" or bool(self.focus)
-
-    def with_(self, **changes) -> JobListParams:
-        return replace(self, **changes)
-
-    def query_args(self, **changes) -> dict[str, Any]:
-        """The non-default parameters, for url_for: short, shareable URLs."""
-        params = replace(self, **changes)
-        defaults = JobListParams()
-        return {
-            name: getattr(params, name)
-            for name in ("q", "active", "focus", "sort", "page", "per_page")
-            if getattr(params, name) != getattr(defaults, name)
-        }
 
     def sort_link(self, key: str) -> str:
         """The sort a column header links to: flip the current column, else its natural order."""

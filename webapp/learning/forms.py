@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -12,7 +11,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 
 from webapp.formtools import CONTROL_IN_LINE, strip
 from webapp.models import LEARNING_PATH_STATUSES
-from webapp.pagination import page_number
+from webapp.pagination import ListParams, page_number
 
 SESSION_ID_MAX = 255  # interview_interviewsession.session_id is VARCHAR(255)
 
@@ -88,7 +87,7 @@ PER_PAGE = 20
 
 
 @dataclass(frozen=True)
-class PathListParams:
+class PathListParams(ListParams):
     status: str = "all"
     page: int = 1
 
@@ -101,13 +100,3 @@ class PathListParams:
     @property
     def per_page(self) -> int:
         return PER_PAGE
-
-    def query_args(self, **changes) -> dict[str, Any]:
-        """The non-default parameters, for url_for."""
-        params = replace(self, **changes)
-        defaults = PathListParams()
-        return {
-            name: getattr(params, name)
-            for name in ("status", "page")
-            if getattr(params, name) != getattr(defaults, name)
-        }

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
 
-from webapp.pagination import page_number
+from webapp.pagination import ListParams, page_number
 
 PER_PAGE = 20
 SORT_KEYS = ("date", "topic", "status", "technical", "behavioral", "skills")
@@ -17,7 +16,7 @@ DESCENDING_FIRST = ("date", "technical", "behavioral", "skills")
 
 
 @dataclass(frozen=True)
-class PracticeListParams:
+class PracticeListParams(ListParams):
     sort: str = DEFAULT_SORT
     page: int = 1
 
@@ -29,25 +28,6 @@ class PracticeListParams:
             sort=sort if sort.removeprefix("-") in SORT_KEYS else DEFAULT_SORT,
             page=page_number(args.get("page", "")),
         )
-
-    @property
-    def sort_key(self) -> str:
-        return self.sort.removeprefix("-")
-
-    @property
-    def descending(self) -> bool:
-        return self.sort.startswith("-")
-
-    def with_(self, **changes) -> PracticeListParams:
-        return replace(self, **changes)
-
-    def query_args(self, **changes) -> dict[str, Any]:
-        """The non-default parameters, for url_for: short, shareable URLs."""
-        params = replace(self, **changes)
-        defaults = PracticeListParams()
-        return {
-            name: getattr(params, name) for name in ("sort", "page") if getattr(params, name) != getattr(defaults, name)
-        }
 
     def sort_link(self, key: str) -> str:
         """The sort a column header links to: flip the current column, else its natural order."""
