@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-NOTES_MAX = 10_000  # interviewer_notes is TEXT; the cap keeps the page and the audit trail sane
+from webapp.formtools import CONTROL_IN_TEXT, rejects_controls
 
-# PostgreSQL cannot store NUL in text; other C0 controls (tab and line breaks aside) are never typed.
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NOTES_MAX = 10_000  # interviewer_notes is TEXT; the cap keeps the page and the audit trail sane
 
 
 def _normalise(value: str | None) -> str | None:
@@ -22,9 +20,9 @@ def _normalise(value: str | None) -> str | None:
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _no_control_characters(form, field) -> None:
-    if field.data and _CONTROL_IN_TEXT.search(field.data):
-        raise ValidationError("Remove the invisible control characters (such as NUL) from the notes.")
+_no_control_characters = rejects_controls(
+    CONTROL_IN_TEXT, "Remove the invisible control characters (such as NUL) from the notes."
+)
 
 
 class NotesForm(FlaskForm):
