@@ -1,21 +1,25 @@
-"""Reads for the role dashboards: each returns rows scoped to the caller."""
+"""Reads for the role dashboards: each returns rows scoped to the caller.
+
+Counts come from the trigger-kept counters (webapp/models/counters.py), never from a
+scan of a company's or the platform's history; lists are bounded index reads.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import Session
 
 from webapp.models import (
     Company,
-    CustomerSubscription,
     InterviewSession,
     Job,
     SentimentSession,
     SubscriptionPlan,
     User,
 )
+from webapp.models.counters import CompanyDayCount, JobInterviewCount, PlatformCount
 
 
 def week_bounds(now: datetime) -> tuple[datetime, datetime]:
@@ -29,10 +33,10 @@ def company_of(session: Session, user_id: int) -> Company | None:
 
 
 def select_active_jobs(company_id: int, limit: int = 8) -> Select:
-    """Active jobs, newest first, each with how many interviews it has."""
+    """Active jobs, newest first, each with how many interviews it has (its counter rows)."""
     interviews = (
-        select(func.count(InterviewSession.id))
-        .where(InterviewSession.job_id == Job.id, InterviewSession.is_practice.is_(False))
+        select(func.coalesce(func.sum(JobInterviewCount.interviews), 0))
+        .where(JobInterviewCount.job_id == Job.id)
         .correlate(Job)
         .scalar_subquery()
     )
@@ -49,22 +53,45 @@ def select_active_job_count(company_id: int) -> Select:
 
 
 def select_interviews_by_status(company_id: int, start: datetime, end: datetime) -> Select:
-    """Interviews of the company's jobs starting in [start, end), counted per status."""
+    """Interviews of the company's jobs starting in the UTC days [start, end), counted per status."""
     return (
-        select(InterviewSession.status, func.count(InterviewSession.id).label("count"))
-        .join(Job, InterviewSession.job_id == Job.id)
+        select(CompanyDayCount.status, func.sum(CompanyDayCount.interviews).label("count"))
         .where(
-            Job.company_id == company_id,
-            InterviewSession.is_practice.is_(False),
-            InterviewSession.start_time >= start,
-            InterviewSession.start_time < end,
+            CompanyDayCount.company_id == company_id,
+            CompanyDayCount.day >= start.date(),
+            CompanyDayCount.day < end.date(),
         )
-        .group_by(InterviewSession.status)
+        .group_by(CompanyDayCount.status)
+        .having(func.sum(CompanyDayCount.interviews) > 0)
     )
 
 
 def select_recent_completed_interviews(company_id: int, limit: int = 10) -> Select:
-    """The documented "recent interviews" pattern, scoped to one company's jobs."""
+    """The documented "recent interviews" pattern, scoped to one company's jobs, practice left out.
+
+    The newest `limit` of each job (a partial index, index-only), then the newest of those:
+    bounded by the company's number of jobs, whatever its number of interviews.
+    """
+    newest_of_job = (
+        select(InterviewSession.id, InterviewSession.start_time)
+        .where(
+            InterviewSession.job_id == Job.id,
+            InterviewSession.status == "completed",
+            InterviewSession.is_practice.is_not(True),
+        )
+        .order_by(InterviewSession.start_time.desc(), InterviewSession.id.desc())
+        .limit(limit)
+        .lateral("newest_of_job")
+    )
+    latest = (
+        select(newest_of_job.c.id)
+        .select_from(Job)
+        .join(newest_of_job, true())
+        .where(Job.company_id == company_id)
+        .order_by(newest_of_job.c.start_time.desc(), newest_of_job.c.id.desc())
+        .limit(limit)
+        .subquery("latest")
+    )
     return (
         select(
             InterviewSession.id,
@@ -79,12 +106,11 @@ def select_recent_completed_interviews(company_id: int, limit: int = 10) -> Sele
             User.last_name,
             User.username,
         )
+        .join(latest, latest.c.id == InterviewSession.id)
         .join(Job, InterviewSession.job_id == Job.id)
         .join(Company, Job.company_id == Company.id)
         .join(User, InterviewSession.user_id == User.id)
-        .where(Job.company_id == company_id, InterviewSession.status == "completed")
         .order_by(InterviewSession.start_time.desc(), InterviewSession.id.desc())
-        .limit(limit)
     )
 
 
@@ -110,20 +136,28 @@ def select_recent_practice_sessions(user_id: int, limit: int = 10) -> Select:
 
 
 def select_users_by_role() -> Select:
-    return select(User.role, func.count(User.id).label("count")).group_by(User.role).order_by(User.role)
+    """(role, count) from the platform counters."""
+    return (
+        select(PlatformCount.key, PlatformCount.count)
+        .where(PlatformCount.kind == "user_role", PlatformCount.count != 0)
+        .order_by(PlatformCount.key)
+    )
 
 
 def select_platform_totals() -> Select:
-    """One row: companies, active plans, subscriptions and active subscriptions."""
+    """One row: companies, active plans, subscriptions and active subscriptions.
+
+    Companies and plans are counted (thousands at most); subscriptions, one per user, come from the counters.
+    """
+    subscriptions = select(func.coalesce(func.sum(PlatformCount.count), 0)).where(
+        PlatformCount.kind == "subscription_status"
+    )
     return select(
         select(func.count(Company.id)).scalar_subquery().label("companies"),
         select(func.count(SubscriptionPlan.id))
         .where(SubscriptionPlan.is_active.is_(True))
         .scalar_subquery()
         .label("active_plans"),
-        select(func.count(CustomerSubscription.id)).scalar_subquery().label("subscriptions"),
-        select(func.count(CustomerSubscription.id))
-        .where(CustomerSubscription.status.in_(("active", "trialing")))
-        .scalar_subquery()
-        .label("active_subscriptions"),
+        subscriptions.scalar_subquery().label("subscriptions"),
+        subscriptions.where(PlatformCount.key.in_(("active", "trialing"))).scalar_subquery().label("active_subscriptions"),
     )
