@@ -8,6 +8,9 @@ from typing import Any, ClassVar, Self
 
 from webapp.dateranges import BadQueryParameter
 
+# Lists count matching rows up to this many; beyond it they say "10,000+" (an exact count would
+# read a big company's whole history on every page). LIST_COUNT_LIMIT in the app config overrides it.
+COUNT_LIMIT = 10_000
 MAX_PAGE = 10**9  # pages past the end become the last page; absurd numbers are capped before arithmetic
 
 
@@ -45,6 +48,15 @@ class ListPage:
     @property
     def last_index(self) -> int:
         return self.first_index + len(self.rows) - 1 if self.rows else 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def matching_text(self) -> str:
+        """The count the pager shows: "1,234", or "10,000+" for a list counted up to a limit."""
+        return f"{self.matching:,}+" if getattr(self, "capped", False) else f"{self.matching:,}"
 
 
 class ListParams:

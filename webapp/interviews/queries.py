@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
 
-from sqlalchemy import Select, and_, func, or_, select, true
+from sqlalchemy import DateTime, Integer, Select, Text, func, literal, null, or_, select, true, union_all
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from webapp.dateranges import BadQueryParameter, check_range, parse_date
 from webapp.dateranges import day_start as _day_start
 from webapp.models import INTERVIEW_STATUSES, InterviewSession, Job, SentimentSession, User
-from webapp.pagination import ListPage, ListParams, clamp_page, page_number
+from webapp.pagination import COUNT_LIMIT, ListPage, ListParams, clamp_page, page_number
 
 PER_PAGE = 25
 SEARCH_MAX = 255
@@ -99,22 +99,32 @@ def _like_pattern(text: str) -> str:
 
 
 def _candidate_name():
-    return func.concat_ws(" ", User.first_name, User.last_name)
+    """The name as searched: first and last name (IMMUTABLE spelling: idx_users_user_name_trgm serves it)."""
+    return func.coalesce(User.first_name, "") + " " + func.coalesce(User.last_name, "")
 
 
-def _interview_list_conditions(company_id: int, params: InterviewListParams) -> tuple[list, list]:
+def _candidate_key():
+    """The candidate column's sort key: the lower-cased name, else the email (idx_users_user_display_name)."""
+    name = func.lower(func.btrim(_candidate_name()))
+    return func.coalesce(func.nullif(name, ""), func.lower(User.email))
+
+
+def _interview_list_conditions(job_ids: list[int], params: InterviewListParams) -> tuple[list, list]:
     """(the tenant conditions, the user's filter conditions).
 
+    Sessions have no company id: the scope is "the sessions of the company's jobs", given as
+    the ids the view already read, so the planner sees how many sessions they hold.
     There is deliberately no practice filter: practice sessions are a candidate's own
     rehearsal and never belong in an employer's list, whatever job they mention.
     """
-    scope = [Job.company_id == company_id, InterviewSession.is_practice.is_not(True)]
+    scope = [InterviewSession.job_id.in_(job_ids), InterviewSession.is_practice.is_not(True)]
     conditions = []
     if params.q:
         pattern = _like_pattern(params.q)
-        conditions.append(
+        matching_people = select(User.id).where(
             or_(_candidate_name().ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
         )
+        conditions.append(InterviewSession.user_id.in_(matching_people))
     if params.job:
         conditions.append(InterviewSession.job_id == params.job)
     if params.status:
@@ -131,17 +141,21 @@ def select_interview_list_jobs(company_id: int) -> Select:
     return select(Job.id, Job.title).where(Job.company_id == company_id).order_by(func.lower(Job.title), Job.id)
 
 
-def select_interview_list_counts(company_id: int, params: InterviewListParams) -> Select:
-    """One row: (matching, total) interviews of the company, so an empty page knows which empty state it is."""
-    scope, conditions = _interview_list_conditions(company_id, params)
-    matching = func.count().filter(and_(true(), *conditions))
-    return (
-        select(matching.label("matching"), func.count().label("total"))
-        .select_from(InterviewSession)
-        .join(Job, InterviewSession.job_id == Job.id)
-        .outerjoin(User, InterviewSession.user_id == User.id)
-        .where(*scope)
-    )
+def _bounded_count(conditions: list, limit: int):
+    """How many sessions match, counting at most limit + 1 (an index range, never the company's history)."""
+    matching = select(InterviewSession.id).where(*conditions).limit(limit + 1).subquery()
+    return select(func.count()).select_from(matching).scalar_subquery()
+
+
+def select_interview_list_counts(job_ids: list[int], params: InterviewListParams, limit: int) -> Select:
+    """One row: (matching, total) interviews of the company, each counted up to limit + 1.
+
+    The total tells an empty page which empty state it is; above `limit` the page says "10,000+".
+    """
+    scope, conditions = _interview_list_conditions(job_ids, params)
+    matching = _bounded_count(scope + conditions, limit)
+    total = _bounded_count(scope, limit) if conditions else matching
+    return select(matching.label("matching"), total.label("total"))
 
 
 def _latest_sentiment():
@@ -155,22 +169,119 @@ def _latest_sentiment():
     )
 
 
-def select_interview_list_rows(company_id: int, params: InterviewListParams, page: int) -> Select:
-    """One page of the list with every column the table shows: one statement whatever the page size."""
+# Session columns sorted through their own index (0008: `col DESC NULLS LAST, id DESC`).
+INDEXED_COLUMNS = {
+    "start_time": InterviewSession.start_time,
+    "completion": InterviewSession.completion_percentage,
+    "technical": InterviewSession.technical_accuracy,
+    "behavioral": InterviewSession.behavioral_score,
+    "status": InterviewSession.status,
+}
+
+
+def _ordered(column, descending: bool, nulls_last: bool | None = None):
+    """`column` in the list's direction; nulls_last None is PostgreSQL's default placement (as the indexes
+    are declared), False is the placement a backward scan of a `DESC NULLS LAST` index gives.
+    """
+    if nulls_last is None:
+        return column.desc() if descending else column.asc()
+    if descending:
+        return column.desc().nulls_last() if nulls_last else column.desc().nulls_first()
+    return column.asc().nulls_last() if nulls_last else column.asc().nulls_first()
+
+
+def _newest_first(descending: bool) -> list:
+    """Within one job or one candidate: newest first, reversed with the list (one index walk either way)."""
+    within = not descending
+    return [
+        _ordered(InterviewSession.start_time, within, nulls_last=within),
+        _ordered(InterviewSession.id, within),
+    ]  # nulls_last=within: `start_time DESC NULLS LAST` read forward (within) or backward
+
+
+def _ordered_branches(conditions: list, params: InterviewListParams, limit: int) -> list[Select]:
+    """The matching sessions in list order as index-ordered branches, each cut at `limit` rows.
+
+    Each branch selects (branch, k1, k2, k3, id) and is already in (k1, k2, k3, id) order; the
+    branches follow one another (branch 0 first). Sorting by a nullable column puts the rows
+    without a value last in both directions: they are the second branch, so one index
+    (`col DESC NULLS LAST, id DESC`) serves the column both ways, read forward or backward.
+    """
+    descending = params.descending
+    blank_key, no_id, no_time = null().cast(Text), null().cast(Integer), null().cast(DateTime(timezone=True))
+    if params.sort_key in INDEXED_COLUMNS:
+        column = INDEXED_COLUMNS[params.sort_key]
+        # Backward, `DESC NULLS LAST` reads as `ASC NULLS FIRST`: same rows once NULLs are filtered out.
+        values = (
+            select(literal(0).label("branch"), column.label("k1"), no_id.label("k2"), no_time.label("k3"),
+                   InterviewSession.id)
+            .where(*conditions, column.is_not(None))
+            .order_by(_ordered(column, descending, nulls_last=descending), _ordered(InterviewSession.id, descending))
+        )
+        blanks = (
+            select(literal(1).label("branch"), null().cast(column.type).label("k1"), no_id.label("k2"),
+                   no_time.label("k3"), InterviewSession.id)
+            .where(*conditions, column.is_(None))
+            .order_by(_ordered(column, descending, nulls_last=descending), _ordered(InterviewSession.id, descending))
+        )
+        return [values.limit(limit), blanks.limit(limit)]
+    if params.sort_key == "job":
+        # Walks the company's jobs by title (idx_company_job_company_title), each job's sessions newest first.
+        by_job = (
+            select(literal(0).label("branch"), func.lower(Job.title).label("k1"), Job.id.label("k2"),
+                   InterviewSession.start_time.label("k3"), InterviewSession.id)
+            .join(Job, InterviewSession.job_id == Job.id)
+            .where(*conditions)
+            .order_by(_ordered(func.lower(Job.title), descending), _ordered(Job.id, descending),
+                      *_newest_first(descending))
+        )
+        return [by_job.limit(limit)]
+    # candidate: walks people by name (idx_users_user_display_name); sessions without one come last.
+    key = _candidate_key()
+    people = (
+        select(literal(0).label("branch"), key.label("k1"), User.id.label("k2"),
+               InterviewSession.start_time.label("k3"), InterviewSession.id)
+        .join(User, InterviewSession.user_id == User.id)
+        .where(*conditions)
+        .order_by(_ordered(key, descending), _ordered(User.id, descending), *_newest_first(descending))
+    )
+    nobody = (
+        select(literal(1).label("branch"), blank_key.label("k1"), no_id.label("k2"), no_time.label("k3"),
+               InterviewSession.id)
+        .where(*conditions, InterviewSession.user_id.is_(None))
+        .order_by(_ordered(InterviewSession.id, not descending))
+    )
+    return [people.limit(limit), nobody.limit(limit)]
+
+
+def _list_order(columns, params: InterviewListParams) -> list:
+    """The order of the branches' rows once merged: branch, then (k1, k2, k3, id) as each branch sorted them."""
+    descending = params.descending
+    within = not descending if params.sort_key in ("job", "candidate") else descending  # see _newest_first
+    return [
+        columns.branch,
+        _ordered(columns.k1, descending),  # never NULL within a branch
+        _ordered(columns.k2, descending),
+        _ordered(columns.k3, within, nulls_last=within),
+        _ordered(columns.id, within),
+    ]
+
+
+def select_interview_list_rows(job_ids: list[int], params: InterviewListParams, page: int, per_page: int) -> Select:
+    """One page of the list (and the first row of the next, so the pager knows there is one) with every
+    column the table shows: one statement whatever the page size.
+
+    The page's ids come from index-ordered branches cut at the page's end; the joins and the
+    latest-sentiment look-up run only for those rows.
+    """
+    scope, conditions = _interview_list_conditions(job_ids, params)
+    offset = (page - 1) * per_page
+    branches = [branch.subquery() for branch in _ordered_branches(scope + conditions, params, offset + per_page + 1)]
+    ordered = union_all(*(select(branch) for branch in branches)).subquery("ordered")
+    shown = (
+        select(ordered).order_by(*_list_order(ordered.c, params)).offset(offset).limit(per_page + 1).subquery("shown")
+    )
     sentiment = _latest_sentiment()
-    scope, conditions = _interview_list_conditions(company_id, params)
-    sort_columns = {
-        "start_time": InterviewSession.start_time,
-        "candidate": func.lower(func.coalesce(func.nullif(_candidate_name(), ""), User.email)),
-        "job": func.lower(Job.title),
-        "status": InterviewSession.status,
-        "completion": InterviewSession.completion_percentage,
-        "technical": InterviewSession.technical_accuracy,
-        "behavioral": InterviewSession.behavioral_score,
-    }
-    column = sort_columns[params.sort_key]
-    order = (column.desc() if params.descending else column.asc()).nulls_last()
-    tie_breaker = InterviewSession.id.desc() if params.descending else InterviewSession.id.asc()
     return (
         select(
             InterviewSession.id,
@@ -190,26 +301,51 @@ def select_interview_list_rows(company_id: int, params: InterviewListParams, pag
             sentiment.c.overall_sentiment,
             sentiment.c.employer_visible,
         )
-        .select_from(InterviewSession)
+        .select_from(shown)
+        .join(InterviewSession, InterviewSession.id == shown.c.id)
         .join(Job, InterviewSession.job_id == Job.id)
         .outerjoin(User, InterviewSession.user_id == User.id)
         .outerjoin(sentiment, true())
-        .where(*scope, *conditions)
-        .order_by(order, tie_breaker)
-        .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE)
+        .order_by(*_list_order(shown.c, params))
     )
 
 
 @dataclass(frozen=True)
 class InterviewListPage(ListPage):
-    total: int  # all the company's interviews
+    total: int  # all the company's interviews (counted up to the limit)
     params: InterviewListParams
+    capped: bool = False  # more than `limit` match: the count reads "10,000+" and pages are open-ended
+    more: bool = False  # a row exists after this page
+
+    total_capped: bool = False
+
+    @property
+    def has_next(self) -> bool:
+        return self.more
+
+    @property
+    def total_text(self) -> str:
+        return f"{self.total:,}+" if self.total_capped else f"{self.total:,}"
+
+    @property
+    def past_the_end(self) -> bool:
+        """A page beyond the last one of an open-ended list (nothing to show there)."""
+        return self.capped and not self.rows
 
 
-def interview_list_page(session: Session, company_id: int, params: InterviewListParams) -> InterviewListPage:
-    """The list page: exactly two statements (counts, then the rows)."""
-    matching, total = session.execute(select_interview_list_counts(company_id, params)).one()
-    page, pages = clamp_page(params.page, matching, PER_PAGE)
-    rows = session.execute(select_interview_list_rows(company_id, params, page)).all() if matching else []
-    return InterviewListPage(rows, matching, page, pages, PER_PAGE, total=total, params=params.with_(page=page))
+def interview_list_page(
+    session: Session, job_ids: list[int], params: InterviewListParams, count_limit: int = COUNT_LIMIT
+) -> InterviewListPage:
+    """The list page: exactly two statements (bounded counts, then the rows)."""
+    matching, total = session.execute(select_interview_list_counts(job_ids, params, count_limit)).one()
+    capped = matching > count_limit
+    if capped:
+        page, pages = params.page, -(-count_limit // PER_PAGE)  # open-ended: the page is not clamped
+    else:
+        page, pages = clamp_page(params.page, matching, PER_PAGE)
+    rows = session.execute(select_interview_list_rows(job_ids, params, page, PER_PAGE)).all() if matching else []
+    return InterviewListPage(
+        rows[:PER_PAGE], min(matching, count_limit), page, pages, PER_PAGE,
+        total=min(total, count_limit), params=params.with_(page=page), capped=capped, more=len(rows) > PER_PAGE,
+        total_capped=total > count_limit,
+    )

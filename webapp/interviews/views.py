@@ -5,7 +5,7 @@ Both register on this module's `bp`.
 
 from __future__ import annotations
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, current_app, request, url_for
 
 from webapp import db
 from webapp.auth.access import role_required
@@ -30,7 +30,8 @@ def index():
         params = queries.InterviewListParams.parse(request.args, {job.id for job in jobs})
     except queries.BadQueryParameter as error:
         return _bad_filters(str(error), context)
-    listing = queries.interview_list_page(session, company.id, params)
+    limit = current_app.config.get("LIST_COUNT_LIMIT", queries.COUNT_LIMIT)
+    listing = queries.interview_list_page(session, [job.id for job in jobs], params, limit)
     canonical = listing.params.query_args()
     response = render_page_or_block(
         "interviews/index.html", ROWS_BLOCK, error=None, listing=listing, values=canonical, **context
