@@ -131,7 +131,7 @@ def test_the_employer_reads_the_whole_interview(logged_in, db_session, interview
 
 
 def url_contains_plotly(html: str) -> bool:
-    return '<script src="/assets/plotly.min.js" defer></script>' in html
+    return re.search(r'<script src="/static/vendor/plotly\.min\.[0-9a-f]{12}\.js" defer></script>', html) is not None
 
 
 def test_points_outside_the_interview_window_are_not_read(logged_in, db_session, interview):

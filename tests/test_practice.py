@@ -81,7 +81,7 @@ def test_the_list_shows_own_practice_sessions_with_scores_and_a_trend(db_session
     assert [trace["name"] for trace in figure["data"]] == ["Technical accuracy", "Behavioral", "Skill average"]
     assert figure["data"][0]["y"] == [55.0, 81.5]  # completed sessions only, oldest first
     assert figure["data"][2]["y"] == [60.0, 80.0]
-    assert "/assets/plotly.min.js" in html
+    assert re.search(r"/static/vendor/plotly\.min\.[0-9a-f]{12}\.js", html)
 
 
 def test_sorting_and_paging_keep_their_state_in_the_url(db_session, client, candidate):
