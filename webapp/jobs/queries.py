@@ -37,23 +37,25 @@ def _real_interviews():
     return InterviewSession.is_practice.is_not(True)
 
 
-def _interview_counts():
-    """Per job (LATERAL): real interviews in total and per status, in one pass over its interviews."""
+def _interview_counts(job_id):
+    """Per job (LATERAL): real interviews in total and per status, in one index-only pass over
+    idx_interview_session_job_start (partial on real interviews, status INCLUDEd).
+    """
     per_status = [
         func.count().filter(InterviewSession.status == status).label(status) for status in INTERVIEW_STATUSES
     ]
     return (
         select(func.count().label("interview_total"), *per_status)
-        .where(InterviewSession.job_id == Job.id, _real_interviews())
+        .where(InterviewSession.job_id == job_id, _real_interviews())
         .lateral("interview_counts")
     )
 
 
-def _top_ranking():
+def _top_ranking(job_id):
     """Per job (LATERAL): the best overall score; one index probe on idx_candidate_ranking_job_score."""
     return (
         select(CandidateRanking.overall_score.label("top_score"))
-        .where(CandidateRanking.job_id == Job.id)
+        .where(CandidateRanking.job_id == job_id)
         .order_by(CandidateRanking.overall_score.desc())
         .limit(1)
         .lateral("top_ranking")
@@ -82,10 +84,13 @@ def select_job_counts(company_id: int, params: JobListParams) -> Select:
 
 
 def select_job_rows(company_id: int, params: JobListParams, page: int) -> Select:
-    """One page of the list with every column the table shows: one statement whatever the page size."""
-    counts = _interview_counts()
-    top = _top_ranking()
+    """One page of the list with every column the table shows: one statement whatever the page size.
+
+    The page's jobs are chosen first; the interview counts and top score are then read for
+    those jobs only (a sort by either still needs them for every job of the company).
+    """
     scope, conditions = _filters(company_id, params)
+    counts, top = _interview_counts(Job.id), _top_ranking(Job.id)
     sort_columns = {
         "title": func.lower(Job.title),
         "focus": Job.job_focus,
@@ -98,6 +103,19 @@ def select_job_rows(company_id: int, params: JobListParams, page: int) -> Select
     column = sort_columns[params.sort_key]
     order = (column.desc() if params.descending else column.asc()).nulls_last()
     tie_breaker = Job.id.desc() if params.descending else Job.id.asc()
+    chosen = select(Job.id, func.row_number().over(order_by=(order, tie_breaker)).label("position"))
+    if params.sort_key == "interviews":
+        chosen = chosen.join(counts, true())
+    elif params.sort_key == "top_score":
+        chosen = chosen.outerjoin(top, true())
+    shown = (
+        chosen.where(*scope, *conditions)
+        .order_by(order, tie_breaker)
+        .offset((page - 1) * params.per_page)
+        .limit(params.per_page)
+        .subquery("shown")
+    )
+    counts, top = _interview_counts(shown.c.id), _top_ranking(shown.c.id)
     return (
         select(
             Job.id,
@@ -109,13 +127,11 @@ def select_job_rows(company_id: int, params: JobListParams, page: int) -> Select
             *(counts.c[status] for status in INTERVIEW_STATUSES),
             top.c.top_score,
         )
-        .select_from(Job)
+        .select_from(shown)
+        .join(Job, Job.id == shown.c.id)
         .join(counts, true())
         .outerjoin(top, true())
-        .where(*scope, *conditions)
-        .order_by(order, tie_breaker)
-        .offset((page - 1) * params.per_page)
-        .limit(params.per_page)
+        .order_by(shown.c.position)
     )
 
 
