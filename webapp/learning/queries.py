@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select, true
 from sqlalchemy.orm import Session
 
 from webapp.learning.forms import PathListParams
@@ -179,10 +179,24 @@ def select_path_counts(user_id: int) -> Select:
 
 
 def select_path_rows(user_id: int, params: PathListParams, page: int) -> Select:
-    """One page of paths with progress (done/total, hours left) and the skills they cover."""
+    """One page of paths with progress (done/total, hours left) and the skills they cover.
+
+    The page's paths are chosen first; their progress is then read per path (LATERAL, an index
+    probe on idx_learning_path_resource_path), never aggregated over every path of the platform.
+    """
+    shown = (
+        select(LearningPath.id, LearningPath.created_at)
+        .join(InterviewSession, LearningPath.interview_session_id == InterviewSession.id)
+        .where(InterviewSession.user_id == user_id)
+        .order_by(LearningPath.created_at.desc().nulls_last(), LearningPath.id.desc())
+        .offset((page - 1) * params.per_page)
+        .limit(params.per_page)
+    )
+    if params.status != "all":
+        shown = shown.where(LearningPath.status == params.status)
+    shown = shown.subquery("shown")
     stats = (
         select(
-            LearningPathResource.learning_path_id,
             func.count().label("total"),
             func.count().filter(LearningPathResource.completed.is_(True)).label("done"),
             func.coalesce(
@@ -190,12 +204,13 @@ def select_path_rows(user_id: int, params: PathListParams, page: int) -> Select:
             ).label("hours_left"),
             func.array_remove(func.array_agg(Skill.name.distinct()), None).label("skills"),
         )
+        .select_from(LearningPathResource)
         .outerjoin(LearningResource, LearningPathResource.resource_id == LearningResource.id)
         .outerjoin(Skill, LearningResource.skill_id == Skill.id)
-        .group_by(LearningPathResource.learning_path_id)
-        .subquery()
+        .where(LearningPathResource.learning_path_id == shown.c.id)
+        .lateral("stats")
     )
-    statement = (
+    return (
         select(
             LearningPath.id,
             LearningPath.status,
@@ -204,22 +219,19 @@ def select_path_rows(user_id: int, params: PathListParams, page: int) -> Select:
             InterviewSession.session_id,
             InterviewSession.start_time,
             Job.title.label("job_title"),
-            func.coalesce(stats.c.total, 0).label("total"),
-            func.coalesce(stats.c.done, 0).label("done"),
-            func.coalesce(stats.c.hours_left, 0).label("hours_left"),
-            stats.c.skills,
+            stats.c.total,
+            stats.c.done,
+            stats.c.hours_left,
+            # An empty path has no skills: NULL, as before (array_agg over no rows).
+            case((stats.c.total > 0, stats.c.skills)).label("skills"),
         )
+        .select_from(shown)
+        .join(LearningPath, LearningPath.id == shown.c.id)
         .join(InterviewSession, LearningPath.interview_session_id == InterviewSession.id)
         .outerjoin(Job, InterviewSession.job_id == Job.id)
-        .outerjoin(stats, stats.c.learning_path_id == LearningPath.id)
-        .where(InterviewSession.user_id == user_id)
-        .order_by(LearningPath.created_at.desc().nulls_last(), LearningPath.id.desc())
-        .offset((page - 1) * params.per_page)
-        .limit(params.per_page)
+        .join(stats, true())
+        .order_by(shown.c.created_at.desc().nulls_last(), shown.c.id.desc())
     )
-    if params.status != "all":
-        statement = statement.where(LearningPath.status == params.status)
-    return statement
 
 
 @dataclass(frozen=True)
