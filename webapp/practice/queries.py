@@ -27,25 +27,25 @@ def _own_practice(user_id: int) -> list:
     return [InterviewSession.user_id == user_id, InterviewSession.is_practice.is_(True)]
 
 
-def _latest_sentiment():
+def _latest_sentiment(interview_id):
     """Per session (LATERAL): its newest sentiment summary; an index probe on idx_sentiment_session_interview."""
     return (
         select(SentimentSession.overall_sentiment, SentimentSession.practice_focus_areas)
-        .where(SentimentSession.interview_session_id == InterviewSession.id)
+        .where(SentimentSession.interview_session_id == interview_id)
         .order_by(SentimentSession.created_at.desc().nulls_last(), SentimentSession.id.desc())
         .limit(1)
         .lateral("latest_sentiment")
     )
 
 
-def _skill_average():
+def _skill_average(interview_id=InterviewSession.id):
     """Per session (LATERAL): the mean of its skill scores and how many skills were assessed."""
     return (
         select(
             func.avg(SkillAssessment.accumulated_score).label("skill_average"),
             func.count().label("skill_count"),
         )
-        .where(SkillAssessment.interview_session_id == InterviewSession.id)
+        .where(SkillAssessment.interview_session_id == interview_id)
         .lateral("skill_average")
     )
 
@@ -55,22 +55,41 @@ def select_practice_count(user_id: int) -> Select:
 
 
 def select_practice_rows(user_id: int, params: PracticeListParams, page: int) -> Select:
-    """One page of the candidate's practice sessions with every column the table shows: one statement."""
-    sentiment = _latest_sentiment()
-    skills = _skill_average()
-    # A session without a job practises topics: its first focus area names it.
-    topic = func.coalesce(Job.title, sentiment.c.practice_focus_areas.op("->>")(0))
-    sort_columns = {
-        "date": InterviewSession.start_time,
-        "topic": func.lower(topic),
-        "status": InterviewSession.status,
-        "technical": InterviewSession.technical_accuracy,
-        "behavioral": InterviewSession.behavioral_score,
-        "skills": skills.c.skill_average,
-    }
-    column = sort_columns[params.sort_key]
+    """One page of the candidate's practice sessions with every column the table shows: one statement.
+
+    The page's sessions are chosen first; the sentiment and skill look-ups then run for those
+    rows only (a sort by topic or skills still needs them for every session of the candidate).
+    """
+
+    def sort_columns(sentiment, skills):
+        # A session without a job practises topics: its first focus area names it.
+        topic = func.coalesce(Job.title, sentiment.c.practice_focus_areas.op("->>")(0))
+        return {
+            "date": InterviewSession.start_time,
+            "topic": func.lower(topic),
+            "status": InterviewSession.status,
+            "technical": InterviewSession.technical_accuracy,
+            "behavioral": InterviewSession.behavioral_score,
+            "skills": skills.c.skill_average,
+        }
+
+    sentiment, skills = _latest_sentiment(InterviewSession.id), _skill_average(InterviewSession.id)
+    column = sort_columns(sentiment, skills)[params.sort_key]
     order = (column.desc() if params.descending else column.asc()).nulls_last()
     tie_breaker = InterviewSession.id.desc() if params.descending else InterviewSession.id.asc()
+    chosen = select(InterviewSession.id, func.row_number().over(order_by=(order, tie_breaker)).label("position"))
+    if params.sort_key == "topic":
+        chosen = chosen.outerjoin(Job, InterviewSession.job_id == Job.id).outerjoin(sentiment, true())
+    elif params.sort_key == "skills":
+        chosen = chosen.join(skills, true())
+    shown = (
+        chosen.where(*_own_practice(user_id))
+        .order_by(order, tie_breaker)
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+        .subquery("shown")
+    )
+    sentiment, skills = _latest_sentiment(shown.c.id), _skill_average(shown.c.id)
     return (
         select(
             InterviewSession.id,
@@ -85,14 +104,12 @@ def select_practice_rows(user_id: int, params: PracticeListParams, page: int) ->
             skills.c.skill_average,
             skills.c.skill_count,
         )
-        .select_from(InterviewSession)
+        .select_from(shown)
+        .join(InterviewSession, InterviewSession.id == shown.c.id)
         .outerjoin(Job, InterviewSession.job_id == Job.id)
         .outerjoin(sentiment, true())
         .join(skills, true())
-        .where(*_own_practice(user_id))
-        .order_by(order, tie_breaker)
-        .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE)
+        .order_by(shown.c.position)
     )
 
 
