@@ -17,6 +17,7 @@ from webapp.models import (
     InterviewAssessment,
     InterviewSession,
     Job,
+    JobInterviewCount,
     LearningPath,
     SentimentHistory,
     SentimentSession,
@@ -38,15 +39,17 @@ def _real_interviews():
 
 
 def _interview_counts(job_id):
-    """Per job (LATERAL): real interviews in total and per status, in one index-only pass over
-    idx_interview_session_job_start (partial on real interviews, status INCLUDEd).
+    """Per job (LATERAL): real interviews in total and per status, from the counters the database keeps
+    (dashboard_jobinterviewcount, migration 0010: a row per status, practice left out as here).
     """
     per_status = [
-        func.count().filter(InterviewSession.status == status).label(status) for status in INTERVIEW_STATUSES
+        func.coalesce(func.sum(JobInterviewCount.interviews).filter(JobInterviewCount.status == status), 0)
+        .label(status)
+        for status in INTERVIEW_STATUSES
     ]
     return (
-        select(func.count().label("interview_total"), *per_status)
-        .where(InterviewSession.job_id == job_id, _real_interviews())
+        select(func.coalesce(func.sum(JobInterviewCount.interviews), 0).label("interview_total"), *per_status)
+        .where(JobInterviewCount.job_id == job_id)
         .lateral("interview_counts")
     )
 
