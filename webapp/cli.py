@@ -18,6 +18,7 @@ from webapp.analytics.cli import stats_cli
 from webapp.rankings.cli import rankings_cli
 from webapp.maintenance.cli import maintenance_cli
 from webapp.backup.cli import backup_cli
+from webapp.benchdata.cli import bench_data_command
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -82,3 +83,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(maintenance_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(billing_cli)
+    app.cli.add_command(bench_data_command)
