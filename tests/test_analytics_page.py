@@ -224,3 +224,21 @@ def test_weeks_and_months_add_up_the_days():
     months = metrics.series(rows, date(2026, 3, 1), date(2026, 3, 31), "month")
     assert len(months) == 1 and months[0][1].total == 7 and months[0][1].average_score == 80  # 240 / 3, not (75 + 90) / 2
     assert months[0][1].communication is None
+
+
+def _charts(html: str) -> list[str]:
+    return re.findall(r'<script type="application/json" data-chart="chart-[a-z-]+?-[0-9a-f]+">(.*?)</script>', html, re.S)
+
+
+def test_rolled_up_days_keep_charts_and_quiet_days_read_as_zero(client, logged_in, db_session, history):
+    live_page = client.get("/analytics?range=30").get_data(as_text=True)
+    live_csv = client.get("/analytics.csv?range=30").get_data(as_text=True)
+    report = rollup(db_session, TODAY - timedelta(days=29), TODAY - timedelta(days=1))
+    # Only company-days with interviews are written; the quiet days of the window are still rolled up.
+    assert (report.company_days, report.days) == (4, 29)
+    rolled_page = client.get("/analytics?range=30").get_data(as_text=True)
+    assert _charts(rolled_page) == _charts(live_page) and len(_charts(live_page)) == 4
+    rolled_csv = client.get("/analytics.csv?range=30").get_data(as_text=True)
+    assert rolled_csv == live_csv
+    quiet = next(line for line in rolled_csv.splitlines() if line.startswith(str(TODAY - timedelta(days=5))))
+    assert quiet.split(",")[1:3] == ["0", "0"] and quiet.split(",")[9] == ""  # a count is 0, an average no data

@@ -152,9 +152,12 @@ def test_rollup_is_idempotent_and_one_statement(demo):
     finally:
         event.remove(connection, "before_cursor_execute", listener)
     assert _snapshot(demo) == before
-    companies = demo.scalar(text("SELECT count(*) FROM company_company"))
-    assert (report.company_days, report.new_company_days, report.stale_job_days) == (companies * 90, 0, 0)
-    assert report.job_days == len(before[1]) > 0
+    active_company_days = {(row.company_id, row.date) for row in before[0] if first <= row.date <= last}
+    assert report.company_days == len(active_company_days) > 0
+    assert (report.new_company_days, report.stale_company_days, report.stale_job_days, report.days) == (0, 0, 0, 90)
+    assert report.job_days == len([m for m in before[1] if first <= m.date <= last]) > 0
+    # Only company-days with interviews have a row; the analytics read a missing rolled-up day as zero.
+    assert all(row.total_interviews > 0 for row in before[0])
     # The advisory lock, then the whole rollup: no loop per company or day.
     assert len(statements) == 2 and "pg_advisory_xact_lock" in statements[0]
 
@@ -209,8 +212,8 @@ def test_a_second_run_follows_moved_interviews(db_session):
         select(InterviewStatistics.date, InterviewStatistics.total_interviews)
         .where(InterviewStatistics.company_id == company.id)
     ).all())
-    assert totals == {DAY - timedelta(days=1): 1, DAY: 0}
-    assert report.stale_job_days == 1 and report.new_company_days == 0
+    assert totals == {DAY - timedelta(days=1): 1}  # the day left without interviews has no row
+    assert (report.stale_job_days, report.stale_company_days, report.new_company_days) == (1, 1, 1)
     assert [m.date for m in db_session.scalars(select(DailyMetrics).where(DailyMetrics.job_id == job.id))] == [
         DAY - timedelta(days=1)
     ]
@@ -248,4 +251,4 @@ def test_the_command_rolls_up_yesterday_by_default_and_says_what_it_did(app, db_
         TODAY - timedelta(days=1), "daily", 1, 1
     )
     since = app.test_cli_runner().invoke(args=["stats", "rollup", "--since", str(TODAY - timedelta(days=3))])
-    assert since.exit_code == 0 and "(2 new, 1 updated)" in since.output
+    assert since.exit_code == 0 and "1 company-day rows with interviews (0 new, 1 updated" in since.output

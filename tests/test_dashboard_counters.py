@@ -226,3 +226,12 @@ def test_dashboard_statements_use_their_indexes(db_session, company):
     assert "dashboard_companydaycount_pkey" in plans["week"], plans["week"]
     assert "dashboard_jobinterviewcount_pkey" in plans["jobs"], plans["jobs"]
     assert "Seq Scan on interview_interviewsession" not in "".join(plans.values())
+
+
+def test_recount_rebuilds_counters_a_bulk_load_left_behind(app, db_session, company):
+    job = gen_job(db_session, company)
+    _insert(db_session, gen_user(db_session), job, "completed", MONDAY)
+    db_session.execute(text("DELETE FROM dashboard_jobinterviewcount"))  # as after a load without triggers
+    result = app.test_cli_runner().invoke(args=["stats", "recount"])
+    assert result.exit_code == 0 and "Dashboard counters rebuilt." in result.output
+    assert _job_counts(db_session, job) == {"completed": 1}

@@ -25,6 +25,11 @@ analytics_rollupday: the UTC days `stats rollup` has rolled up (for every compan
 once), so a company-day without a row in interview_interviewstatistics reads as "no
 interviews" once its day is rolled up, instead of "not rolled up yet". Rollups no longer
 write zero rows; the upgrade deletes the ones earlier rollups wrote.
+
+analytics_dailymetrics gains histogram columns (interviews per duration bin and per
+overall-score bin) so the analytics charts read rollups too. Rows rolled up before have
+zeros there, so the upgrade marks no day rolled up: the page computes every day live
+(the same figures) until `flask stats rollup --since <first day>` rolls the history up again.
 """
 
 from __future__ import annotations
@@ -130,6 +135,9 @@ BEGIN
     RETURN OLD;
 END $$
 """
+
+# analytics_dailymetrics histograms (webapp/analytics/queries.py BIN_COLUMNS).
+BIN_COLUMNS = (*(f"duration_bin_{n}" for n in range(13)), *(f"score_bin_{n}" for n in range(10)))
 
 # kind -> (table, column counted)
 PLATFORM_COUNTS = {"user_role": ("users_user", "role"), "subscription_status": ("billing_customersubscription", "status")}
@@ -254,12 +262,11 @@ def upgrade() -> None:
     for statement in TRIGGERS:
         op.execute(statement)
     op.execute("SELECT dashboard_recount_counters()")
-    # Days rolled up so far: every day the old rollup wrote (it wrote every company's day)...
-    op.execute(
-        "INSERT INTO analytics_rollupday (date) SELECT DISTINCT date FROM interview_interviewstatistics "
-        "WHERE period = 'daily' AND date IS NOT NULL"
-    )
-    # ...and its zero rows go: a rolled-up day without a row now means no interviews.
+    for column in BIN_COLUMNS:
+        op.add_column(
+            "analytics_dailymetrics", sa.Column(column, sa.Integer(), server_default=sa.text("0"), nullable=False)
+        )
+    # The old rollup's zero rows go: a rolled-up day without a row now means no interviews.
     op.execute("DELETE FROM interview_interviewstatistics WHERE period = 'daily' AND total_interviews = 0")
 
 
@@ -275,6 +282,8 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION dashboard_count_job_days()")
     op.execute("DROP FUNCTION dashboard_count_interviews()")
     op.execute("DROP INDEX ix_interview_session_completed_job_start")
+    for column in BIN_COLUMNS:
+        op.drop_column("analytics_dailymetrics", column)
     op.drop_table("analytics_rollupday")
     op.drop_table("dashboard_platformcount")
     op.drop_table("dashboard_companydaycount")

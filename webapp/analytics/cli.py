@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import click
 from flask.cli import AppGroup
 
+from sqlalchemy import text
+
 from webapp import db
 from webapp.analytics.services import rollup
 from webapp.dateranges import BadQueryParameter, parse_date
@@ -45,3 +47,12 @@ def rollup_command(day_date: date | None, day_since: date | None) -> None:
     report = rollup(db.session(), first, last)
     db.session.commit()
     click.echo(str(report))
+
+
+@stats_cli.command("recount")
+def recount_command() -> None:
+    """Rebuild the dashboard counters from the data (after a bulk load that bypassed the triggers)."""
+    session = db.session()
+    session.execute(text("SELECT dashboard_recount_counters()"))
+    db.session.commit()
+    click.echo("Dashboard counters rebuilt.")

@@ -170,7 +170,7 @@ def series(rows: Iterable[Any], first: date, last: date, granularity: str) -> li
     """Daily rows (with `day`) added up per bucket over [first, last]; every bucket present."""
     by_bucket = {start: Totals() for start in buckets(first, last, granularity)}
     for row in rows:
-        if first <= row.day <= last:
+        if row.day is not None and first <= row.day <= last:
             by_bucket[bucket_start(row.day, granularity)].add(row)
     return list(by_bucket.items())
 
@@ -192,15 +192,14 @@ class JobRow:
         return self.title.lower() if key == "title" else getattr(self.totals, key)
 
 
-def job_rows(rows: Iterable[Any], jobs: Iterable[Any], first: date, last: date, sort: str) -> list[JobRow]:
-    """One row per job with interviews in [first, last], sorted by `sort` ("-" first: descending).
+def job_rows(rows: Iterable[Any], jobs: Iterable[Any], sort: str) -> list[JobRow]:
+    """One row per job with interviews (rows: the range's sums per job), sorted by `sort` ("-" first: descending).
 
     Jobs without a figure for the sort key go last either way.
     """
     by_job: dict[int, Totals] = {}
     for row in rows:
-        if first <= row.day <= last:
-            by_job.setdefault(row.job_id, Totals()).add(row)
+        by_job.setdefault(row.job_id, Totals()).add(row)
     titles = {job.id: job.title for job in jobs}
     result = [JobRow(job_id, titles.get(job_id, "Deleted job"), totals) for job_id, totals in by_job.items()]
     key, descending = sort.removeprefix("-"), sort.startswith("-")

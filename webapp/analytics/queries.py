@@ -1,10 +1,11 @@
 """Reads for the analytics page. Every statement is scoped to one company (the caller passes its id).
 
 Which days come from where: a day reads its rollup (`analytics_dailymetrics`) once
-`flask stats rollup` has written it, which the company's daily row in
-`interview_interviewstatistics` records; today, and any day not rolled up yet, is computed
-live from the interviews. Both paths aggregate the same per-interview figures
-(INTERVIEW_FIGURES), so they agree.
+`flask stats rollup` has rolled it up, which `analytics_rollupday` records (a company-day
+without a rollup row then had no interviews); today, and any day not rolled up yet, is
+computed live from the interviews, and only those days are read (an index range on
+start_time). Both paths aggregate the same per-interview figures (INTERVIEW_FIGURES), so
+they agree.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ from sqlalchemy import Select, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from webapp.dateranges import day_start
-from webapp.models import InterviewSession, Job
+from webapp.models import Job
+from webapp.models.counters import JobInterviewCount, RollupDay
 from webapp.models.rollups import AVERAGED, STATUS_COUNTS
+
+DURATION_BIN_MINUTES = 5
+DURATION_BINS = 12  # the last bin holds everything from an hour up
+SCORE_BINS = 10  # 0-9, 10-19, ..., 90-100
 
 # One row per employer interview (practice sessions are the candidates' own), with every
 # figure the rollups sum. Days are UTC days. `{where}` adds the caller's conditions.
@@ -28,7 +34,11 @@ INTERVIEW_FIGURES = """
            (i.technical_accuracy + i.behavioral_score) / 2 AS score,
            i.technical_accuracy AS technical,
            communication.score AS communication,
-           skills.score AS skill_match
+           skills.score AS skill_match,
+           CASE WHEN i.end_time >= i.start_time THEN
+               least(floor(EXTRACT(EPOCH FROM i.end_time - i.start_time) / {bin_seconds}), {duration_bins})::int
+           END AS duration_bin,
+           least(floor((i.technical_accuracy + i.behavioral_score) / 20), {score_bins_max})::int AS score_bin
     FROM interview_interviewsession i
     JOIN company_job j ON j.id = i.job_id
     LEFT JOIN LATERAL (
@@ -44,13 +54,21 @@ INTERVIEW_FIGURES = """
     ) skills ON true
     WHERE i.is_practice IS NOT TRUE
       AND i.start_time >= :start AND i.start_time < :stop
-      {where}
-"""
+      {{where}}
+""".format(bin_seconds=DURATION_BIN_MINUTES * 60, duration_bins=DURATION_BINS, score_bins_max=SCORE_BINS - 1)
 
 # The rollup columns, in table order after the key.
 METRIC_COLUMNS = ("total", *STATUS_COUNTS, *(f"{name}_{part}" for name in AVERAGED for part in ("sum", "count")))
 
-# The aggregates over INTERVIEW_FIGURES rows that fill METRIC_COLUMNS (sums of nothing are 0).
+# Histograms: interviews per duration bin (0..DURATION_BINS) and per overall-score bin.
+BIN_COLUMNS = (
+    *(f"duration_bin_{n}" for n in range(DURATION_BINS + 1)),
+    *(f"score_bin_{n}" for n in range(SCORE_BINS)),
+)
+# Every column a rollup row carries after its key.
+ROLLED_COLUMNS = (*METRIC_COLUMNS, *BIN_COLUMNS)
+
+# The aggregates over INTERVIEW_FIGURES rows that fill ROLLED_COLUMNS (sums of nothing are 0).
 AGGREGATES = ",\n".join(
     [
         "count(*) AS total",
@@ -59,94 +77,116 @@ AGGREGATES = ",\n".join(
             f"coalesce(sum({name}), 0) AS {name}_sum, count({name}) AS {name}_count"
             for name in AVERAGED
         ),
+        *(f"count(*) FILTER (WHERE duration_bin = {n}) AS duration_bin_{n}" for n in range(DURATION_BINS + 1)),
+        *(f"count(*) FILTER (WHERE score_bin = {n}) AS score_bin_{n}" for n in range(SCORE_BINS)),
     ]
 )
 
-_SUMMED = ", ".join(f"sum({column})::float8 AS {column}" for column in METRIC_COLUMNS)
-_COLUMNS = ", ".join(METRIC_COLUMNS)
+_COLUMNS = ", ".join(ROLLED_COLUMNS)
 
-_DAILY_BY_JOB = f"""
+
+def _summed(columns) -> str:
+    return ", ".join(f"sum({column})::float8 AS {column}" for column in columns)
+
+
+# The company's days in [first, last]: rolled-up days from the rollups, the others (today
+# and any day not rolled up yet, all from :live_start on) live from the interviews.
+_COMBINED = f"""
     WITH rolled AS (
-        SELECT s.date FROM interview_interviewstatistics s
-        WHERE s.company_id = :company_id AND s.period = 'daily'
-          AND s.date >= :first AND s.date <= :last AND s.date < :today
+        SELECT r.date FROM analytics_rollupday r
+        WHERE r.date >= :first AND r.date <= :last AND r.date < :today
     ),
     live AS (
         SELECT job_id, day, {AGGREGATES}
-        FROM ({INTERVIEW_FIGURES.format(where="AND j.company_id = :company_id {job}")}) figures
+        FROM ({INTERVIEW_FIGURES.format(where="AND j.company_id = :company_id AND i.start_time >= :live_start {job}")}) figures
         WHERE day NOT IN (SELECT date FROM rolled)
         GROUP BY job_id, day
     ),
     stored AS (
         SELECT job_id, date AS day, {_COLUMNS}
         FROM analytics_dailymetrics m
-        WHERE m.company_id = :company_id {{stored_job}} AND m.date IN (SELECT date FROM rolled)
-    )
-    SELECT day, job_id, {_SUMMED}
-    FROM (SELECT * FROM live UNION ALL SELECT * FROM stored) combined
+        WHERE m.company_id = :company_id {{stored_job}} AND m.date >= :first AND m.date <= :last
+          AND m.date IN (SELECT date FROM rolled)
+    ),
+    combined AS (SELECT * FROM live UNION ALL SELECT * FROM stored)
+"""
+
+_DAILY_BY_JOB = _COMBINED + f"""
+    SELECT day, job_id, {_summed(METRIC_COLUMNS)}
+    FROM combined
     GROUP BY day, job_id
     ORDER BY day, job_id
 """
 
+# Per day (job_id NULL) over the whole span, and per job (day NULL, with the histograms)
+# over [:current_first, :last]: what the page shows, summed by the database.
+_FIGURES = _COMBINED + f"""
+    SELECT day, NULL::int AS job_id, {_summed(METRIC_COLUMNS)}, {", ".join(f"0::float8 AS {c}" for c in BIN_COLUMNS)}
+    FROM combined
+    GROUP BY day
+    UNION ALL
+    SELECT NULL::date, job_id, {_summed(ROLLED_COLUMNS)}
+    FROM combined
+    WHERE day >= :current_first
+    GROUP BY job_id
+    ORDER BY 1, 2
+"""
 
-def _range_params(company_id: int, first: date, last: date, today: date, job_id: int | None) -> dict[str, Any]:
+
+def rolled_up_days(session: Session, first: date, last: date, today: date) -> set[date]:
+    """The days of [first, last] before today that `stats rollup` has rolled up."""
+    return set(session.scalars(
+        select(RollupDay.date).where(RollupDay.date >= first, RollupDay.date <= last, RollupDay.date < today)
+    ))
+
+
+def _live_start(session: Session, first: date, last: date, today: date) -> date:
+    """The first day of [first, last] not rolled up (the live part reads interviews from there on)."""
+    rolled = rolled_up_days(session, first, last, today)
+    day = first
+    while day in rolled:
+        day += timedelta(days=1)
+    return day
+
+
+def _range_params(
+    session: Session, company_id: int, first: date, last: date, today: date, job_id: int | None
+) -> dict[str, Any]:
+    live_start = _live_start(session, first, last, today)
     return {
         "company_id": company_id, "first": first, "last": last, "today": today, "job_id": job_id,
-        "start": day_start(first), "stop": day_start(last + timedelta(days=1)),
+        "start": day_start(first), "stop": day_start(last + timedelta(days=1)), "live_start": day_start(live_start),
     }
+
+
+def _sql(template: str, job_id: int | None) -> str:
+    return template.format(
+        job="AND i.job_id = :job_id" if job_id else "",
+        stored_job="AND m.job_id = :job_id" if job_id else "",
+    )
 
 
 def daily_figures_by_job(
     session: Session, company_id: int, first: date, last: date, *, today: date, job_id: int | None = None
 ) -> list[Any]:
-    """Per day and job with interviews, the rollup sums (METRIC_COLUMNS as floats): one statement."""
-    sql = _DAILY_BY_JOB.format(
-        job="AND i.job_id = :job_id" if job_id else "",
-        stored_job="AND m.job_id = :job_id" if job_id else "",
-    )
-    return session.execute(text(sql), _range_params(company_id, first, last, today, job_id)).all()
+    """Per day and job with interviews, the rollup sums (METRIC_COLUMNS as floats)."""
+    params = _range_params(session, company_id, first, last, today, job_id)
+    return session.execute(text(_sql(_DAILY_BY_JOB, job_id)), params).all()
 
 
-DURATION_BIN_MINUTES = 5
-DURATION_BINS = 12  # the last bin holds everything from an hour up
-SCORE_BINS = 10  # 0-9, 10-19, ..., 90-100
-
-_DISTRIBUTIONS = f"""
-    SELECT 'duration' AS kind, NULL AS focus,
-           least(floor(EXTRACT(EPOCH FROM i.end_time - i.start_time) / {DURATION_BIN_MINUTES * 60}), {DURATION_BINS})::int AS bin,
-           count(*) AS n
-    FROM interview_interviewsession i JOIN company_job j ON j.id = i.job_id
-    WHERE {{where}} AND i.end_time IS NOT NULL AND i.end_time >= i.start_time
-    GROUP BY bin
-    UNION ALL
-    SELECT 'score', coalesce(j.job_focus, 'balanced'),
-           least(floor((i.technical_accuracy + i.behavioral_score) / 20), {SCORE_BINS - 1})::int AS bin,
-           count(*)
-    FROM interview_interviewsession i JOIN company_job j ON j.id = i.job_id
-    WHERE {{where}} AND i.technical_accuracy IS NOT NULL AND i.behavioral_score IS NOT NULL
-    GROUP BY 2, bin
-    ORDER BY 1, 2, 3
-"""
-
-
-def distributions(session: Session, company_id: int, first: date, last: date, *, job_id: int | None = None) -> list[Any]:
-    """(kind, focus, bin, n) rows: duration bins and overall-score bins per job focus, binned by the database.
-
-    Rollups keep sums, not histograms, so these read the interviews of the range themselves.
-    """
-    where = (
-        "j.company_id = :company_id AND i.is_practice IS NOT TRUE"
-        " AND i.start_time >= :start AND i.start_time < :stop"
-        + (" AND i.job_id = :job_id" if job_id else "")
-    )
-    sql = _DISTRIBUTIONS.format(where=where)
-    params = _range_params(company_id, first, last, last, job_id)
-    return session.execute(text(sql), params).all()
+def figures(
+    session: Session, company_id: int, first: date, current_first: date, last: date, *, today: date,
+    job_id: int | None = None,
+) -> list[Any]:
+    """Rows per day over [first, last] (job_id None) and per job over [current_first, last] (day None,
+    with BIN_COLUMNS): two statements (the rolled-up days, then the figures), whatever the range."""
+    params = _range_params(session, company_id, first, last, today, job_id) | {"current_first": current_first}
+    return session.execute(text(_sql(_FIGURES, job_id)), params).all()
 
 
 def select_jobs(company_id: int) -> Select:
-    """The company's jobs for the job filter and the per-job table, and whether any has interviews."""
-    has_interviews = exists().where(InterviewSession.job_id == Job.id, InterviewSession.is_practice.is_not(True))
+    """The company's jobs for the job filter and the per-job table, and whether any has interviews (its counters)."""
+    has_interviews = exists().where(JobInterviewCount.job_id == Job.id, JobInterviewCount.interviews > 0)
     return (
         select(Job.id, Job.title, Job.job_focus, has_interviews.label("has_interviews"))
         .where(Job.company_id == company_id)

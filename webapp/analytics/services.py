@@ -8,15 +8,15 @@ from datetime import date, timedelta
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from webapp.analytics.queries import AGGREGATES, INTERVIEW_FIGURES, METRIC_COLUMNS
+from webapp.analytics.queries import AGGREGATES, INTERVIEW_FIGURES, METRIC_COLUMNS, ROLLED_COLUMNS
 from webapp.dateranges import day_start
 
 # Serialises concurrent rollups: they would otherwise race on the stale-row DELETE.
 ADVISORY_LOCK_KEY = 7_201_611_290
 
-_COLUMNS = ", ".join(METRIC_COLUMNS)
-_UPDATES = ", ".join(f"{column} = EXCLUDED.{column}" for column in METRIC_COLUMNS)
-_COMPANY_SUMS = ", ".join(f"coalesce(sum(p.{column}), 0) AS {column}" for column in METRIC_COLUMNS)
+_COLUMNS = ", ".join(ROLLED_COLUMNS)
+_UPDATES = ", ".join(f"{column} = EXCLUDED.{column}" for column in ROLLED_COLUMNS)
+_COMPANY_SUMS = ", ".join(f"sum(p.{column}) AS {column}" for column in METRIC_COLUMNS)
 # The documented table's averages, from the sums of the day.
 _STATISTICS = {
     "total_interviews": "total",
@@ -38,8 +38,8 @@ _STATISTICS = {
 }
 
 # One statement: per job and day the sums (stale job rows of the window deleted, the others
-# upserted), then per company and day, for every company and every day of the window (a day
-# without interviews is rolled up too: zero interviews, averages NULL), the documented row.
+# upserted), then per company and day with interviews the documented row (stale ones deleted:
+# a company-day without interviews has no row), and the window's days recorded as rolled up.
 ROLLUP = f"""
     WITH per_job AS (
         SELECT company_id, job_id, day, {AGGREGATES}
@@ -61,11 +61,15 @@ ROLLUP = f"""
         RETURNING 1
     ),
     per_company AS (
-        SELECT c.id AS company_id, d.day, {_COMPANY_SUMS}
-        FROM company_company c
-        CROSS JOIN (SELECT generate_series(CAST(:first AS date), CAST(:last AS date), interval '1 day')::date AS day) d
-        LEFT JOIN per_job p ON p.company_id = c.id AND p.day = d.day
-        GROUP BY c.id, d.day
+        SELECT p.company_id, p.day, {_COMPANY_SUMS}
+        FROM per_job p
+        GROUP BY p.company_id, p.day
+    ),
+    stale_stats AS (
+        DELETE FROM interview_interviewstatistics s
+        WHERE s.period = 'daily' AND s.date >= :first AND s.date <= :last
+          AND NOT EXISTS (SELECT 1 FROM per_company p WHERE p.company_id = s.company_id AND p.day = s.date)
+        RETURNING 1
     ),
     stats AS (
         INSERT INTO interview_interviewstatistics (company_id, date, period, {", ".join(_STATISTICS)})
@@ -73,11 +77,19 @@ ROLLUP = f"""
         ON CONFLICT (company_id, date) DO UPDATE
         SET period = EXCLUDED.period, {", ".join(f"{column} = EXCLUDED.{column}" for column in _STATISTICS)}
         RETURNING (xmax = 0) AS inserted
+    ),
+    days AS (
+        INSERT INTO analytics_rollupday (date)
+        SELECT generate_series(CAST(:first AS date), CAST(:last AS date), interval '1 day')::date
+        ON CONFLICT (date) DO UPDATE SET rolled_at = now()
+        RETURNING 1
     )
     SELECT (SELECT count(*) FROM stats) AS company_days,
            (SELECT count(*) FROM stats WHERE inserted) AS new_company_days,
+           (SELECT count(*) FROM stale_stats) AS stale_company_days,
            (SELECT count(*) FROM jobs) AS job_days,
-           (SELECT count(*) FROM stale) AS stale_job_days
+           (SELECT count(*) FROM stale) AS stale_job_days,
+           (SELECT count(*) FROM days) AS days
 """
 
 
@@ -87,14 +99,17 @@ class RollupReport:
     last: date
     company_days: int
     new_company_days: int
+    stale_company_days: int
     job_days: int
     stale_job_days: int
+    days: int
 
     def __str__(self) -> str:
         span = self.first.isoformat() if self.first == self.last else f"{self.first} to {self.last}"
         return (
-            f"Rolled up {span}: {self.company_days} company-day rows "
-            f"({self.new_company_days} new, {self.company_days - self.new_company_days} updated), "
+            f"Rolled up {span}: {self.company_days} company-day rows with interviews "
+            f"({self.new_company_days} new, {self.company_days - self.new_company_days} updated, "
+            f"{self.stale_company_days} without interviews any more removed), "
             f"{self.job_days} job-day rows written, {self.stale_job_days} stale job-day rows removed."
         )
 
