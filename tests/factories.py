@@ -217,19 +217,31 @@ def gen_dynamic_score_weight(session: Session, job: Job, **kw):
 
 
 def gen_ranking(session: Session, job: Job, candidate: User | None = None, **kw):
-    """An interview_candidateranking row for `job` (a new candidate unless given); scores in [0, 100]."""
-    from webapp.models import CandidateRanking
+    """A stored ranking for `job` (a new candidate unless given), as a recompute leaves it: the
+    interview_candidateranking row, its rankings_component row and the job's places; scores in [0, 100]."""
+    from webapp.models import CandidateRanking, RankingComponent
+    from webapp.rankings.services import PLACES
 
+    candidate = candidate or gen_user(session)
     values = {
         "job_id": job.id,
-        "candidate_id": (candidate or gen_user(session)).id,
+        "candidate_id": candidate.id,
         "overall_score": Decimal("72.50"),
         "technical_score": Decimal("75.00"),
         "cultural_fit_score": Decimal("70.00"),
         "communication_score": Decimal("68.00"),
         "ai_confidence": Decimal("80.00"),
-    }
-    return _add(session, CandidateRanking(**(values | kw)))
+    } | kw
+    ranking = _add(session, CandidateRanking(**values))
+    session.add(RankingComponent(
+        **{k: v for k, v in values.items() if k != "id"}, sessions=1, points=0, assessments=0,
+        factor_technical=float(values["technical_score"]), factor_cultural_fit=float(values["cultural_fit_score"]),
+        factor_sentiment=float(values["communication_score"]),
+        sort_name=" ".join(p for p in (candidate.first_name, candidate.last_name, candidate.email) if p is not None).lower(),
+    ))
+    session.flush()
+    session.execute(PLACES, {"all_jobs": False, "job_ids": [job.id]})
+    return ranking
 
 
 def gen_sentiment_point(session: Session, sentiment: SentimentSession, **kw):

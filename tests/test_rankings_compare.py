@@ -29,7 +29,8 @@ def person(db_session, job, name: str, technical: str, skills: dict, *, gaps=(),
     first, last = name.split()
     user = gen_user(db_session, first_name=first, last_name=last)
     interview = gen_interview(db_session, user, job, status="completed", technical_accuracy=Decimal(technical),
-                              knowledge_gaps=[{"skill": gap, "score": 40, "priority": "high"} for gap in gaps])
+                              knowledge_gaps=[{"skill": gap, "score": 40, "priority": "high"} for gap in gaps],
+                              enable_behavioral_analysis=behavior is not None)
     gen_cultural_fit(db_session, interview, score=Decimal("70"))
     for skill, score in skills.items():
         gen_skill_score(db_session, interview, skill, score)
@@ -61,6 +62,19 @@ def compare(client, job, *ids, **extra):
 def row(html: str, header: str) -> list[str]:
     found = re.search(rf'<th scope="row">{re.escape(header)}</th>(.*?)</tr>', html, re.S)
     return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", found.group(1), re.S)]
+
+
+def test_traits_and_hidden_sentiment_stay_out_of_the_comparison(logged_in, db_session, job, people):
+    grace, turing = people[0], people[1]
+    interview = gen_interview(db_session, turing, job, status="completed", technical_accuracy=Decimal("70"),
+                              enable_behavioral_analysis=False)
+    gen_behavioral_analysis(db_session, interview, confidence_score=Decimal("99"))  # analysis was off
+    gen_sentiment_session(db_session, interview, overall_sentiment="negative", employer_visible=False)
+
+    html = text_of(compare(logged_in, job, turing.id, grace.id))
+
+    assert row(html, "Confidence")[0] == "—"  # no trait from an interview without behavioral analysis
+    assert row(html, "Usually") == ["Not analysed yet", "Positive"]  # the hidden summary is not counted
 
 
 def test_two_candidates_side_by_side(logged_in, job, people):

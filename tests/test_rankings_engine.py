@@ -149,7 +149,7 @@ def test_recompute_runs_a_constant_number_of_statements(db_session, job):
             services.recompute(db_session)
         return len(statements)
 
-    assert statements_for(1) == statements_for(12) == 4  # claim marks, components, upsert, remove
+    assert statements_for(1) == statements_for(12) == 5  # claim marks, components, write, remove, places
 
 
 def test_the_weights_read_with_the_components_match_weights_for_job(db_session):

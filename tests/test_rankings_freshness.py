@@ -32,11 +32,18 @@ from webapp.rankings import services
 
 
 def stale_jobs(db_session) -> set[int]:
-    return set(db_session.scalars(text("SELECT job_id FROM rankings_stalejob")))
+    """Jobs with any mark: the whole job (weights) or one of its candidates (results)."""
+    return set(db_session.scalars(text(
+        "SELECT job_id FROM rankings_stalejob UNION SELECT job_id FROM rankings_stalecandidate")))
+
+
+def stale_candidates(db_session) -> set[tuple[int, int]]:
+    return {tuple(row) for row in db_session.execute(text("SELECT job_id, candidate_id FROM rankings_stalecandidate"))}
 
 
 def clear_marks(db_session) -> None:
     db_session.execute(text("DELETE FROM rankings_stalejob"))
+    db_session.execute(text("DELETE FROM rankings_stalecandidate"))
 
 
 def ranking(db_session, job, candidate) -> CandidateRanking | None:
@@ -78,6 +85,21 @@ def test_a_changed_score_changes_the_stored_ranking(db_session, job, held):
 
     assert result is not None and result.ranked == 1
     assert before == Decimal("60.00") and ranking(db_session, job, held.user).technical_score == Decimal("95.00")
+
+
+def test_a_result_marks_only_its_candidate_and_only_that_candidate_is_recomputed(db_session, job, held):
+    other = gen_user(db_session, first_name="Grace", last_name="Hopper")
+    gen_interview(db_session, other, job, status="completed", technical_accuracy=Decimal("80"))
+    services.recompute(db_session, job.id)
+    gen_cultural_fit(db_session, held, score=Decimal("90"))
+    db_session.flush()
+    assert stale_candidates(db_session) == {(job.id, held.user.id)}
+
+    result = services.recompute_stale(db_session, job.id)
+
+    assert result is not None and result.ranked == 1  # the other candidate's evidence was not read again
+    assert ranking(db_session, job, held.user).cultural_fit_score == Decimal("90.00")
+    assert ranking(db_session, job, other).technical_score == Decimal("80.00")
 
 
 @pytest.mark.parametrize(
@@ -190,10 +212,10 @@ def test_results_committed_during_a_recompute_are_not_lost(db_engine):
 
         with engine.connect() as recomputing:
             with recomputing.begin():
-                claimed = recomputing.scalars(
-                    text("DELETE FROM rankings_stalejob WHERE job_id = :j RETURNING job_id"), {"j": ids["job"]}
-                ).all()
-                assert claimed == [ids["job"]]
+                claimed = recomputing.execute(text(
+                    "DELETE FROM rankings_stalecandidate WHERE job_id = :j RETURNING job_id, candidate_id"),
+                    {"j": ids["job"]}).all()
+                assert [tuple(row) for row in claimed] == [(ids["job"], ids["user"])]
                 writer = threading.Thread(target=engine_writes_a_result)
                 writer.start()
                 # The writer's mark waits for the claim to commit (same key), so it cannot vanish with it.
@@ -201,7 +223,8 @@ def test_results_committed_during_a_recompute_are_not_lost(db_engine):
             writer.join(10)
         assert writer_done.is_set()
         with engine.connect() as conn:
-            assert conn.scalars(text("SELECT job_id FROM rankings_stalejob")).all() == [ids["job"]]
+            marks = conn.execute(text("SELECT job_id, candidate_id FROM rankings_stalecandidate")).all()
+            assert [tuple(row) for row in marks] == [(ids["job"], ids["user"])]
     finally:
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM users_user WHERE id = :u"), {"u": ids.get("user", 0)})

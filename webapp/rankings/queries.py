@@ -1,14 +1,23 @@
-"""Reads for rankings: the components query (one set-based statement) and the page's listing.
+"""Reads for rankings: the components query, and the stored rankings the pages read.
 
 `COMPONENTS` is a chain of CTEs ending in `components`: one row per (job,
 candidate) with the averages and evidence counts `formulas.score` needs, and the
 job's raw weight columns, over the candidate's completed, non-practice
-interviews for that job. `:job_ids` limits it to some jobs (NULL: every job).
+interviews for that job. `:job_ids` limits it to some jobs, `:pair_jobs` +
+`:pair_candidates` to some (job, candidate) pairs (NULL: no limit). Only the
+recompute runs it (rankings.services); the pages read `rankings_component`, where
+the recompute keeps its answer with the scores (migration 0009), with indexed
+queries whose cost does not grow with the job's history.
+
+Sentiment follows the interview page's rule: an interview any of whose sentiment
+summaries is not `employer_visible` contributes no tone and no sentiment points.
+Points are read within the interview's time window (as the interview page does), so
+only the partitions of that window are scanned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -26,11 +35,22 @@ COMPONENTS = """
 WITH held AS (
     -- the evidence: completed, non-practice interviews for a job
     SELECT s.id, s.job_id, s.user_id AS candidate_id, s.technical_accuracy,
-           COALESCE(s.completion_time, s.end_time, s.start_time) AS held_at
+           COALESCE(s.completion_time, s.end_time, s.start_time) AS held_at,
+           -- interviews.page_queries.history_window: the points' time bounds (one day of margin)
+           COALESCE(COALESCE(s.start_time, s.scheduled_time, s.created_at) - interval '1 day', '-infinity')
+               AS points_from,
+           GREATEST(COALESCE(s.end_time, now()), COALESCE(s.start_time, s.scheduled_time, s.created_at))
+               + interval '1 day' AS points_until,
+           NOT EXISTS (SELECT 1 FROM interview_sentimentsession x
+                       WHERE x.interview_session_id = s.id AND x.employer_visible IS NOT TRUE) AS sentiment_shown
     FROM interview_interviewsession s
     WHERE s.status = 'completed' AND s.is_practice IS NOT TRUE
       AND s.job_id IS NOT NULL AND s.user_id IS NOT NULL
       AND (CAST(:job_ids AS integer[]) IS NULL OR s.job_id = ANY(CAST(:job_ids AS integer[])))
+      AND (CAST(:pair_candidates AS integer[]) IS NULL
+           OR (s.user_id = ANY(CAST(:pair_candidates AS integer[]))
+               AND (s.job_id, s.user_id) IN (SELECT pj, pc FROM unnest(CAST(:pair_jobs AS integer[]),
+                                                                      CAST(:pair_candidates AS integer[])) AS p(pj, pc))))
 ),
 per_candidate AS (
     SELECT job_id, candidate_id, count(*) AS sessions,
@@ -59,6 +79,7 @@ tone AS (
     SELECT h.job_id, h.candidate_id, avg(ss.positive_score) AS positive, avg(ss.neutral_score) AS neutral,
            avg(ss.mixed_score) AS mixed, avg(ss.confidence_level) AS session_confidence
     FROM held h JOIN interview_sentimentsession ss ON ss.interview_session_id = h.id
+    WHERE h.sentiment_shown
     GROUP BY h.job_id, h.candidate_id
 ),
 points AS (
@@ -67,8 +88,10 @@ points AS (
            avg(f.enthusiasm_score) AS enthusiasm, avg(f.authenticity_score) AS authenticity
     FROM held h
     JOIN interview_sentimenthistory p ON p.interview_session_id = h.id
+         AND p.timestamp >= h.points_from AND p.timestamp <= h.points_until
     LEFT JOIN interview_sentimentcontextfactors f
            ON f.sentiment_history_id = p.id AND f.sentiment_history_timestamp = p.timestamp
+    WHERE h.sentiment_shown
     GROUP BY h.job_id, h.candidate_id
 ),
 job_weights AS (
@@ -109,23 +132,20 @@ components AS (
 """
 
 
-def _params(job_id: int | None, *, job_ids: Sequence[int] | None = None, **extra) -> dict:
-    if job_ids is None and job_id is not None:
-        job_ids = [job_id]
-    return {"job_id": job_id, "job_ids": job_ids, "technical_type": TECHNICAL_TYPE_PATTERN, **extra}
-
-
 def components(
-    session: Session, job_ids: Sequence[int] | None = None, candidate_id: int | None = None
-) -> list:
-    """Rows of `components` (mappings), for some jobs or all, optionally one candidate; one statement."""
-    statement = text(
-        COMPONENTS
-        + """SELECT * FROM components
-             WHERE CAST(:candidate_id AS integer) IS NULL OR candidate_id = CAST(:candidate_id AS integer)
-             ORDER BY job_id, candidate_id"""
-    )
-    return list(session.execute(statement, _params(None, job_ids=job_ids, candidate_id=candidate_id)).mappings())
+    session: Session,
+    job_ids: Sequence[int] | None = None,
+    pairs: Sequence[tuple[int, int]] | None = None,
+):
+    """Rows of `components` (mappings, streamed), for every job, some jobs, or some (job, candidate) pairs."""
+    statement = text(COMPONENTS + "SELECT * FROM components ORDER BY job_id, candidate_id")
+    params = {
+        "job_ids": None if job_ids is None else list(job_ids),
+        "pair_jobs": None if pairs is None else [job for job, _ in pairs],
+        "pair_candidates": None if pairs is None else [candidate for _, candidate in pairs],
+        "technical_type": TECHNICAL_TYPE_PATTERN,
+    }
+    return session.execute(statement, params, execution_options={"yield_per": 2000}).mappings()
 
 
 def job_weights(row) -> w.JobWeights:
@@ -147,24 +167,32 @@ def job_weights(row) -> w.JobWeights:
     return w.JobWeights(row["focus"], base, w.NO_ADJUSTMENTS, w.DEFAULT_SENTIMENT_WEIGHTS, source)
 
 
-# --- the rankings page ----------------------------------------------------------------------
+# --- the rankings page: rankings_component ------------------------------------------------
 
 PER_PAGE = 25
 
-# sort key -> SQL expression; the default (rank) is the overall score, best first.
+# sort key -> SQL expression over `c` (the scored rows); the default (rank) is the overall score.
 SORT_COLUMNS = {
-    "rank": "r.overall_score",
-    "candidate": "lower(concat_ws(' ', u.first_name, u.last_name, u.email))",
-    "overall": "r.overall_score",
-    "technical": "r.technical_score",
+    "rank": "c.overall_score",
+    "candidate": "c.sort_name",
+    "overall": "c.overall_score",
+    "technical": "c.technical_score",
     "skills": "c.skills",
-    "cultural_fit": "r.cultural_fit_score",
-    "communication": "r.communication_score",
-    "confidence": "r.ai_confidence",
+    "cultural_fit": "c.cultural_fit_score",
+    "communication": "c.communication_score",
+    "confidence": "c.ai_confidence",
     "last_interview": "c.last_interview",
 }
 # Scores read best first; names read A to Z. "-key" reverses a column's natural order.
 DESCENDING_FIRST = {"rank", "overall", "technical", "skills", "cultural_fit", "communication", "confidence", "last_interview"}
+
+# What a listing row shows, from `c` (a rankings_component row, or the what-if's re-scored one) and `u`.
+SHOWN = """c.place, c.candidate_id, c.overall_score, c.technical_score, c.cultural_fit_score,
+           c.communication_score, c.ai_confidence, c.skills, c.last_interview, c.sessions,
+           -- a factor without evidence is stored as 0 (NOT NULL columns); the page shows "—"
+           c.factor_technical IS NULL AS technical_missing, c.factor_cultural_fit IS NULL AS cultural_fit_missing,
+           c.factor_sentiment IS NULL AS sentiment_missing,
+           u.first_name, u.last_name, u.email"""
 
 
 @dataclass(frozen=True)
@@ -172,73 +200,119 @@ class Listing(ListPage):
     total: int  # ranked candidates for the job; `matching` counts those at or above the minimum score
 
 
+def _order(sort_key: str, reverse: bool) -> str:
+    """ORDER BY from SORT_COLUMNS only (a whitelist), never from the request."""
+    descending = (sort_key in DESCENDING_FIRST) != reverse
+    direction = "DESC NULLS LAST" if descending else "ASC NULLS LAST"
+    return f"{SORT_COLUMNS[sort_key]} {direction}, c.overall_score DESC, c.candidate_id"
+
+
+def _page_args(page: int, per_page: int | None) -> dict:
+    # per_page None (the CSV export): LIMIT NULL is no limit in PostgreSQL
+    return {"limit": per_page, "offset": (page - 1) * (per_page or 0)}
+
+
 def listing(
     session: Session, job_id: int, *, sort_key: str, reverse: bool, minimum: float, page: int, per_page: int | None = PER_PAGE
 ) -> Listing:
-    """One page of a job's ranking: two statements (counts, rows), whatever the number of candidates.
+    """One page of a job's saved ranking: two indexed statements (counts, rows), whatever the number of candidates.
 
     `place` is the rank by overall score among all the job's ranked candidates,
-    whatever the filter and sort; skills and the last interview come live from
-    `components` (interview_candidateranking has no column for them).
+    whatever the filter and sort (stored by the recompute).
     """
     counts = session.execute(
         text(
             """SELECT count(*) AS total, count(*) FILTER (WHERE overall_score >= :minimum) AS matching
-               FROM interview_candidateranking WHERE job_id = :job_id"""
+               FROM rankings_component WHERE job_id = :job_id"""
         ),
         {"job_id": job_id, "minimum": minimum},
     ).one()
     page, pages = clamp_page(page, counts.matching, per_page)
     if not counts.matching:
         return Listing([], 0, page, pages, per_page, total=counts.total)
-    descending = (sort_key in DESCENDING_FIRST) != reverse
-    direction = "DESC NULLS LAST" if descending else "ASC NULLS LAST"
-    # The ORDER BY is built from SORT_COLUMNS only (a whitelist), never from the request.
-    order = f"{SORT_COLUMNS[sort_key]} {direction}, r.overall_score DESC, r.candidate_id"
-    statement = text(
-        COMPONENTS
-        + f""",
-        ranked AS (
-            SELECT r.*, rank() OVER (ORDER BY r.overall_score DESC) AS place
-            FROM interview_candidateranking r WHERE r.job_id = :job_id
-        )
-        SELECT r.place, r.candidate_id, r.overall_score, r.technical_score, r.cultural_fit_score,
-               r.communication_score, r.ai_confidence, r.ranking_date,
-               c.skills, c.last_interview, c.sessions,
-               -- a component without evidence is stored as 0 (NOT NULL columns); the page shows "—"
-               (c.candidate_id IS NOT NULL AND c.technical_accuracy IS NULL
-                AND c.technical_assessments IS NULL) AS technical_missing,
-               (c.candidate_id IS NOT NULL AND c.cultural_fit IS NULL) AS cultural_fit_missing,
-               (c.candidate_id IS NOT NULL AND c.positive IS NULL AND c.neutral IS NULL AND c.mixed IS NULL AND c.value_alignment IS NULL
-                AND c.confidence IS NULL AND c.enthusiasm IS NULL AND c.authenticity IS NULL) AS sentiment_missing,
-               u.first_name, u.last_name, u.email
-        FROM ranked r
-        JOIN users_user u ON u.id = r.candidate_id
-        LEFT JOIN components c ON c.job_id = r.job_id AND c.candidate_id = r.candidate_id
-        WHERE r.overall_score >= :minimum
-        ORDER BY {order}
-        LIMIT CAST(:limit AS integer) OFFSET :offset"""
-    )
     rows = session.execute(
-        statement,
-        # per_page None (the CSV export): LIMIT NULL is no limit in PostgreSQL
-        _params(job_id, minimum=minimum, limit=per_page, offset=(page - 1) * (per_page or 0)),
+        text(
+            f"""SELECT {SHOWN}
+                FROM rankings_component c JOIN users_user u ON u.id = c.candidate_id
+                WHERE c.job_id = :job_id AND c.overall_score >= :minimum
+                ORDER BY {_order(sort_key, reverse)}
+                LIMIT CAST(:limit AS integer) OFFSET :offset"""
+        ),
+        {"job_id": job_id, "minimum": minimum, **_page_args(page, per_page)},
     ).all()
     return Listing(rows, counts.matching, page, pages, per_page, total=counts.total)
 
 
+def whatif_listing(
+    session: Session, job_id: int, weights: Mapping[str, float], *, sort_key: str, reverse: bool, minimum: float,
+    page: int, per_page: int | None = PER_PAGE,
+) -> Listing:
+    """One page of the job's ranking re-weighted with `weights` (not saved): one statement, nothing written.
+
+    rankings_overall() re-scores every candidate of the job from the stored factor
+    scores (the other scores do not depend on the factor weights); `place` is the new
+    rank, `saved_place` the stored one and `movement` saved - new (positive: moved up).
+    """
+    rows = session.execute(
+        text(
+            f"""WITH rescored AS (
+                    SELECT c.candidate_id, c.technical_score, c.cultural_fit_score, c.communication_score,
+                           c.ai_confidence, c.skills, c.last_interview, c.sessions, c.sort_name,
+                           c.factor_technical, c.factor_cultural_fit, c.factor_sentiment,
+                           c.place AS saved_place, c.overall_score AS saved_overall,
+                           rankings_overall(c.factor_technical, c.factor_skills, c.factor_cultural_fit,
+                                            c.factor_sentiment, :w_technical, :w_skills, :w_cultural_fit,
+                                            :w_sentiment) AS overall_score
+                    FROM rankings_component c WHERE c.job_id = :job_id
+                ),
+                c AS (
+                    SELECT r.*, rank() OVER (ORDER BY r.overall_score DESC) AS place, count(*) OVER () AS total
+                    FROM rescored r
+                ),
+                shown AS (
+                    SELECT c.*, count(*) OVER () AS matching FROM c WHERE c.overall_score >= :minimum
+                )
+                SELECT {SHOWN}, c.saved_place, c.saved_overall, c.saved_place - c.place AS movement,
+                       c.total, c.matching
+                FROM shown c JOIN users_user u ON u.id = c.candidate_id
+                ORDER BY {_order(sort_key, reverse)}
+                LIMIT CAST(:limit AS integer) OFFSET :offset"""
+        ),
+        {"job_id": job_id, "minimum": minimum, **{f"w_{k}": float(v) for k, v in weights.items()},
+         **_page_args(page, per_page)},
+    ).all()
+    if rows or page == 1:
+        matching = rows[0].matching if rows else 0
+        total = rows[0].total if rows else _count(session, job_id)
+        return Listing(rows, matching, page, clamp_page(page, matching, per_page)[1], per_page, total=total)
+    # past the last page: show the last one, as the saved listing does
+    matching = session.scalar(
+        text(
+            """SELECT count(*) FROM rankings_component c WHERE c.job_id = :job_id
+               AND rankings_overall(c.factor_technical, c.factor_skills, c.factor_cultural_fit, c.factor_sentiment,
+                                    :w_technical, :w_skills, :w_cultural_fit, :w_sentiment) >= :minimum"""
+        ),
+        {"job_id": job_id, "minimum": minimum, **{f"w_{k}": float(v) for k, v in weights.items()}},
+    )
+    last, _ = clamp_page(page, matching, per_page)
+    return whatif_listing(session, job_id, weights, sort_key=sort_key, reverse=reverse, minimum=minimum,
+                          page=last, per_page=per_page)
+
+
+def _count(session: Session, job_id: int) -> int:
+    return session.scalar(text("SELECT count(*) FROM rankings_component WHERE job_id = :job_id"), {"job_id": job_id})
+
+
 def ranking_of(session: Session, job_id: int, candidate_id: int):
-    """The stored ranking row with the candidate's name, or None."""
+    """The stored ranking row (components, scores, place) with the candidate's name, or None."""
     return session.execute(
         text(
-            """SELECT r.*, u.first_name, u.last_name, u.email,
-                      (SELECT count(*) + 1 FROM interview_candidateranking o
-                        WHERE o.job_id = r.job_id AND o.overall_score > r.overall_score) AS place
-               FROM interview_candidateranking r JOIN users_user u ON u.id = r.candidate_id
-               WHERE r.job_id = :job_id AND r.candidate_id = :candidate_id"""
+            """SELECT c.*, u.first_name, u.last_name, u.email
+               FROM rankings_component c JOIN users_user u ON u.id = c.candidate_id
+               WHERE c.job_id = :job_id AND c.candidate_id = :candidate_id"""
         ),
         {"job_id": job_id, "candidate_id": candidate_id},
-    ).one_or_none()
+    ).mappings().one_or_none()
 
 
 def interviews_behind(session: Session, job_id: int, candidate_id: int) -> list:
@@ -256,33 +330,25 @@ def interviews_behind(session: Session, job_id: int, candidate_id: int) -> list:
     ).all()
 
 
-# --- what-if, compare ---------------------------------------------------------------------
+# --- compare ---------------------------------------------------------------------------------
 
 
-def ranked_with_components(session: Session, job_id: int, candidate_ids: list[int] | None = None) -> list:
-    """Every ranked candidate of the job (or those of `candidate_ids`) with their saved place,
-    name and `components` row, in one statement: what the what-if preview re-scores."""
-    statement = text(
-        COMPONENTS
-        + """,
-        ranked AS (
-            SELECT r.*, rank() OVER (ORDER BY r.overall_score DESC) AS saved_place
-            FROM interview_candidateranking r WHERE r.job_id = :job_id
-        )
-        SELECT r.saved_place, r.candidate_id, r.overall_score AS saved_overall, r.ai_confidence AS saved_confidence,
-               r.technical_score AS saved_technical, r.cultural_fit_score AS saved_cultural_fit,
-               r.communication_score AS saved_communication,
-               u.first_name, u.last_name, u.email,
-               c.sessions, c.last_interview, c.technical_accuracy, c.technical_assessments, c.skills, c.cultural_fit,
-               c.positive, c.neutral, c.mixed, c.value_alignment, c.confidence, c.enthusiasm, c.authenticity,
-               c.points, c.assessments, c.sentiment_confidence
-        FROM ranked r
-        JOIN users_user u ON u.id = r.candidate_id
-        LEFT JOIN components c ON c.job_id = r.job_id AND c.candidate_id = r.candidate_id
-        WHERE CAST(:ids AS integer[]) IS NULL OR r.candidate_id = ANY(CAST(:ids AS integer[]))
-        ORDER BY r.overall_score DESC, r.candidate_id"""
+def ranked_with_components(session: Session, job_id: int, candidate_ids: list[int]) -> list:
+    """The stored rows of these candidates for the job (components, scores, place) with their names."""
+    return list(
+        session.execute(
+            text(
+                """SELECT c.*, c.place AS saved_place, c.overall_score AS saved_overall,
+                          c.ai_confidence AS saved_confidence, c.technical_score AS saved_technical,
+                          c.cultural_fit_score AS saved_cultural_fit, c.communication_score AS saved_communication,
+                          u.first_name, u.last_name, u.email
+                   FROM rankings_component c JOIN users_user u ON u.id = c.candidate_id
+                   WHERE c.job_id = :job_id AND c.candidate_id = ANY(CAST(:ids AS integer[]))
+                   ORDER BY c.overall_score DESC, c.candidate_id"""
+            ),
+            {"job_id": job_id, "ids": candidate_ids},
+        ).mappings()
     )
-    return list(session.execute(statement, _params(job_id, ids=candidate_ids)).mappings())
 
 
 def compared_skills(session: Session, job_id: int, candidate_ids: list[int]) -> list:
@@ -307,7 +373,10 @@ def compared_profiles(session: Session, job_id: int, candidate_ids: list[int]) -
     return session.execute(
         text(
             """WITH held AS (
-                   SELECT s.id, s.user_id, s.knowledge_gaps, COALESCE(s.completion_time, s.end_time, s.start_time) AS held_at
+                   SELECT s.id, s.user_id, s.knowledge_gaps, s.enable_behavioral_analysis,
+                          COALESCE(s.completion_time, s.end_time, s.start_time) AS held_at,
+                          NOT EXISTS (SELECT 1 FROM interview_sentimentsession x WHERE x.interview_session_id = s.id
+                                      AND x.employer_visible IS NOT TRUE) AS sentiment_shown
                    FROM interview_interviewsession s
                    WHERE s.job_id = :job_id AND s.user_id = ANY(CAST(:ids AS integer[]))
                      AND s.status = 'completed' AND s.is_practice IS NOT TRUE
@@ -316,6 +385,8 @@ def compared_profiles(session: Session, job_id: int, candidate_ids: list[int]) -
                    SELECT DISTINCT ON (h.user_id) h.user_id, b.confidence_score, b.fear_score, b.sincerity_score,
                           b.nervousness_score, b.excitement_score, b.curiosity_score, b.adaptability_score
                    FROM held h JOIN interview_behavioralanalysis b ON b.interview_session_id = h.id
+                   -- traits are shown only where the interview had behavioral analysis on (as its page does)
+                   WHERE h.enable_behavioral_analysis IS TRUE
                    ORDER BY h.user_id, b.created_at DESC NULLS LAST, b.id DESC
                ),
                feeling AS (
@@ -323,6 +394,7 @@ def compared_profiles(session: Session, job_id: int, candidate_ids: list[int]) -
                           avg(ss.negative_score) AS negative, avg(ss.neutral_score) AS neutral, avg(ss.mixed_score) AS mixed,
                           mode() WITHIN GROUP (ORDER BY ss.overall_sentiment) AS usual_sentiment
                    FROM held h JOIN interview_sentimentsession ss ON ss.interview_session_id = h.id
+                   WHERE h.sentiment_shown
                    GROUP BY h.user_id
                ),
                gaps AS (

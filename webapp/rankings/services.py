@@ -1,21 +1,25 @@
-"""Writes for rankings: `recompute` turns the components query into interview_candidateranking rows.
+"""Writes for rankings: `recompute` turns the components query into stored rankings.
 
-Four statements whatever the number of candidates: claiming the jobs' freshness
-marks, the components SELECT, one INSERT ... SELECT FROM unnest(arrays) ... ON
-CONFLICT DO UPDATE, and one DELETE of rankings whose candidate has no completed
-interview left for the job. The formulas run in Python between them
-(webapp/rankings/formulas.py), on rows already fetched, so there is no query per
-candidate. Never commits.
+The components query (rankings.queries.COMPONENTS) is read once for the scope
+(every job, some jobs, or some (job, candidate) pairs) and streamed; the
+formulas run in Python on those rows (webapp/rankings/formulas.py), and each
+batch of rows is written with one INSERT ... SELECT FROM unnest(arrays) into
+`rankings_component` and, in the same statement, `interview_candidateranking`
+(the documented table). The overall score comes from the database's
+rankings_overall(), the same function the what-if re-weighting uses, so the two
+agree to the cent. Then one DELETE drops the rankings of candidates with no
+completed interview left, and one UPDATE refreshes the places of the jobs
+touched. No query per candidate. Never commits.
 
-Freshness: triggers (migration 0003) put a job into rankings_stalejob whenever
-something its ranking is computed from changes, whoever writes it (the
-interview engine writes results straight into the database). `recompute_stale`
-claims those marks and recomputes just those jobs.
+Freshness: triggers (migrations 0003 and 0009) mark the (job, candidate) whose
+results changed in rankings_stalecandidate, and a whole job in rankings_stalejob
+when its weights change; `recompute_stale` claims those marks and recomputes
+just that: a new result costs one candidate's recompute, not the job's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
@@ -23,51 +27,88 @@ from types import SimpleNamespace
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from webapp.pagination import clamp_page
+from webapp.models.rankings import EVIDENCE
 from webapp.rankings import formulas as f
 from webapp.rankings import queries
 from webapp.scoring import weights as w
 from webapp.weights import services as weights_services
 
-UPSERT = text(
-    """
-    INSERT INTO interview_candidateranking
-        (job_id, candidate_id, overall_score, technical_score, cultural_fit_score,
-         communication_score, ai_confidence, ranking_date)
-    SELECT job_id, candidate_id, overall, technical, cultural_fit, communication, confidence, now()
-    FROM unnest(CAST(:job_ids AS integer[]), CAST(:candidate_ids AS integer[]), CAST(:overall AS numeric[]),
-                CAST(:technical AS numeric[]), CAST(:cultural_fit AS numeric[]),
-                CAST(:communication AS numeric[]), CAST(:confidence AS numeric[]))
-         AS v(job_id, candidate_id, overall, technical, cultural_fit, communication, confidence)
+BATCH = 2000  # rows written per statement
+
+_COLUMNS = (
+    ("job_id", "integer"), ("candidate_id", "integer"), ("sessions", "integer"), ("points", "integer"),
+    ("assessments", "integer"), ("last_interview", "timestamptz"),
+    *((name, "double precision") for name in EVIDENCE),
+    *((f"factor_{name}", "double precision") for name in f.FACTORS),
+    *((f"w_{name}", "double precision") for name in f.FACTORS),
+    ("technical_score", "numeric"), ("cultural_fit_score", "numeric"), ("communication_score", "numeric"),
+    ("ai_confidence", "numeric"),
+)
+_STORED = [name for name, _ in _COLUMNS if not name.startswith("w_")]
+_SCORES = ("overall_score", "technical_score", "cultural_fit_score", "communication_score", "ai_confidence")
+
+WRITE = text(
+    f"""
+    WITH v AS (
+        SELECT * FROM unnest({", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _COLUMNS)})
+             AS v({", ".join(name for name, _ in _COLUMNS)})
+    ),
+    written AS (
+        INSERT INTO rankings_component AS c ({", ".join(_STORED)}, overall_score, sort_name, computed_at)
+        SELECT {", ".join(f"v.{name}" for name in _STORED)},
+               rankings_overall(v.factor_technical, v.factor_skills, v.factor_cultural_fit, v.factor_sentiment,
+                                v.w_technical, v.w_skills, v.w_cultural_fit, v.w_sentiment),
+               lower(concat_ws(' ', u.first_name, u.last_name, u.email)), now()
+        FROM v JOIN users_user u ON u.id = v.candidate_id
+        ON CONFLICT (job_id, candidate_id) DO UPDATE SET
+            {", ".join(f"{name} = EXCLUDED.{name}" for name in _STORED[2:])},
+            overall_score = EXCLUDED.overall_score, sort_name = EXCLUDED.sort_name, computed_at = now()
+        RETURNING job_id, candidate_id, {", ".join(_SCORES)}
+    )
+    INSERT INTO interview_candidateranking (job_id, candidate_id, {", ".join(_SCORES)}, ranking_date)
+    SELECT job_id, candidate_id, {", ".join(_SCORES)}, now() FROM written
     ON CONFLICT (job_id, candidate_id) DO UPDATE SET
-        overall_score = EXCLUDED.overall_score,
-        technical_score = EXCLUDED.technical_score,
-        cultural_fit_score = EXCLUDED.cultural_fit_score,
-        communication_score = EXCLUDED.communication_score,
-        ai_confidence = EXCLUDED.ai_confidence,
-        ranking_date = now()
+        {", ".join(f"{name} = EXCLUDED.{name}" for name in _SCORES)}, ranking_date = now()
     """
 )
 
-REMOVE_UNHELD = text(
-    """
-    DELETE FROM interview_candidateranking r
-    WHERE (CAST(:job_ids AS integer[]) IS NULL OR r.job_id = ANY(CAST(:job_ids AS integer[])))
-      AND NOT EXISTS (
-          SELECT 1 FROM interview_interviewsession s
-          WHERE s.job_id = r.job_id AND s.user_id = r.candidate_id
-            AND s.status = 'completed' AND s.is_practice IS NOT TRUE)
+# Rows in the scope whose candidate has no completed interview for the job any more.
+_IN_SCOPE = """(CAST(:all_jobs AS boolean) OR {t}.job_id = ANY(CAST(:job_ids AS integer[]))
+               OR ({t}.job_id, {t}.candidate_id) IN (SELECT * FROM unnest(CAST(:pair_jobs AS integer[]),
+                                                                          CAST(:pair_candidates AS integer[]))))
+          AND ({t}.job_id, {t}.candidate_id) NOT IN (SELECT * FROM unnest(CAST(:kept_jobs AS integer[]),
+                                                                         CAST(:kept_candidates AS integer[])))"""
+REMOVE = text(
+    f"""
+    WITH gone AS (DELETE FROM rankings_component c WHERE {_IN_SCOPE.format(t="c")} RETURNING 1)
+    DELETE FROM interview_candidateranking r WHERE {_IN_SCOPE.format(t="r")}
     """
 )
 
-
-# Claiming before reading matters: results committed after the claim mark the job
-# again (the trigger's INSERT waits for this transaction), so no change is lost.
-CLAIM_MARKS = text(
+PLACES = text(
     """
-    DELETE FROM rankings_stalejob
-    WHERE CAST(:job_ids AS integer[]) IS NULL OR job_id = ANY(CAST(:job_ids AS integer[]))
-    RETURNING job_id
+    UPDATE rankings_component c SET place = r.place
+    FROM (SELECT job_id, candidate_id, rank() OVER (PARTITION BY job_id ORDER BY overall_score DESC) AS place
+          FROM rankings_component
+          WHERE CAST(:all_jobs AS boolean) OR job_id = ANY(CAST(:job_ids AS integer[]))) r
+    WHERE c.job_id = r.job_id AND c.candidate_id = r.candidate_id AND c.place IS DISTINCT FROM r.place
+    """
+)
+
+# Claiming before reading matters: results committed after the claim mark again
+# (the trigger's INSERT waits for this transaction), so no change is lost.
+CLAIM = text(
+    """
+    WITH jobs AS (
+        DELETE FROM rankings_stalejob
+        WHERE CAST(:all_jobs AS boolean) OR job_id = ANY(CAST(:job_ids AS integer[])) RETURNING job_id
+    ),
+    pairs AS (
+        DELETE FROM rankings_stalecandidate
+        WHERE CAST(:all_jobs AS boolean) OR job_id = ANY(CAST(:job_ids AS integer[])) RETURNING job_id, candidate_id
+    )
+    SELECT job_id, CAST(NULL AS integer) AS candidate_id FROM jobs
+    UNION ALL SELECT job_id, candidate_id FROM pairs
     """
 )
 
@@ -81,9 +122,22 @@ class Recomputed:
         return f"{self.ranked} ranking(s) written, {self.removed} removed"
 
 
-def score_row(row) -> f.Scores:
+@dataclass(frozen=True)
+class Scope:
+    """What to recompute: every job, some whole jobs, and/or some (job, candidate) pairs."""
+
+    all_jobs: bool = False
+    job_ids: tuple[int, ...] = ()
+    pairs: tuple[tuple[int, int], ...] = ()
+
+    def params(self) -> dict:
+        return {"all_jobs": self.all_jobs, "job_ids": list(self.job_ids),
+                "pair_jobs": [j for j, _ in self.pairs], "pair_candidates": [c for _, c in self.pairs]}
+
+
+def score_row(row, weights: w.JobWeights | None = None) -> f.Scores:
     """The scores of one components row with its job's effective weights and sentiment split."""
-    weights = queries.job_weights(row)
+    weights = weights or queries.job_weights(row)
     return f.score(row, weights.effective.as_dict(), weights.sentiment.as_dict())
 
 
@@ -92,103 +146,79 @@ def recompute(session: Session, job_id: int | None = None) -> Recomputed:
     return recompute_jobs(session, None if job_id is None else [job_id])
 
 
-def recompute_stale(session: Session, job_id: int | None = None) -> Recomputed | None:
-    """Recompute the jobs marked stale (or just `job_id`, if marked); None when nothing was."""
-    claimed = session.execute(CLAIM_MARKS, {"job_ids": None if job_id is None else [job_id]}).scalars().all()
-    return _recompute(session, claimed) if claimed else None
-
-
 def recompute_jobs(session: Session, job_ids: Sequence[int] | None) -> Recomputed:
     """Recompute the rankings of `job_ids` (None: every job) and clear their freshness marks."""
-    session.execute(CLAIM_MARKS, {"job_ids": job_ids})
-    return _recompute(session, job_ids)
+    scope = Scope(all_jobs=True) if job_ids is None else Scope(job_ids=tuple(job_ids))
+    session.execute(CLAIM, scope.params())
+    return _recompute(session, scope)
 
 
-def _recompute(session: Session, job_ids: Sequence[int] | None) -> Recomputed:
+def recompute_stale(session: Session, job_id: int | None = None) -> Recomputed | None:
+    """Recompute what is marked stale (of `job_id` only, if given); None when nothing was.
+
+    One statement when nothing is marked: the rankings pages call it on every view.
+    """
+    claim = Scope(all_jobs=job_id is None, job_ids=() if job_id is None else (job_id,))
+    marks = session.execute(CLAIM, claim.params()).all()
+    if not marks:
+        return None
+    whole = {mark.job_id for mark in marks if mark.candidate_id is None}
+    pairs = {(mark.job_id, mark.candidate_id) for mark in marks if mark.candidate_id is not None and mark.job_id not in whole}
+    return _recompute(session, Scope(job_ids=tuple(sorted(whole)), pairs=tuple(sorted(pairs))))
+
+
+def _recompute(session: Session, scope: Scope) -> Recomputed:
     """The recomputation itself, marks already claimed.
 
     A component with no evidence is stored as 0 (the columns are NOT NULL) but
     carries no weight in the overall score, and lowers ai_confidence.
     """
-    rows = queries.components(session, job_ids)
-    scored = [(row, score_row(row)) for row in rows]
-    if scored:
-        session.execute(
-            UPSERT,
-            {
-                "job_ids": [row["job_id"] for row, _ in scored],
-                "candidate_ids": [row["candidate_id"] for row, _ in scored],
-                "overall": [f.cents(s.overall) for _, s in scored],
-                "technical": [f.cents(s.technical or 0) for _, s in scored],
-                "cultural_fit": [f.cents(s.cultural_fit or 0) for _, s in scored],
-                "communication": [f.cents(s.sentiment or 0) for _, s in scored],
-                "confidence": [f.cents(s.ai_confidence) for _, s in scored],
-            },
-        )
-    removed = session.execute(REMOVE_UNHELD, {"job_ids": job_ids}).rowcount
-    return Recomputed(ranked=len(scored), removed=removed)
-
-
-# --- what-if: re-ranking with weights that are not saved (pure, no writes) --------------------
-
-
-# sort key -> how a preview row sorts (None sorts last, like NULLS LAST)
-_PREVIEW_SORT = {
-    "rank": "overall_score",
-    "overall": "overall_score",
-    "technical": "technical_score",
-    "skills": "skills",
-    "cultural_fit": "cultural_fit_score",
-    "communication": "communication_score",
-    "confidence": "ai_confidence",
-    "last_interview": "last_interview",
-}
-
-
-def preview(
-    rows: list, weights: Mapping[str, Decimal], sub_weights: Mapping[str, Decimal], *,
-    sort_key: str, reverse: bool, minimum: float, page: int, per_page: int | None = queries.PER_PAGE,
-) -> queries.Listing:
-    """Re-score `queries.ranked_with_components` rows with `weights`, rank, filter, sort and page them.
-
-    The answer is shaped like `queries.listing`'s (same row attributes), so the page and
-    the CSV show either.
-
-    Pure: the same formulas as `recompute`, on rows already fetched; nothing is written.
-    `movement` is saved place - new place (positive: moved up).
-    """
-    scored = []
+    rows = _component_rows(session, scope)
+    kept: list[tuple[int, int]] = []
+    weights_of: dict[int, w.JobWeights] = {}
+    batch: list = []
     for row in rows:
-        s = f.score(row, weights, sub_weights)
-        scored.append(SimpleNamespace(
-            candidate_id=row["candidate_id"], first_name=row["first_name"], last_name=row["last_name"],
-            email=row["email"], saved_place=row["saved_place"], saved_overall=row["saved_overall"],
-            overall_score=f.cents(s.overall), technical_score=f.cents(s.technical),
-            cultural_fit_score=f.cents(s.cultural_fit), communication_score=f.cents(s.sentiment),
-            skills=row["skills"], ai_confidence=f.cents(s.ai_confidence), last_interview=row["last_interview"],
-            sessions=row["sessions"], technical_missing=s.technical is None,
-            cultural_fit_missing=s.cultural_fit is None, sentiment_missing=s.sentiment is None,
-        ))
-    # rank() semantics, as the saved ranking: ties share a place.
-    scored.sort(key=lambda item: (-item.overall_score, item.candidate_id))
-    for index, item in enumerate(scored):
-        tied = index and scored[index - 1].overall_score == item.overall_score
-        item.place = scored[index - 1].place if tied else index + 1
-        item.movement = item.saved_place - item.place
-    matching = [item for item in scored if item.overall_score >= Decimal(str(minimum))]
-    if sort_key == "candidate":
-        matching.sort(key=lambda item: " ".join(filter(None, (item.first_name, item.last_name, item.email))).lower(),
-                      reverse=reverse)
-    elif sort_key != "rank" or reverse:
-        attr = _PREVIEW_SORT[sort_key]
-        descending = not reverse
-        present = [item for item in matching if getattr(item, attr) is not None]
-        absent = [item for item in matching if getattr(item, attr) is None]
-        present.sort(key=lambda item: getattr(item, attr), reverse=descending)
-        matching = present + absent
-    page, pages = clamp_page(page, len(matching), per_page)
-    shown = matching[(page - 1) * per_page: page * per_page] if per_page else matching
-    return queries.Listing(shown, len(matching), page, pages, per_page, total=len(scored))
+        weights = weights_of.get(row["job_id"]) or weights_of.setdefault(row["job_id"], queries.job_weights(row))
+        batch.append((row, weights, score_row(row, weights)))
+        kept.append((row["job_id"], row["candidate_id"]))
+        if len(batch) >= BATCH:
+            _write(session, batch)
+            batch = []
+    if batch:
+        _write(session, batch)
+    params = {**scope.params(), "kept_jobs": [j for j, _ in kept], "kept_candidates": [c for _, c in kept]}
+    removed = session.execute(REMOVE, params).rowcount
+    touched = sorted({job for job, _ in scope.pairs} | set(scope.job_ids))
+    session.execute(PLACES, {"all_jobs": scope.all_jobs, "job_ids": touched})
+    return Recomputed(ranked=len(kept), removed=removed)
+
+
+def _component_rows(session: Session, scope: Scope) -> Iterable:
+    """The components rows of the scope, streamed; each query runs once the previous one is read."""
+    if scope.all_jobs:
+        yield from queries.components(session)
+        return
+    if scope.job_ids:
+        yield from queries.components(session, scope.job_ids)
+    if scope.pairs:
+        yield from queries.components(session, pairs=scope.pairs)
+
+
+def _write(session: Session, batch: list) -> None:
+    """One statement: the batch's rankings_component rows and their interview_candidateranking rows."""
+    values: dict[str, list] = {name: [] for name, _ in _COLUMNS}
+    for row, weights, scores in batch:
+        for name in ("job_id", "candidate_id", "sessions", "points", "assessments", "last_interview", *EVIDENCE):
+            value = row[name]
+            values[name].append(float(value) if isinstance(value, Decimal) else value)
+        for name in f.FACTORS:
+            values[f"factor_{name}"].append(getattr(scores, name))
+            values[f"w_{name}"].append(float(weights.effective.as_dict()[name]))
+        values["technical_score"].append(f.cents(scores.technical or 0))
+        values["cultural_fit_score"].append(f.cents(scores.cultural_fit or 0))
+        values["communication_score"].append(f.cents(scores.sentiment or 0))
+        values["ai_confidence"].append(f.cents(scores.ai_confidence))
+    session.execute(WRITE, values)
 
 
 # --- saving the what-if weights --------------------------------------------------------------
@@ -240,7 +270,7 @@ def parse_selection(values: list[str]) -> list[int]:
 
 
 def comparison(session: Session, job, candidate_ids: list[int]) -> list[SimpleNamespace]:
-    """Side by side data for the candidates, in the order given; four statements whatever their number.
+    """Side by side data for the candidates, in the order given; three statements whatever their number.
 
     Raises CompareError when one of them is not ranked for this job (without saying
     anything about where else they might be).
@@ -248,7 +278,6 @@ def comparison(session: Session, job, candidate_ids: list[int]) -> list[SimpleNa
     rows = {row["candidate_id"]: row for row in queries.ranked_with_components(session, job.id, candidate_ids)}
     if len(rows) != len(candidate_ids):
         raise CompareError("One of the selected candidates is not ranked for this job; pick candidates from this ranking.")
-    weights = w.weights_for_job(session, job)
     skills: dict[int, list] = {}
     for item in queries.compared_skills(session, job.id, candidate_ids):
         skills.setdefault(item.candidate_id, []).append((item.skill, float(item.score or 0)))
@@ -256,7 +285,6 @@ def comparison(session: Session, job, candidate_ids: list[int]) -> list[SimpleNa
     result = []
     for candidate_id in candidate_ids:
         row, profile = rows[candidate_id], profiles.get(candidate_id, {})
-        scores = f.score(row, weights.effective.as_dict(), weights.sentiment.as_dict())
         own_skills = skills.get(candidate_id, [])
         ranked_skills = sorted(own_skills, key=lambda pair: (-pair[1], pair[0]))
         result.append(SimpleNamespace(
@@ -264,10 +292,10 @@ def comparison(session: Session, job, candidate_ids: list[int]) -> list[SimpleNa
             place=row["saved_place"], overall=row["saved_overall"], confidence=row["saved_confidence"],
             # the stored scores, as the ranking table shows them; "—" where there is no evidence
             components={
-                "technical": None if scores.technical is None else row["saved_technical"],
+                "technical": None if row["factor_technical"] is None else row["saved_technical"],
                 "skills": row["skills"],
-                "cultural_fit": None if scores.cultural_fit is None else row["saved_cultural_fit"],
-                "sentiment": None if scores.sentiment is None else row["saved_communication"],
+                "cultural_fit": None if row["factor_cultural_fit"] is None else row["saved_cultural_fit"],
+                "sentiment": None if row["factor_sentiment"] is None else row["saved_communication"],
             },
             skills=dict(own_skills),
             traits={t: profile.get(f"{t}_score") for t in TRAITS} if profile.get("has_behavior") else None,

@@ -69,7 +69,7 @@ def _preview_weights(params: RankingParams) -> w.FactorWeights | None:
 
 
 def _ranking(job, params: RankingParams, weights: w.JobWeights, *, per_page: int | None):
-    """The saved ranking (stored rows), or the what-if one re-scored from the components query."""
+    """The saved ranking, or the what-if one re-weighted from the stored factor scores."""
     session = db.session()
     preview = _preview_weights(params)
     if preview is None:
@@ -77,9 +77,9 @@ def _ranking(job, params: RankingParams, weights: w.JobWeights, *, per_page: int
             session, job.id, sort_key=params.sort_key, reverse=params.reverse, minimum=params.minimum,
             page=params.page, per_page=per_page,
         )
-    return services.preview(
-        queries.ranked_with_components(session, job.id), preview.as_dict(), weights.sentiment.as_dict(),
-        sort_key=params.sort_key, reverse=params.reverse, minimum=params.minimum, page=params.page, per_page=per_page,
+    return queries.whatif_listing(
+        session, job.id, preview.as_dict(), sort_key=params.sort_key, reverse=params.reverse,
+        minimum=params.minimum, page=params.page, per_page=per_page,
     )
 
 
@@ -168,15 +168,14 @@ def explain(job_id: int, candidate_id: int):
     ranking = queries.ranking_of(session, job.id, candidate_id)
     if ranking is None:
         abort(404)
-    rows = queries.components(session, [job.id], candidate_id)
-    scores = services.score_row(rows[0]) if rows else None
+    scores = services.score_row(ranking, w.weights_for_job(session, job))
     return render_page_or_block(
         "rankings/explain.html",
         "explanation",
         job=job,
         ranking=ranking,
         scores=scores,
-        contributions=scores.contributions() if scores else {},
+        contributions=scores.contributions(),
         interviews=queries.interviews_behind(session, job.id, candidate_id),
         factor_labels=FACTOR_LABELS,
     )
