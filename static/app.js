@@ -3,13 +3,36 @@
 (function () {
   "use strict";
 
+  function draw(target, figure) {
+    window.Plotly.react(target, figure.data || [], figure.layout || {}, Object.assign({ responsive: true, displaylogo: false }, figure.config || {}));
+  }
+
+  // A live poll sends only the points the page does not have yet (data-chart-append); the drawn
+  // chart was kept across the swap (hx-preserve), so they are appended to its traces, by name.
+  function append(target, figure) {
+    if (!target.data) { draw(target, figure); return; }
+    var data = target.data.map(function (trace) { return Object.assign({}, trace); });
+    (figure.data || []).forEach(function (incoming) {
+      var trace = data.find(function (t) { return t.name === incoming.name; });
+      if (!trace) { data.push(incoming); return; }
+      ["x", "y", "customdata", "text"].forEach(function (key) {
+        if (incoming[key]) trace[key] = (trace[key] || []).concat(incoming[key]);
+      });
+      trace.type = incoming.type;
+      trace.mode = incoming.mode;
+    });
+    draw(target, { data: data, layout: figure.layout, config: figure.config });
+  }
+
   function drawCharts(root) {
     if (!window.Plotly) return;
     root.querySelectorAll('script[type="application/json"][data-chart]').forEach(function (node) {
       var target = document.getElementById(node.dataset.chart);
-      if (!target) return;
-      var figure = JSON.parse(node.textContent);
-      window.Plotly.react(target, figure.data || [], figure.layout || {}, Object.assign({ responsive: true, displaylogo: false }, figure.config || {}));
+      if (target) draw(target, JSON.parse(node.textContent));
+    });
+    root.querySelectorAll('script[type="application/json"][data-chart-append]').forEach(function (node) {
+      var target = document.getElementById(node.dataset.chartAppend);
+      if (target) append(target, JSON.parse(node.textContent));
     });
   }
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.factories import PASSWORD, gen_company, gen_interview, gen_job, gen_sentiment_point, gen_sentiment_session, gen_user
+from tests.factories import PASSWORD, gen_company, gen_context_factors, gen_interview, gen_job, gen_sentiment_point, gen_sentiment_session, gen_user
 
 HX = {"HX-Request": "true", "HX-Target": "live-panel"}
 
@@ -51,6 +54,19 @@ def timeline_point_count(html: str) -> int:
     return len(figure["data"][0]["x"])
 
 
+def poll_url(html: str) -> str:
+    """The URL the rendered panel polls next (it says what the page shows)."""
+    match = re.search(r'hx-get="([^"]+)"', live_panel_tag(html))
+    assert match, "the panel does not poll"
+    return unescape(match.group(1))
+
+
+def appended(html: str, chart_id: str) -> dict | None:
+    """The figure of new points a poll sends for a chart the page keeps, or None."""
+    match = re.search(rf'data-chart-append="{chart_id}">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1)) if match else None
+
+
 @pytest.mark.parametrize(("status", "polls"), [
     ("in_progress", True), ("scheduled", False), ("rescheduled", False),
     ("completed", False), ("cancelled", False), ("no_show", False),
@@ -61,7 +77,7 @@ def test_the_page_polls_only_while_the_interview_is_in_progress(db_session, logg
     tag = live_panel_tag(html)
     live_url = f"/interviews/{interview.session_id}/live"
     if polls:
-        assert 'hx-trigger="every 5s"' in tag and f'hx-get="{live_url}"' in tag and 'hx-swap="outerHTML"' in tag
+        assert 'hx-trigger="every 5s"' in tag and f'hx-get="{live_url}?v=' in tag and 'hx-swap="outerHTML"' in tag
         assert "Live · updates every 5 s" in html
     else:
         assert "hx-trigger" not in tag and "hx-get" not in tag
@@ -145,3 +161,184 @@ def test_each_poll_runs_a_fixed_number_of_statements(app, db_session, logged_in,
         counts.append(statements(f"/interviews/{interview.session_id}/live"))
     assert counts[0] == counts[1]
     assert 0 < counts[1] <= 18
+
+
+# --- polls carry what the page shows: 204 when nothing changed, else only the new points -------
+
+
+def _in_progress_with_points(db_session, candidate, job, minutes_ago=(3, 2), **interview):
+    interview = gen_interview(db_session, candidate, job, status="in_progress", **interview)
+    sentiment = gen_sentiment_session(db_session, interview, employer_visible=True)
+    now = datetime.now(UTC)
+    for minutes in minutes_ago:
+        gen_sentiment_point(db_session, sentiment, timestamp=now - timedelta(minutes=minutes))
+    return interview, sentiment
+
+
+def test_a_poll_when_nothing_changed_answers_204_without_a_body(db_session, logged_in, candidate, job):
+    interview, _ = _in_progress_with_points(db_session, candidate, job)
+    url = poll_url(logged_in.get(f"/interviews/{interview.session_id}").get_data(as_text=True))
+
+    for _ in range(2):
+        response = logged_in.get(url, headers=HX)
+        assert response.status_code == 204  # htmx 2 swaps nothing on 204: the page stays as it is
+        assert response.data == b""
+
+
+def test_a_poll_sends_only_the_points_the_page_does_not_have(db_session, logged_in, candidate, job):
+    interview, sentiment = _in_progress_with_points(db_session, candidate, job)
+    page = logged_in.get(f"/interviews/{interview.session_id}").get_data(as_text=True)
+    assert timeline_point_count(page) == 2 and "2 points" in page
+
+    gen_sentiment_point(db_session, sentiment, timestamp=datetime.now(UTC) - timedelta(seconds=20), detail="Third answer")
+    response = logged_in.get(poll_url(page), headers=HX)
+    assert response.status_code == 200
+    panel = response.get_data(as_text=True)
+    new = appended(panel, "sentiment-timeline")
+    assert len(new["data"][0]["x"]) == 1 and "Third answer" in new["data"][0]["customdata"][0]
+    assert new["data"][0]["mode"] == "lines"  # it joins a drawn line, though it is one point
+    assert timeline_point_count(panel) == 0  # no full figure: the drawn chart is kept ...
+    assert re.search(r'<div id="sentiment-timeline"[^>]*hx-preserve="true"', panel)  # ... across the swap
+    assert "3 points" in panel
+
+    assert logged_in.get(poll_url(panel), headers=HX).status_code == 204  # the next poll starts after it
+    now = datetime.now(UTC)
+    for seconds in (10, 5):
+        gen_sentiment_point(db_session, sentiment, timestamp=now - timedelta(seconds=seconds))
+    later = logged_in.get(poll_url(panel), headers=HX).get_data(as_text=True)
+    assert len(appended(later, "sentiment-timeline")["data"][0]["x"]) == 2
+    assert "5 points" in later
+
+
+def test_points_of_the_same_instant_are_each_sent_once(db_session, logged_in, candidate, job):
+    interview, sentiment = _in_progress_with_points(db_session, candidate, job, minutes_ago=(1,))
+    page = logged_in.get(f"/interviews/{interview.session_id}").get_data(as_text=True)
+    same_instant = datetime.fromisoformat(parse_qs(urlsplit(poll_url(page)).query)["after"][0])
+    gen_sentiment_point(db_session, sentiment, timestamp=same_instant, detail="Same instant")
+
+    panel = logged_in.get(poll_url(page), headers=HX).get_data(as_text=True)
+    assert appended(panel, "sentiment-timeline")["data"][0]["customdata"][0].startswith("<b>Same instant")
+    assert logged_in.get(poll_url(panel), headers=HX).status_code == 204
+
+
+def test_the_first_point_draws_the_whole_chart(db_session, logged_in, candidate, job):
+    interview = gen_interview(db_session, candidate, job, status="in_progress")
+    sentiment = gen_sentiment_session(db_session, interview, employer_visible=True)
+    page = logged_in.get(f"/interviews/{interview.session_id}").get_data(as_text=True)
+    assert "No sentiment points" in page
+    assert "plotly" in page  # loaded already: the chart may appear with any poll
+
+    gen_sentiment_point(db_session, sentiment, timestamp=datetime.now(UTC) - timedelta(seconds=30))
+    panel = logged_in.get(poll_url(page), headers=HX).get_data(as_text=True)
+    assert timeline_point_count(panel) == 1 and appended(panel, "sentiment-timeline") is None
+    assert "1 point;" in panel
+
+
+def test_context_factors_of_new_points_are_appended_to_their_chart(db_session, logged_in, candidate, job):
+    interview = gen_interview(db_session, candidate, job, status="in_progress")
+    sentiment = gen_sentiment_session(db_session, interview, employer_visible=True)
+    now = datetime.now(UTC)
+    gen_context_factors(db_session, gen_sentiment_point(db_session, sentiment, timestamp=now - timedelta(minutes=2)))
+    page = logged_in.get(f"/interviews/{interview.session_id}").get_data(as_text=True)
+    assert 'data-chart="context-factors"' in page
+
+    point = gen_sentiment_point(db_session, sentiment, timestamp=now - timedelta(seconds=30))
+    gen_context_factors(db_session, point, value_alignment_score=Decimal("91.00"))
+    panel = logged_in.get(poll_url(page), headers=HX).get_data(as_text=True)
+    factors = appended(panel, "context-factors")
+    assert [trace["y"] for trace in factors["data"]][0] == [91.0]
+    assert re.search(r'<div id="context-factors"[^>]*hx-preserve="true"', panel)
+
+
+def test_a_change_without_new_points_still_updates_the_panel(db_session, logged_in, candidate, job):
+    interview, sentiment = _in_progress_with_points(db_session, candidate, job, completion_percentage=40)
+    page = logged_in.get(f"/interviews/{interview.session_id}").get_data(as_text=True)
+
+    interview.completion_percentage = 65
+    db_session.flush()
+    panel = logged_in.get(poll_url(page), headers=HX)
+    assert panel.status_code == 200
+    html = panel.get_data(as_text=True)
+    assert "65 %" in html and "2 points" in html
+    assert appended(html, "sentiment-timeline")["data"][0]["x"] == []  # nothing to add to the chart
+
+    sentiment.positive_score, sentiment.neutral_score = Decimal("58.40"), Decimal("26.60")
+    db_session.flush()
+    summary = logged_in.get(poll_url(html), headers=HX).get_data(as_text=True)
+    assert "58.4" in summary
+
+
+def test_polling_stops_when_the_interview_ends_between_polls(db_session, logged_in, candidate, job):
+    interview, _ = _in_progress_with_points(db_session, candidate, job)
+    url = poll_url(logged_in.get(f"/interviews/{interview.session_id}").get_data(as_text=True))
+
+    interview.status = "completed"
+    interview.end_time = datetime.now(UTC)
+    db_session.flush()
+    ended = logged_in.get(url, headers=HX)
+    assert ended.status_code == 200
+    html = ended.get_data(as_text=True)
+    assert "hx-trigger" not in live_panel_tag(html) and "Completed" in html
+
+
+def test_a_poll_after_the_sentiment_was_hidden_shows_the_notice(db_session, logged_in, candidate, job):
+    interview, sentiment = _in_progress_with_points(db_session, candidate, job)
+    url = poll_url(logged_in.get(f"/interviews/{interview.session_id}").get_data(as_text=True))
+
+    sentiment.employer_visible = False
+    db_session.flush()
+    html = logged_in.get(url, headers=HX).get_data(as_text=True)
+    assert "not shared with employers" in html
+    assert "sentiment-timeline" not in html and "points=0" in poll_url(html)
+
+
+@pytest.mark.parametrize("query", [
+    "v=not-hex", "v=abc&points=many", "v=abc&points=-1", "v=abc&after=yesterday&after_id=1",
+    "v=abc&after=2026-01-01T10:00:00&after_id=1",  # no time zone
+    "v=abc&after=2026-01-01T10:00:00%2B00:00",  # no id
+    "v=abc&after=2026-01-01T10:00:00%2B00:00&after_id=99999999999999999999",
+])
+def test_a_damaged_poll_link_is_a_clear_400(db_session, logged_in, candidate, job, query):
+    interview, _ = _in_progress_with_points(db_session, candidate, job)
+    response = logged_in.get(f"/interviews/{interview.session_id}/live?{query}", headers=HX)
+    assert response.status_code == 400
+    assert "reload the page" in response.get_data(as_text=True)
+
+
+def test_a_poll_reads_only_the_partitions_after_the_last_point(db_session, candidate, job):
+    """Even for an interview that started weeks ago, a poll's read starts at the page's last point."""
+    from webapp.interviews.page_queries import LiveCursor, select_points_after
+
+    started = datetime.now(UTC) - timedelta(days=70)
+    interview, _ = _in_progress_with_points(db_session, candidate, job, minutes_ago=(1,), start_time=started)
+    last = datetime.now(UTC) - timedelta(minutes=1)
+    statement = select_points_after(interview, LiveCursor("v", last_time=last, last_id=1, points=1))
+    compiled = statement.compile(db_session.bind, compile_kwargs={"literal_binds": True})
+    plan = "\n".join(row[0] for row in db_session.connection().exec_driver_sql(f"EXPLAIN {compiled}"))
+    scanned = set(re.findall(r"interview_sentimenthistory_y(\d{4})m(\d{2})", plan))
+    reachable = {(f"{day:%Y}", f"{day:%m}") for day in (last, datetime.now(UTC) + timedelta(days=1))}
+    assert scanned and scanned <= reachable, plan
+    assert "idx_sentiment_history_session" in plan or "interview_session_id" in plan
+
+
+def test_polls_run_a_fixed_number_of_statements(app, db_session, logged_in, candidate, job):
+    """Whatever the interview holds, a poll costs the same few statements; nothing changed costs fewer."""
+    from tests.querycount import recorded_statements
+
+    def counts(points: int) -> tuple[int, int]:
+        interview, sentiment = _in_progress_with_points(
+            db_session, candidate, job, minutes_ago=[30 - i * 0.5 for i in range(points)]
+        )
+        url = poll_url(logged_in.get(f"/interviews/{interview.session_id}").get_data(as_text=True))
+        db_session.expire_all()
+        with recorded_statements(app) as unchanged:
+            assert logged_in.get(url, headers=HX).status_code == 204
+        gen_sentiment_point(db_session, sentiment, timestamp=datetime.now(UTC) - timedelta(seconds=5))
+        db_session.expire_all()
+        with recorded_statements(app) as changed:
+            assert logged_in.get(url, headers=HX).status_code == 200
+        return len(unchanged), len(changed)
+
+    assert counts(1) == counts(40)
+    unchanged, changed = counts(3)
+    assert unchanged <= 5 and changed <= 7, (unchanged, changed)

@@ -134,13 +134,22 @@ def timing_events(warnings: Any) -> list[dict[str, str]]:
     return events
 
 
-def sentiment_timeline(points: Sequence[Any], *, warnings: Any = None, extensions: int = 0) -> dict[str, Any]:
+def _drawn_count(points: Sequence[Any], total: int | None) -> int:
+    # A live poll sends only new points; trace type and mode follow the chart they join.
+    return len(points) if total is None else total
+
+
+def sentiment_timeline(
+    points: Sequence[Any], *, warnings: Any = None, extensions: int = 0, total: int | None = None
+) -> dict[str, Any]:
     """Positive/negative/neutral/mixed over time, confidence as a dotted line, warnings as vertical lines.
 
     `points` carry timestamp, the four scores, confidence, detail, key_themes and flags.
     Trace 0 (positive) holds every point, with the point's detail in its hover text.
+    `total`: how many points the drawn chart holds with these (they are appended to it), if not all.
     """
-    kind = _scatter_type(len(points))
+    count = _drawn_count(points, total)
+    kind = _scatter_type(count)
     x = [_time(_get(p, "timestamp")) for p in points]
     hover = [
         "<br>".join(
@@ -159,7 +168,7 @@ def sentiment_timeline(points: Sequence[Any], *, warnings: Any = None, extension
     for column, name, color in SENTIMENT_SERIES:
         trace = {
             "type": kind,
-            "mode": "lines" if len(points) > 1 else "markers",
+            "mode": "lines" if count > 1 else "markers",
             "name": name,
             "x": x,
             "y": [_number(_get(p, column)) for p in points],
@@ -174,7 +183,7 @@ def sentiment_timeline(points: Sequence[Any], *, warnings: Any = None, extension
     data.append(
         {
             "type": kind,
-            "mode": "lines" if len(points) > 1 else "markers",
+            "mode": "lines" if count > 1 else "markers",
             "name": "Confidence",
             "x": x,
             "y": [_number(_get(p, "confidence")) for p in points],
@@ -239,19 +248,21 @@ def sentiment_timeline(points: Sequence[Any], *, warnings: Any = None, extension
                 "font": {"size": 11, "color": "#2563eb"},
             }
         )
-    layout = _base_layout(hovermode="x unified", shapes=shapes, annotations=annotations)
+    # uirevision: a poll that redraws the chart keeps the reader's zoom and hidden series.
+    layout = _base_layout(hovermode="x unified", shapes=shapes, annotations=annotations, uirevision="interview")
     layout["margin"]["t"] = 44
     return {"data": data, "layout": layout}
 
 
-def context_factors_chart(points: Sequence[Any]) -> dict[str, Any]:
-    """The six context factors over time; points without context factors leave gaps."""
-    kind = _scatter_type(len(points))
+def context_factors_chart(points: Sequence[Any], *, total: int | None = None) -> dict[str, Any]:
+    """The six context factors over time; points without context factors leave gaps. `total` as above."""
+    count = _drawn_count(points, total)
+    kind = _scatter_type(count)
     x = [_time(_get(p, "timestamp")) for p in points]
     data = [
         {
             "type": kind,
-            "mode": "lines" if len(points) > 1 else "markers",
+            "mode": "lines" if count > 1 else "markers",
             "name": name,
             "x": x,
             "y": [_number(_get(p, column)) for p in points],
@@ -261,7 +272,7 @@ def context_factors_chart(points: Sequence[Any]) -> dict[str, Any]:
         }
         for column, name, color in CONTEXT_SERIES
     ]
-    return {"data": data, "layout": _base_layout(hovermode="x unified")}
+    return {"data": data, "layout": _base_layout(hovermode="x unified", uirevision="interview")}
 
 
 def sparkline_points(history: Sequence[Any], width: float = 120, height: float = 28) -> str:

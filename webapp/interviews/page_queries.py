@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.models import (
@@ -185,6 +186,7 @@ class InterviewReview:
     assessments_by_type: list[tuple[str, list[tuple[str, list[Any]]]]]
     cultural_fit: CulturalFit | None
     behavior: BehavioralAnalysis | None
+    sentiments: list[SentimentSession] = field(default_factory=list)
 
 
 def _grouped(rows, key):
@@ -194,13 +196,19 @@ def _grouped(rows, key):
     return list(groups.items())
 
 
+def sentiment_hidden(sentiments: list[SentimentSession]) -> bool:
+    """Any summary the candidate's side marked hidden hides the sentiment data as a whole.
+
+    The points cannot be told apart per summary. NULL counts as hidden, never as shown.
+    """
+    return any(s.employer_visible is not True for s in sentiments)
+
+
 def load_review(session: Session, interview: InterviewSession) -> InterviewReview:
     """One statement per kind of data (header, sentiment, points, skills, history, assessments, fit, behavior)."""
     header = session.execute(select_header(interview.id)).one()
     sentiments = list(session.scalars(select_sentiment_sessions(interview.id)))
-    # Any summary the candidate's side marked hidden hides the sentiment data as a whole:
-    # the points cannot be told apart per summary. NULL counts as hidden, never as shown.
-    hidden = any(s.employer_visible is not True for s in sentiments)
+    hidden = sentiment_hidden(sentiments)
     points = [] if hidden else list(session.execute(select_history_points(interview)).mappings())
 
     skills = [
@@ -227,6 +235,84 @@ def load_review(session: Session, interview: InterviewSession) -> InterviewRevie
         assessments_by_type=by_type,
         cultural_fit=session.scalar(select_cultural_fit(interview.id)),
         behavior=session.scalar(select_behavior(interview.id)) if interview.enable_behavioral_analysis else None,
+        sentiments=sentiments,
+    )
+
+
+# --- The live poll ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveCursor:
+    """What the page already shows, carried by each poll: the panel's version and its last point."""
+
+    version: str
+    last_time: datetime | None = None
+    last_id: int | None = None
+    points: int = 0
+    context_chart: bool = False
+
+
+def select_points_after(interview: InterviewSession, cursor: LiveCursor, now: datetime | None = None) -> Select:
+    """The points after the cursor's last one, in time order.
+
+    The engine writes points as the interview goes, in time order. `timestamp >= last_time`
+    makes the index range (and the partitions read) start at the page's last point; the id
+    breaks ties between points of the same instant.
+    """
+    statement = select_history_points(interview, now)
+    if cursor.last_time is not None:
+        statement = statement.where(
+            SentimentHistory.timestamp >= cursor.last_time,
+            or_(SentimentHistory.timestamp > cursor.last_time, SentimentHistory.id > (cursor.last_id or 0)),
+        )
+    return statement
+
+
+def _row_values(row: Any) -> tuple:
+    return tuple(getattr(row, column.key) for column in inspect(row).mapper.column_attrs)
+
+
+def live_version(interview: InterviewSession, sentiments: list[SentimentSession], rules: Any) -> str:
+    """A digest of everything the live panel shows besides the points (status, timings, summary, rules).
+
+    Whole rows, not a list of displayed fields: a column the panel starts showing later can never
+    be forgotten here, and a change the panel does not show only costs one re-render.
+    """
+    state = (_row_values(interview), [_row_values(s) for s in sentiments], rules)
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+
+
+@dataclass
+class LiveUpdate:
+    """What a poll needs to decide between "nothing changed" and a new panel."""
+
+    sentiments: list[SentimentSession]
+    sentiment_hidden: bool
+    new_points: list[Any]
+
+
+def load_live_update(session: Session, interview: InterviewSession, cursor: LiveCursor) -> LiveUpdate:
+    """Two statements: the sentiment summaries, and the points after the cursor (none when hidden)."""
+    sentiments = list(session.scalars(select_sentiment_sessions(interview.id)))
+    hidden = sentiment_hidden(sentiments)
+    points = [] if hidden else list(session.execute(select_points_after(interview, cursor)).mappings())
+    return LiveUpdate(sentiments=sentiments, sentiment_hidden=hidden, new_points=points)
+
+
+def live_review(session: Session, interview: InterviewSession, update: LiveUpdate) -> InterviewReview:
+    """The review as far as the live panel shows it: the header, the summary and the new points."""
+    return InterviewReview(
+        interview=interview,
+        header=session.execute(select_header(interview.id)).one(),
+        sentiment=None if update.sentiment_hidden or not update.sentiments else update.sentiments[0],
+        sentiment_hidden=update.sentiment_hidden,
+        points=update.new_points,
+        skills_by_category=[],
+        assessments_by_type=[],
+        cultural_fit=None,
+        behavior=None,
+        sentiments=update.sentiments,
     )
 
 

@@ -14,9 +14,11 @@ from jinja2_fragments.flask import render_block
 
 from webapp import db
 from webapp.auth.access import role_required
+from webapp.dateranges import BadQueryParameter
 from webapp.htmx import wants_block
 from webapp.interviews import charts, page_queries, services
 from webapp.interviews.forms import NOTES_MAX, ButtonForm, CancelForm, NotesForm, RescheduleForm
+from webapp.interviews.page_queries import LiveCursor
 from webapp.interviews.scope import get_interview_or_404
 from webapp.interviews.views import bp
 from webapp.models import InterviewSession
@@ -49,22 +51,60 @@ def _duration_text(seconds: float | None) -> str | None:
     return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
 
 
-def _chart_context(review: page_queries.InterviewReview) -> dict:
-    """Figure JSON per chart div id; sentiment charts only when the employer may see them."""
+def _chart_context(review: page_queries.InterviewReview, cursor: LiveCursor | None = None) -> tuple[dict, set[str]]:
+    """Figure JSON per chart div id, and the ids whose figure is to be appended to the drawn chart.
+
+    Sentiment charts only when the employer may see them. For a poll (`cursor`), `review.points`
+    are the new points only: charts the page already draws get just those, the live panel's
+    other charts are not part of the answer.
+    """
     interview = review.interview
-    figures = {}
-    if review.points:
+    figures: dict = {}
+    appended: set[str] = set()
+    kept = cursor if cursor is not None and not review.sentiment_hidden else LiveCursor("")
+    total = kept.points + len(review.points)
+    if total:
         figures["sentiment-timeline"] = charts.sentiment_timeline(
-            review.points, warnings=interview.warning_sent_at, extensions=interview.time_extension_count or 0
+            review.points, warnings=interview.warning_sent_at, extensions=interview.time_extension_count or 0,
+            total=total,
         )
-        if any(point["value_alignment_score"] is not None for point in review.points):
-            figures["context-factors"] = charts.context_factors_chart(review.points)
-    response_times = charts.response_times_chart(interview.response_times)
-    if response_times["data"][0]["y"]:
-        figures["response-times"] = response_times
-    if review.behavior is not None:
-        figures["behavior-radar"] = charts.behavior_radar(review.behavior)
-    return {chart_id: charts.figure_json(figure) for chart_id, figure in figures.items()}
+        if kept.points:
+            appended.add("sentiment-timeline")
+        if kept.context_chart:
+            appended.add("context-factors")
+        if kept.context_chart or any(point["value_alignment_score"] is not None for point in review.points):
+            figures["context-factors"] = charts.context_factors_chart(review.points, total=total)
+    if cursor is None:
+        response_times = charts.response_times_chart(interview.response_times)
+        if response_times["data"][0]["y"]:
+            figures["response-times"] = response_times
+        if review.behavior is not None:
+            figures["behavior-radar"] = charts.behavior_radar(review.behavior)
+    return {chart_id: charts.figure_json(figure) for chart_id, figure in figures.items()}, appended
+
+
+def _next_cursor(review: page_queries.InterviewReview, version: str, chart_json: dict, cursor: LiveCursor | None):
+    """What the rendered panel shows, for its next poll."""
+    if review.sentiment_hidden:
+        return LiveCursor(version)
+    kept = cursor or LiveCursor("")
+    last = review.points[-1] if review.points else None
+    return LiveCursor(
+        version,
+        last_time=last["timestamp"] if last else kept.last_time,
+        last_id=last["id"] if last else kept.last_id,
+        points=kept.points + len(review.points),
+        context_chart="context-factors" in chart_json,
+    )
+
+
+def _live_url(interview: InterviewSession, cursor: LiveCursor) -> str:
+    args = {"v": cursor.version, "points": cursor.points}
+    if cursor.last_time is not None:
+        args |= {"after": cursor.last_time.isoformat(), "after_id": cursor.last_id}
+    if cursor.context_chart:
+        args["ctx"] = 1
+    return url_for("interviews.live", session_id=interview.session_id, **args)
 
 
 def _notes_context(interview: InterviewSession, form: NotesForm | None = None, saved: bool = False) -> dict:
@@ -77,19 +117,34 @@ def _notes_context(interview: InterviewSession, form: NotesForm | None = None, s
     )
 
 
-def _page_context(interview: InterviewSession, form: NotesForm | None = None, **actions) -> dict:
-    review = page_queries.load_review(db.session(), interview)
+def _page_context(
+    interview: InterviewSession,
+    form: NotesForm | None = None,
+    *,
+    review: page_queries.InterviewReview | None = None,
+    cursor: LiveCursor | None = None,
+    **actions,
+) -> dict:
+    """The page's context; a poll passes the review of its new points and its cursor."""
+    review = review or page_queries.load_review(db.session(), interview)
+    actions_context = _actions_context(interview, **actions)
+    chart_json, appended = _chart_context(review, cursor)
+    version = page_queries.live_version(interview, review.sentiments, actions_context["rules"])
+    next_cursor = _next_cursor(review, version, chart_json, cursor)
     return dict(
         review=review,
         header=review.header,
         candidate_name=_candidate_name(review.header),
-        chart_json=_chart_context(review),
+        chart_json=chart_json,
+        appended_charts=appended,
+        point_count=next_cursor.points,
+        live_url=_live_url(interview, next_cursor),
         duration_text=_duration_text(interview.duration),
         timing_events=charts.timing_events(interview.warning_sent_at),
         sparkline=charts.sparkline_points,
         as_text=charts.as_text,
         **_notes_context(interview, form),
-        **_actions_context(interview, **actions),
+        **actions_context,
     )
 
 
@@ -139,6 +194,9 @@ def toggle_difficulty(session_id: str):
 # other request with a redirect after success or the whole page (422) after a refusal.
 
 LIVE_BLOCK = "live_panel"
+_VERSION = re.compile(r"[0-9a-f]{1,64}")
+MAX_POINTS = 10_000_000  # far above any interview; a larger count is a damaged link
+MAX_BIGINT = 2**63 - 1
 LIVE_STATUSES = ("in_progress",)  # only these poll; a finished interview's panel has no hx-trigger
 
 
@@ -149,8 +207,9 @@ def _actions_context(
     action_error: str | None = None,
     reschedule_form: RescheduleForm | None = None,
     open_panel: str | None = None,
+    rules: services.ExtensionRules | None = None,
 ) -> dict:
-    rules = services.extension_rules(db.session(), interview)
+    rules = rules or services.extension_rules(db.session(), interview)
     extendable = interview.status in page_queries.EXTENDABLE_STATUSES
     if reschedule_form is None:
         current = interview.scheduled_time
@@ -193,14 +252,54 @@ def _minutes(count: int) -> str:
     return "1 minute" if count == 1 else f"{count} minutes"
 
 
+def _live_cursor(args) -> LiveCursor | None:
+    """The poll's cursor from its query string (None without one: the whole panel is sent)."""
+    if "v" not in args:
+        return None
+    version = args["v"]
+    if not _VERSION.fullmatch(version):
+        raise BadQueryParameter("The live update link is damaged: reload the page.")
+    try:
+        points = int(args.get("points", "0"))
+        last_id = int(args["after_id"]) if "after_id" in args else None
+        last_time = datetime.fromisoformat(args["after"]) if "after" in args else None
+    except ValueError:
+        raise BadQueryParameter("The live update link is damaged: reload the page.") from None
+    if (
+        not 0 <= points <= MAX_POINTS
+        or (last_time is None) != (last_id is None)
+        or (last_time is not None and (last_time.tzinfo is None or not 0 <= last_id <= MAX_BIGINT))
+    ):
+        raise BadQueryParameter("The live update link is damaged: reload the page.")
+    return LiveCursor(version, last_time, last_id, points, context_chart=args.get("ctx") == "1")
+
+
 @bp.get(f"/interviews/{SESSION}/live")
 @role_required("employer")
 def live(session_id: str):
-    """The live panel alone, polled every 5 s while the interview is in progress."""
+    """The live panel alone, polled every 5 s while the interview is in progress.
+
+    Its URL says what the page shows (version and last point, see LiveCursor): nothing changed
+    answers 204 No Content, which htmx leaves alone; otherwise the panel comes with only the new
+    points, which app.js appends to the charts the swap kept (hx-preserve).
+    """
     interview = _interview_or_404(session_id)
     if not wants_block():
         return redirect(url_for("interviews.show", session_id=interview.session_id), 303)
-    return _live_block(interview)
+    try:
+        cursor = _live_cursor(request.args)
+    except BadQueryParameter as error:
+        abort(400, str(error))
+    if cursor is None:
+        return _live_block(interview)
+    session = db.session()
+    update = page_queries.load_live_update(session, interview, cursor)
+    rules = services.extension_rules(session, interview)
+    if not update.new_points and page_queries.live_version(interview, update.sentiments, rules) == cursor.version:
+        return "", 204, {"Vary": "HX-Request"}
+    review = page_queries.live_review(session, interview, update)
+    body = render_block(TEMPLATE, LIVE_BLOCK, **_page_context(interview, review=review, cursor=cursor, rules=rules))
+    return body, 200, {"Vary": "HX-Request"}
 
 
 @bp.post(f"/interviews/{SESSION}/extend")
