@@ -147,6 +147,22 @@ def demo_database_url(scratch_database_url) -> str:
 
 
 @pytest.fixture(scope="session")
+def bench_database_url(scratch_database_url) -> str:
+    """A separate database migrated and filled by a small bench-data run (5,000 sessions), committed.
+
+    For tests of query plans at bench shape (EXPLAIN); logins as in webapp/benchdata.
+    """
+    from webapp.benchdata import fill
+
+    url = scratch_database_url("bench")
+    command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url)
+    fill(engine, 5000, echo=lambda line: None)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
 def live_server(demo_database_url) -> Iterator[str]:
     """The dashboard over the demo database, served on 127.0.0.1 in a background thread."""
     live_app = create_app({"DATABASE_URL": demo_database_url, "TESTING": False})

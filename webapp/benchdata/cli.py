@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from alembic import command
 from flask import current_app
+from flask.cli import with_appcontext
 
 from webapp.benchdata.load import LOGINS, PASSWORD, BenchDataRefused, fill, is_bench_database
 from webapp.db import make_engine
@@ -13,6 +14,7 @@ from webapp.db import make_engine
 @click.command("bench-data")
 @click.option("--sessions", type=click.IntRange(min=1000, max=20_000_000), default=1_000_000, show_default=True,
               help="Interview sessions to create; everything else scales with it.")
+@with_appcontext
 def bench_data_command(sessions: int) -> None:
     """Fill the database named by DATABASE_URL with a platform-size data set (empty or bench databases only)."""
     from webapp.cli import alembic_config  # webapp.cli imports this module

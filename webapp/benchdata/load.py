@@ -85,12 +85,17 @@ class Shape:
         return self.companies + 2
 
 
-def _split(total: int, parts: int, rng: random.Random) -> list[int]:
-    """`total` spread over `parts` with uneven random weights; sums exactly to `total`."""
+def _split(total: int, parts: int, rng: random.Random, cap: int) -> list[int]:
+    """`total` spread over `parts` with uneven random weights, none above `cap`; sums exactly to `total`."""
     weights = [rng.uniform(0.2, 1.8) for _ in range(parts)]
     scale = total / sum(weights)
     counts = [int(w * scale) for w in weights]
     counts[0] += total - sum(counts)
+    for i, n in enumerate(counts):
+        if n > cap:
+            counts[i] = cap
+            smallest = counts.index(min(counts))
+            counts[smallest] += n - cap
     return counts
 
 
@@ -106,10 +111,14 @@ def plan(sessions: int) -> Shape:
     weights = [1 / (k + 5) for k in range(2, companies + 1)]
     sizes = [max(1, int(rest * w / sum(weights))) for w in weights]
     sizes[0] += rest - sum(sizes)
-    hot = max(10, round(sessions * HOT_SHARE))
     big_jobs = max(4, round(400 * scale))
-    per_company = [[hot, *_split(biggest - hot, big_jobs - 1, rng)]]
-    per_company += [_split(size, max(1 + k % 3, min(60, math.ceil(size / 250))), rng) for k, size in enumerate(sizes)]
+    # The hot job stays the busiest one at any scale: at least twice the biggest company's average job.
+    hot = max(round(sessions * HOT_SHARE), 2 * biggest // big_jobs)
+    per_company = [[hot, *_split(biggest - hot, big_jobs - 1, rng, hot - 1)]]
+    per_company += [
+        _split(size, max(1 + k % 3, min(60, math.ceil(size / 250)), math.ceil(2 * size / hot)), rng, hot - 1)
+        for k, size in enumerate(sizes)
+    ]
     for company_id, counts in enumerate(per_company, start=1):
         for n in counts:
             first = not shape.job_company

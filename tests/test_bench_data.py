@@ -1,0 +1,127 @@
+"""bench-data: a small run fills every table the pages read, skewed like the platform; refills; refuses real data."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from werkzeug.security import check_password_hash
+
+from webapp import create_app
+from webapp.benchdata import BENCH_DOMAIN, LOGINS
+from webapp.db import make_engine
+
+# Every table a page reads, and what the engine writes for completed interviews.
+FILLED_TABLES = (
+    "users_user", "users_resume", "company_company", "company_job", "interview_interviewsession",
+    "interview_sentimentsession", "interview_sentimenthistory", "interview_sentimentcontextfactors",
+    "interview_skillcategory", "interview_skill", "interview_skillassessment", "interview_skillassessmenthistory",
+    "interview_assessmenttype", "interview_assessmentcategory", "interview_interviewassessment",
+    "interview_culturalfit", "interview_behavioralanalysis", "interview_learningresource", "interview_learningpath",
+    "interview_learningpathresource", "billing_subscriptionplan", "billing_customersubscription",
+    "billing_usagerecord", "interview_interviewstatistics", "interview_candidateranking", "interview_scoreweight",
+    "interview_dynamicscoreweight", "analytics_dailymetrics",
+)
+
+
+def _scalar(url: str, sql: str, **params):
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(text(sql), params)
+    finally:
+        engine.dispose()
+
+
+def _counts(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {t: connection.scalar(text(f"SELECT count(*) FROM {t}")) for t in FILLED_TABLES}
+    finally:
+        engine.dispose()
+
+
+def _run(url: str, *args: str):
+    app = create_app({"DATABASE_URL": url, "TESTING": True})
+    result = app.test_cli_runner().invoke(args=["bench-data", *args])
+    app.extensions["db_engine"].dispose()
+    return result
+
+
+def test_small_run_fills_every_table_the_pages_read(bench_database_url):
+    counts = _counts(bench_database_url)
+    assert [t for t, n in counts.items() if n == 0] == []
+    assert counts["interview_interviewsession"] == 5000
+    # About 6 to 12 points per completed interview, plus the 250-point showcase.
+    assert 5 * counts["interview_sentimentsession"] < counts["interview_sentimenthistory"]
+    assert counts["interview_sentimentcontextfactors"] == counts["interview_sentimenthistory"]
+
+
+def test_the_biggest_company_holds_a_fifth_of_sessions_and_a_hot_job(bench_database_url):
+    share = _scalar(
+        bench_database_url,
+        "SELECT avg((j.company_id = c.id)::int) FROM interview_interviewsession s "
+        "LEFT JOIN company_job j ON j.id = s.job_id "
+        "CROSS JOIN (SELECT c.id FROM company_company c JOIN users_user u ON u.id = c.user_id "
+        "WHERE u.email = :email) c",
+        email=LOGINS["biggest employer"],
+    )
+    assert 0.18 <= share <= 0.22
+    busiest = _scalar(bench_database_url, "SELECT max(n) FROM (SELECT count(*) AS n FROM interview_interviewsession "
+                      "GROUP BY job_id HAVING job_id IS NOT NULL) t")
+    assert busiest == _scalar(bench_database_url, "SELECT count(*) FROM interview_interviewsession WHERE job_id = 1")
+    points = _scalar(
+        bench_database_url,
+        "SELECT max(n) FROM (SELECT count(*) AS n FROM interview_sentimenthistory h "
+        "JOIN interview_interviewsession s ON s.id = h.interview_session_id WHERE s.job_id = 1 "
+        "GROUP BY h.interview_session_id) t",
+    )
+    assert points == 250
+
+
+def test_well_known_logins_use_the_demo_password(bench_database_url):
+    for email in LOGINS.values():
+        stored = _scalar(bench_database_url, "SELECT password FROM users_user WHERE email = :email", email=email)
+        assert stored and check_password_hash(stored, "jobhive-demo-pass"), email
+    star_practice = _scalar(
+        bench_database_url,
+        "SELECT count(*) FROM interview_interviewsession s JOIN users_user u ON u.id = s.user_id "
+        "WHERE u.email = :email AND s.is_practice",
+        email=LOGINS["candidate"],
+    )
+    assert star_practice >= 40
+    assert _scalar(bench_database_url, "SELECT bool_and(email LIKE :p) FROM users_user", p=f"%@{BENCH_DOMAIN}")
+
+
+def test_bench_data_migrates_an_empty_database_and_refills_it(scratch_database_url):
+    url = scratch_database_url("bench_refill")
+    first = _run(url, "--sessions", "1000")
+    assert first.exit_code == 0, first.output
+    assert "big@bench.jobhive.test" in first.output
+    before = _counts(url)
+    again = _run(url, "--sessions", "1000")
+    assert again.exit_code == 0, again.output
+    assert _counts(url) == before  # emptied and filled again, not added to
+
+
+def test_bench_data_refuses_a_database_with_real_users(scratch_database_url):
+    url = scratch_database_url("bench_refuse")
+    assert _run(url, "--sessions", "1000").exit_code == 0
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO users_user (username, email, password) VALUES ('real', 'real@example.com', 'x')"))
+    engine.dispose()
+    before = _counts(url)
+    result = _run(url, "--sessions", "1000")
+    assert result.exit_code != 0
+    assert "Nothing was changed" in result.output
+    assert _counts(url) == before
+    assert _scalar(url, "SELECT count(*) FROM users_user WHERE email = 'real@example.com'") == 1
+
+
+@pytest.mark.parametrize("sessions", ["0", "many"])
+def test_bench_data_rejects_a_bad_session_count(scratch_database_url, sessions):
+    url = scratch_database_url("bench_bad")
+    result = _run(url, "--sessions", sessions)
+    assert result.exit_code == 2
+    assert "--sessions" in result.output
