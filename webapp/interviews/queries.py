@@ -154,7 +154,8 @@ def select_interview_list_counts(job_ids: list[int], params: InterviewListParams
     """
     scope, conditions = _interview_list_conditions(job_ids, params)
     matching = _bounded_count(scope + conditions, limit)
-    total = _bounded_count(scope, limit) if conditions else matching
+    # Unfiltered, both are the same count: PostgreSQL would run a repeated subquery twice.
+    total = _bounded_count(scope, limit) if conditions else literal(None)
     return select(matching.label("matching"), total.label("total"))
 
 
@@ -338,6 +339,7 @@ def interview_list_page(
 ) -> InterviewListPage:
     """The list page: exactly two statements (bounded counts, then the rows)."""
     matching, total = session.execute(select_interview_list_counts(job_ids, params, count_limit)).one()
+    total = matching if total is None else total
     capped = matching > count_limit
     if capped:
         page, pages = params.page, -(-count_limit // PER_PAGE)  # open-ended: the page is not clamped
