@@ -26,6 +26,9 @@ once), so a company-day without a row in interview_interviewstatistics reads as 
 interviews" once its day is rolled up, instead of "not rolled up yet". Rollups no longer
 write zero rows; the upgrade deletes the ones earlier rollups wrote.
 
+analytics_companydailymetrics: the same sums per company and day (rows of days with
+interviews only), so the page's daily series reads one row per day, not one per job and day.
+
 analytics_dailymetrics gains histogram columns (interviews per duration bin and per
 overall-score bin) so the analytics charts read rollups too. Rows rolled up before have
 zeros there, so the upgrade marks no day rolled up: the page computes every day live
@@ -138,6 +141,18 @@ END $$
 
 # analytics_dailymetrics histograms (webapp/analytics/queries.py BIN_COLUMNS).
 BIN_COLUMNS = (*(f"duration_bin_{n}" for n in range(13)), *(f"score_bin_{n}" for n in range(10)))
+
+# analytics_companydailymetrics: analytics_dailymetrics' sums without the job (0005's types).
+COMPANY_COLUMNS = (
+    "total", "completed", "cancelled", "rescheduled", "no_show", "scheduled", "in_progress",
+    *(f"{name}_{part}" for name in ("duration", "completion", "score", "technical", "communication", "skill_match")
+      for part in ("sum", "count")),
+    *BIN_COLUMNS,
+)
+_SUM_TYPES = {
+    "duration_sum": sa.Double(), "completion_sum": sa.BigInteger(),
+    **{f"{name}_sum": sa.Numeric(14, 2) for name in ("score", "technical", "communication", "skill_match")},
+}
 
 # kind -> (table, column counted)
 PLATFORM_COUNTS = {"user_role": ("users_user", "role"), "subscription_status": ("billing_customersubscription", "status")}
@@ -266,6 +281,21 @@ def upgrade() -> None:
         op.add_column(
             "analytics_dailymetrics", sa.Column(column, sa.Integer(), server_default=sa.text("0"), nullable=False)
         )
+    op.create_table(
+        "analytics_companydailymetrics",
+        sa.Column("company_id", sa.Integer(), nullable=False),
+        sa.Column("date", sa.Date(), nullable=False),
+        *(
+            sa.Column(column, _SUM_TYPES.get(column, sa.Integer()), server_default=sa.text("0"), nullable=False)
+            for column in COMPANY_COLUMNS
+        ),
+        sa.Column("computed_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("company_id", "date", name=op.f("analytics_companydailymetrics_pkey")),
+        sa.ForeignKeyConstraint(
+            ["company_id"], ["company_company.id"], ondelete="CASCADE",
+            name=op.f("analytics_companydailymetrics_company_id_fkey"),
+        ),
+    )
     # The old rollup's zero rows go: a rolled-up day without a row now means no interviews.
     op.execute("DELETE FROM interview_interviewstatistics WHERE period = 'daily' AND total_interviews = 0")
 
@@ -284,6 +314,7 @@ def downgrade() -> None:
     op.execute("DROP INDEX ix_interview_session_completed_job_start")
     for column in BIN_COLUMNS:
         op.drop_column("analytics_dailymetrics", column)
+    op.drop_table("analytics_companydailymetrics")
     op.drop_table("analytics_rollupday")
     op.drop_table("dashboard_platformcount")
     op.drop_table("dashboard_companydaycount")

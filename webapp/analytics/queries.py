@@ -105,13 +105,13 @@ _COMBINED = f"""
     stored AS (
         SELECT job_id, date AS day, {_COLUMNS}
         FROM analytics_dailymetrics m
-        WHERE m.company_id = :company_id {{stored_job}} AND m.date >= :first AND m.date <= :last
+        WHERE m.company_id = :company_id {{stored_job}} AND m.date >= {{stored_first}} AND m.date <= :last
           AND m.date IN (SELECT date FROM rolled)
     ),
     combined AS (SELECT * FROM live UNION ALL SELECT * FROM stored)
 """
 
-_DAILY_BY_JOB = _COMBINED + f"""
+_DAILY_BY_JOB = _COMBINED.replace("{stored_first}", ":first") + f"""
     SELECT day, job_id, {_summed(METRIC_COLUMNS)}
     FROM combined
     GROUP BY day, job_id
@@ -119,10 +119,18 @@ _DAILY_BY_JOB = _COMBINED + f"""
 """
 
 # Per day (job_id NULL) over the whole span, and per job (day NULL, with the histograms)
-# over [:current_first, :last]: what the page shows, summed by the database.
+# over [:current_first, :last]: what the page shows, summed by the database. Without a job
+# filter the rolled-up days come from the company's daily rows (one per day, not per job).
 _FIGURES = _COMBINED + f"""
+    , per_day AS (
+        SELECT day, {_COLUMNS} FROM combined WHERE {{per_job_days}}
+        UNION ALL
+        SELECT date, {_COLUMNS} FROM analytics_companydailymetrics c
+        WHERE {{company_days}} AND c.company_id = :company_id AND c.date >= :first AND c.date <= :last
+          AND c.date IN (SELECT date FROM rolled)
+    )
     SELECT day, NULL::int AS job_id, {_summed(METRIC_COLUMNS)}, {", ".join(f"0::float8 AS {c}" for c in BIN_COLUMNS)}
-    FROM combined
+    FROM per_day
     GROUP BY day
     UNION ALL
     SELECT NULL::date, job_id, {_summed(ROLLED_COLUMNS)}
@@ -159,10 +167,17 @@ def _range_params(
     }
 
 
-def _sql(template: str, job_id: int | None) -> str:
+def _sql(template: str, job_id: int | None, *, per_job_from_current: bool = False) -> str:
+    """The statement for one job or all; `per_job_from_current`: the company's days come from its
+    daily rows, so job rows are read for the current range only."""
+    company_days = per_job_from_current and not job_id
     return template.format(
         job="AND i.job_id = :job_id" if job_id else "",
         stored_job="AND m.job_id = :job_id" if job_id else "",
+        stored_first=":current_first" if company_days else ":first",
+        # Live days always come from `combined`; rolled-up ones from the company's rows when they can.
+        per_job_days="day NOT IN (SELECT date FROM rolled)" if company_days else "true",
+        company_days="true" if company_days else "false",
     )
 
 
@@ -181,7 +196,7 @@ def figures(
     """Rows per day over [first, last] (job_id None) and per job over [current_first, last] (day None,
     with BIN_COLUMNS): two statements (the rolled-up days, then the figures), whatever the range."""
     params = _range_params(session, company_id, first, last, today, job_id) | {"current_first": current_first}
-    return session.execute(text(_sql(_FIGURES, job_id)), params).all()
+    return session.execute(text(_sql(_FIGURES, job_id, per_job_from_current=True)), params).all()
 
 
 def select_jobs(company_id: int) -> Select:

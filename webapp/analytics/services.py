@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from webapp.analytics.queries import AGGREGATES, INTERVIEW_FIGURES, METRIC_COLUMNS, ROLLED_COLUMNS
+from webapp.analytics.queries import AGGREGATES, INTERVIEW_FIGURES, ROLLED_COLUMNS
 from webapp.dateranges import day_start
 
 # Serialises concurrent rollups: they would otherwise race on the stale-row DELETE.
@@ -16,7 +16,7 @@ ADVISORY_LOCK_KEY = 7_201_611_290
 
 _COLUMNS = ", ".join(ROLLED_COLUMNS)
 _UPDATES = ", ".join(f"{column} = EXCLUDED.{column}" for column in ROLLED_COLUMNS)
-_COMPANY_SUMS = ", ".join(f"sum(p.{column}) AS {column}" for column in METRIC_COLUMNS)
+_COMPANY_SUMS = ", ".join(f"sum(p.{column}) AS {column}" for column in ROLLED_COLUMNS)
 # The documented table's averages, from the sums of the day.
 _STATISTICS = {
     "total_interviews": "total",
@@ -64,6 +64,16 @@ ROLLUP = f"""
         SELECT p.company_id, p.day, {_COMPANY_SUMS}
         FROM per_job p
         GROUP BY p.company_id, p.day
+    ),
+    stale_company AS (
+        DELETE FROM analytics_companydailymetrics m
+        WHERE m.date >= :first AND m.date <= :last
+          AND NOT EXISTS (SELECT 1 FROM per_company p WHERE p.company_id = m.company_id AND p.day = m.date)
+    ),
+    company AS (
+        INSERT INTO analytics_companydailymetrics (company_id, date, {_COLUMNS}, computed_at)
+        SELECT company_id, day, {_COLUMNS}, now() FROM per_company
+        ON CONFLICT (company_id, date) DO UPDATE SET {_UPDATES}, computed_at = EXCLUDED.computed_at
     ),
     stale_stats AS (
         DELETE FROM interview_interviewstatistics s

@@ -73,3 +73,17 @@ class DailyMetrics(Base):
     del _n
 
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+
+
+class CompanyDailyMetrics(Base):
+    """DailyMetrics summed over the company's jobs: one row per company and day with interviews."""
+
+    __tablename__ = "analytics_companydailymetrics"
+
+    company_id: Mapped[int] = mapped_column(ForeignKey("company_company.id", ondelete="CASCADE"), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    for _column in DailyMetrics.__table__.columns:
+        if _column.name not in ("id", "company_id", "job_id", "date", "computed_at"):
+            locals()[_column.name] = mapped_column(_column.type, server_default=text("0"))
+    del _column
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
