@@ -92,14 +92,19 @@ def test_the_panel_refreshes_in_place_while_the_interview_runs(page: Page, live_
     expect(panel).to_contain_text("Live · updates every 5 s")
     page.wait_for_function("() => document.getElementById('sentiment-timeline')?.data?.[0]?.x?.length === 1")
     expect(panel).to_contain_text("1 point;")
-    page.evaluate("window.__notReloaded = true")
+    page.evaluate("window.__notReloaded = true; window.__drawnChart = document.getElementById('sentiment-timeline')")
+    # Nothing new yet: the poll answers 204 and htmx leaves the page alone.
+    with page.expect_response(lambda response: "/live?" in response.url and response.status == 204, timeout=15_000):
+        pass
 
     with engine.begin() as connection:
         add_point(connection, sentiment_id, row.id)
 
     # The next poll (every 5 s) swaps in a panel that counts the new point, without a page load.
     expect(panel).to_contain_text("2 points", timeout=15_000)
-    # The chart in the swapped panel is drawn again with the new point (its JSON block survives the swap).
     page.wait_for_function("() => document.getElementById('sentiment-timeline')?.data?.[0]?.x?.length === 2")
     assert page.evaluate("window.__notReloaded") is True
+    # Only the new point travelled: it was appended to the chart the swap kept, not drawn anew.
+    assert page.evaluate("document.getElementById('sentiment-timeline') === window.__drawnChart") is True
+    assert page.console_errors == []
     expect(page.get_by_role("button", name="Extend by", exact=False)).to_be_visible()
