@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp.dateranges import BadQueryParameter, check_range, parse_date
 from webapp.dateranges import day_start as _day_start
-from webapp.models import INTERVIEW_STATUSES, InterviewSession, Job, SentimentSession, User
+from webapp.models import INTERVIEW_STATUSES, InterviewSession, Job, JobInterviewCount, SentimentSession, User
 from webapp.pagination import COUNT_LIMIT, ListPage, ListParams, clamp_page, page_number
 
 PER_PAGE = 25
@@ -147,15 +147,32 @@ def _bounded_count(conditions: list, limit: int):
     return select(func.count()).select_from(matching).scalar_subquery()
 
 
-def select_interview_list_counts(job_ids: list[int], params: InterviewListParams, limit: int) -> Select:
-    """One row: (matching, total) interviews of the company, each counted up to limit + 1.
+def _counters_count(params: InterviewListParams) -> bool:
+    return not (params.q or params.date_from or params.date_to)
 
-    The total tells an empty page which empty state it is; above `limit` the page says "10,000+".
+
+def _counted(job_ids: list[int], params: InterviewListParams):
+    """The exact count from the counters the database keeps (dashboard_jobinterviewcount, migration 0010:
+    real interviews per job and status), or None when a filter (search, dates) is not one they count by.
+    """
+    if not _counters_count(params):
+        return None
+    conditions = [JobInterviewCount.job_id.in_([params.job] if params.job else job_ids)]
+    if params.status:
+        conditions.append(JobInterviewCount.status == params.status)
+    return select(func.coalesce(func.sum(JobInterviewCount.interviews), 0)).where(*conditions).scalar_subquery()
+
+
+def select_interview_list_counts(job_ids: list[int], params: InterviewListParams, limit: int) -> Select:
+    """One row: (matching, total) interviews of the company, so an empty page knows which empty state it is.
+
+    Exact from the counters where they apply; otherwise counted up to limit + 1 (the page then says "10,000+").
     """
     scope, conditions = _interview_list_conditions(job_ids, params)
-    matching = _bounded_count(scope + conditions, limit)
-    # Unfiltered, both are the same count: PostgreSQL would run a repeated subquery twice.
-    total = _bounded_count(scope, limit) if conditions else literal(None)
+    matching = _counted(job_ids, params)
+    if matching is None:
+        matching = _bounded_count(scope + conditions, limit)
+    total = _counted(job_ids, InterviewListParams()) if conditions else literal(None)
     return select(matching.label("matching"), total.label("total"))
 
 
@@ -313,12 +330,10 @@ def select_interview_list_rows(job_ids: list[int], params: InterviewListParams, 
 
 @dataclass(frozen=True)
 class InterviewListPage(ListPage):
-    total: int  # all the company's interviews (counted up to the limit)
+    total: int  # all the company's interviews
     params: InterviewListParams
     capped: bool = False  # more than `limit` match: the count reads "10,000+" and pages are open-ended
     more: bool = False  # a row exists after this page
-
-    total_capped: bool = False
 
     @property
     def has_next(self) -> bool:
@@ -326,7 +341,7 @@ class InterviewListPage(ListPage):
 
     @property
     def total_text(self) -> str:
-        return f"{self.total:,}+" if self.total_capped else f"{self.total:,}"
+        return f"{self.total:,}"  # exact: the counters count the company's interviews
 
     @property
     def past_the_end(self) -> bool:
@@ -340,14 +355,13 @@ def interview_list_page(
     """The list page: exactly two statements (bounded counts, then the rows)."""
     matching, total = session.execute(select_interview_list_counts(job_ids, params, count_limit)).one()
     total = matching if total is None else total
-    capped = matching > count_limit
+    capped = not _counters_count(params) and matching > count_limit
     if capped:
         page, pages = params.page, -(-count_limit // PER_PAGE)  # open-ended: the page is not clamped
     else:
         page, pages = clamp_page(params.page, matching, PER_PAGE)
     rows = session.execute(select_interview_list_rows(job_ids, params, page, PER_PAGE)).all() if matching else []
     return InterviewListPage(
-        rows[:PER_PAGE], min(matching, count_limit), page, pages, PER_PAGE,
-        total=min(total, count_limit), params=params.with_(page=page), capped=capped, more=len(rows) > PER_PAGE,
-        total_capped=total > count_limit,
+        rows[:PER_PAGE], min(matching, count_limit) if capped else matching, page, pages, PER_PAGE,
+        total=total, params=params.with_(page=page), capped=capped, more=len(rows) > PER_PAGE,
     )
