@@ -121,3 +121,16 @@ def test_a_changed_file_gets_a_new_name_and_builds_are_reused(tmp_path):
     second = build({"site.css": source}, out)["site.css"]
     assert second != first and (out / second).read_bytes() == source.read_bytes()
     assert re.fullmatch(r"vendor/x\.min\.[0-9a-f]{12}\.js", fingerprinted_name("vendor/x.min.js", b"a"))
+
+
+def test_the_build_folder_can_be_put_elsewhere(tmp_path, db_engine):
+    from tests.conftest import TEST_DATABASE_URL
+    from webapp import create_app
+    from webapp.config import from_environment
+
+    assert from_environment({"JOBHIVE_STATIC_BUILD_DIR": str(tmp_path)})["STATIC_BUILD_DIR"] == str(tmp_path)
+    app = create_app({"DATABASE_URL": TEST_DATABASE_URL, "TESTING": True, "STATIC_BUILD_DIR": str(tmp_path)})
+    hashed = app.extensions["asset_manifest"]["app.css"]
+    assert (tmp_path / hashed).read_bytes() == (ROOT / "static" / "app.css").read_bytes()
+    assert app.test_client().get(f"/static/{hashed}").status_code == 200
+    app.extensions["db_engine"].dispose()

@@ -47,6 +47,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict:
         "TESTING": name == "testing",
         "ADMIN_2FA_REQUIRED": env.get("JOBHIVE_ADMIN_2FA_REQUIRED", "0") == "1",
         "PROXY_HOPS": _proxy_hops(env.get("JOBHIVE_PROXY_HOPS", "0")),
+        # Fingerprinted, gzipped copies of static/ written at start-up (default: instance/static-build).
+        "STATIC_BUILD_DIR": env.get("JOBHIVE_STATIC_BUILD_DIR") or None,
         # Billing through Stripe is on when a secret key is set; STRIPE_API_BASE points the SDK
         # elsewhere (localstripe on loopback in tests).
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY") or None,
