@@ -202,7 +202,8 @@ def test_the_newest_first_page_walks_an_interview_index(db_session, messy):
     assert re.search(r"idx_interview_session_(job_)?start", plan), plan
     plan = _plan(db_session, select_interview_list_counts(job_ids, InterviewListParams(), 10_000))
     assert "dashboard_jobinterviewcount" in plan and "interview_interviewsession" not in plan, plan
-    plan = _plan(db_session, select_interview_list_counts(job_ids, InterviewListParams(q="x"), 10_000))
+    since = InterviewListParams(date_from=DAY.date())  # not a counter's filter: counted up to the limit
+    plan = _plan(db_session, select_interview_list_counts(job_ids, since, 10_000))
     assert re.search(r"idx_interview_session_(job_)?start", plan) and "Limit" in plan, plan
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
 
-from sqlalchemy import DateTime, Integer, Select, Text, func, literal, null, or_, select, true, union_all
+from sqlalchemy import ARRAY, DateTime, Integer, Select, Text, cast, func, literal, null, or_, select, true, union_all
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
@@ -137,7 +137,7 @@ def _interview_list_conditions(job_ids: list[int], params: InterviewListParams) 
 
 
 def select_interview_list_jobs(company_id: int) -> Select:
-    """The company's jobs for the job filter (and for checking a `job` parameter)."""
+    """The company's jobs for the job filter (and for checking a `job` parameter), in the job sort's order."""
     return select(Job.id, Job.title).where(Job.company_id == company_id).order_by(func.lower(Job.title), Job.id)
 
 
@@ -217,7 +217,7 @@ def _newest_first(descending: bool) -> list:
     ]  # nulls_last=within: `start_time DESC NULLS LAST` read forward (within) or backward
 
 
-def _ordered_branches(conditions: list, params: InterviewListParams, limit: int) -> list[Select]:
+def _ordered_branches(job_ids: list[int], conditions: list, params: InterviewListParams, limit: int) -> list[Select]:
     """The matching sessions in list order as index-ordered branches, each cut at `limit` rows.
 
     Each branch selects (branch, k1, k2, k3, id) and is already in (k1, k2, k3, id) order; the
@@ -244,16 +244,23 @@ def _ordered_branches(conditions: list, params: InterviewListParams, limit: int)
         )
         return [values.limit(limit), blanks.limit(limit)]
     if params.sort_key == "job":
-        # Walks the company's jobs by title (idx_company_job_company_title), each job's sessions newest first.
-        by_job = (
-            select(literal(0).label("branch"), func.lower(Job.title).label("k1"), Job.id.label("k2"),
-                   InterviewSession.start_time.label("k3"), InterviewSession.id)
-            .join(Job, InterviewSession.job_id == Job.id)
-            .where(*conditions)
-            .order_by(_ordered(func.lower(Job.title), descending), _ordered(Job.id, descending),
-                      *_newest_first(descending))
+        # The company's jobs in title order (as the view read them), each one's newest sessions first
+        # (idx_interview_session_job_start): at most `limit` rows per job, never a sort of the company.
+        jobs = (
+            func.unnest(cast(job_ids, ARRAY(Integer)))
+            .table_valued("job_id", with_ordinality="position")
+            .render_derived(name="jobs")
         )
-        return [by_job.limit(limit)]
+        newest = (
+            select(InterviewSession.id, InterviewSession.start_time)
+            .where(InterviewSession.job_id == jobs.c.job_id, *conditions)
+            .order_by(*_newest_first(descending))
+            .limit(limit)
+            .lateral("newest")
+        )
+        by_job = select(literal(0).label("branch"), jobs.c.position.label("k1"), no_id.label("k2"),
+                        newest.c.start_time.label("k3"), newest.c.id).select_from(jobs).join(newest, true())
+        return [by_job]
     # candidate: walks people by name (idx_users_user_display_name); sessions without one come last.
     key = _candidate_key()
     people = (
@@ -294,7 +301,7 @@ def select_interview_list_rows(job_ids: list[int], params: InterviewListParams, 
     """
     scope, conditions = _interview_list_conditions(job_ids, params)
     offset = (page - 1) * per_page
-    branches = [branch.subquery() for branch in _ordered_branches(scope + conditions, params, offset + per_page + 1)]
+    branches = [branch.subquery() for branch in _ordered_branches(job_ids, scope + conditions, params, offset + per_page + 1)]
     ordered = union_all(*(select(branch) for branch in branches)).subquery("ordered")
     shown = (
         select(ordered).order_by(*_list_order(ordered.c, params)).offset(offset).limit(per_page + 1).subquery("shown")
