@@ -77,4 +77,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in reversed(INDEXES):
         op.execute(f"DROP INDEX IF EXISTS {name}")
-    # pg_trgm stays: another schema object may have come to rely on it, and it holds no data.
+    op.execute("DROP EXTENSION IF EXISTS pg_trgm")
