@@ -100,31 +100,24 @@ PER_CANDIDATE = {
 # The overall score: formulas.overall (shares first, factors in FACTORS order, 0 for none
 # present, the unweighted mean when the present weights add up to 0) then formulas.cents
 # (the float's shortest decimal text, rounded half-up): float8out prints that same text.
-OVERALL_FUNCTION = """
+# One expression with no FROM, so PostgreSQL inlines it into the query that calls it.
+FACTORS = ("technical", "skills", "cultural_fit", "sentiment")
+_TOTAL = "(CAST(0 AS double precision)" + "".join(
+    f" + CASE WHEN {k} IS NULL THEN 0 ELSE GREATEST(0, w_{k}) END" for k in FACTORS) + ")"
+_PRESENT = "(" + " + ".join(f"({k} IS NOT NULL)::int" for k in FACTORS) + ")"
+_WEIGHTED = "(0" + "".join(f" + COALESCE(GREATEST(0, w_{k}) / {_TOTAL} * {k}, 0)" for k in FACTORS) + ")"
+_MEAN = "((0" + "".join(f" + COALESCE({k}, 0)" for k in FACTORS) + f") / {_PRESENT})"
+OVERALL_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION rankings_overall(
     technical double precision, skills double precision, cultural_fit double precision, sentiment double precision,
     w_technical double precision, w_skills double precision, w_cultural_fit double precision,
     w_sentiment double precision
 ) RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT round(CAST(CAST(CASE
-        WHEN present = 0 THEN 0
-        WHEN total > 0 THEN LEAST(100, GREATEST(0, 0
-            + COALESCE(GREATEST(0, w_technical) / total * technical, 0)
-            + COALESCE(GREATEST(0, w_skills) / total * skills, 0)
-            + COALESCE(GREATEST(0, w_cultural_fit) / total * cultural_fit, 0)
-            + COALESCE(GREATEST(0, w_sentiment) / total * sentiment, 0)))
-        ELSE LEAST(100, GREATEST(0, (0 + COALESCE(technical, 0) + COALESCE(skills, 0)
-            + COALESCE(cultural_fit, 0) + COALESCE(sentiment, 0)) / present))
+        WHEN {_PRESENT} = 0 THEN 0
+        WHEN {_TOTAL} > 0 THEN LEAST(100, GREATEST(0, {_WEIGHTED}))
+        ELSE LEAST(100, GREATEST(0, {_MEAN}))
     END AS text) AS numeric), 2)
-    FROM (SELECT
-        CAST(0 AS double precision)
-            + CASE WHEN technical IS NULL THEN 0 ELSE GREATEST(0, w_technical) END
-            + CASE WHEN skills IS NULL THEN 0 ELSE GREATEST(0, w_skills) END
-            + CASE WHEN cultural_fit IS NULL THEN 0 ELSE GREATEST(0, w_cultural_fit) END
-            + CASE WHEN sentiment IS NULL THEN 0 ELSE GREATEST(0, w_sentiment) END AS total,
-        (technical IS NOT NULL)::int + (skills IS NOT NULL)::int + (cultural_fit IS NOT NULL)::int
-            + (sentiment IS NOT NULL)::int AS present
-    ) AS x
 $$
 """
 

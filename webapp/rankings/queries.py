@@ -186,7 +186,12 @@ SORT_COLUMNS = {
 # Scores read best first; names read A to Z. "-key" reverses a column's natural order.
 DESCENDING_FIRST = {"rank", "overall", "technical", "skills", "cultural_fit", "communication", "confidence", "last_interview"}
 
-# What a listing row shows, from `c` (a rankings_component row, or the what-if's re-scored one) and `u`.
+# Columns that may be NULL sort last; the others need no NULLS clause, so the default order
+# (overall_score DESC, candidate_id) is exactly rankings_component_job_overall_idx's.
+NULLABLE_SORTS = {"skills", "last_interview"}
+
+# What a listing row shows, from `c` (a page of rankings_component rows, or of the what-if's
+# re-scored ones) and `u` (the names, read for the rows of the page only).
 SHOWN = """c.place, c.candidate_id, c.overall_score, c.technical_score, c.cultural_fit_score,
            c.communication_score, c.ai_confidence, c.skills, c.last_interview, c.sessions,
            -- a factor without evidence is stored as 0 (NOT NULL columns); the page shows "—"
@@ -200,11 +205,13 @@ class Listing(ListPage):
     total: int  # ranked candidates for the job; `matching` counts those at or above the minimum score
 
 
-def _order(sort_key: str, reverse: bool) -> str:
+def _order(sort_key: str, reverse: bool, table: str = "c") -> str:
     """ORDER BY from SORT_COLUMNS only (a whitelist), never from the request."""
     descending = (sort_key in DESCENDING_FIRST) != reverse
-    direction = "DESC NULLS LAST" if descending else "ASC NULLS LAST"
-    return f"{SORT_COLUMNS[sort_key]} {direction}, c.overall_score DESC, c.candidate_id"
+    nulls = " NULLS LAST" if sort_key in NULLABLE_SORTS else ""
+    column = SORT_COLUMNS[sort_key].replace("c.", f"{table}.")
+    tiebreak = "" if sort_key in ("rank", "overall") and descending else f", {table}.overall_score DESC"
+    return f"{column} {'DESC' if descending else 'ASC'}{nulls}{tiebreak}, {table}.candidate_id"
 
 
 def _page_args(page: int, per_page: int | None) -> dict:
@@ -233,10 +240,12 @@ def listing(
     rows = session.execute(
         text(
             f"""SELECT {SHOWN}
-                FROM rankings_component c JOIN users_user u ON u.id = c.candidate_id
-                WHERE c.job_id = :job_id AND c.overall_score >= :minimum
-                ORDER BY {_order(sort_key, reverse)}
-                LIMIT CAST(:limit AS integer) OFFSET :offset"""
+                FROM (SELECT * FROM rankings_component p
+                      WHERE p.job_id = :job_id AND p.overall_score >= :minimum
+                      ORDER BY {_order(sort_key, reverse, "p")}
+                      LIMIT CAST(:limit AS integer) OFFSET :offset) c
+                JOIN users_user u ON u.id = c.candidate_id
+                ORDER BY {_order(sort_key, reverse)}"""
         ),
         {"job_id": job_id, "minimum": minimum, **_page_args(page, per_page)},
     ).all()
@@ -270,13 +279,14 @@ def whatif_listing(
                     FROM rescored r
                 ),
                 shown AS (
-                    SELECT c.*, count(*) OVER () AS matching FROM c WHERE c.overall_score >= :minimum
+                    SELECT p.*, count(*) OVER () AS matching FROM c p WHERE p.overall_score >= :minimum
+                    ORDER BY {_order(sort_key, reverse, "p")}
+                    LIMIT CAST(:limit AS integer) OFFSET :offset
                 )
                 SELECT {SHOWN}, c.saved_place, c.saved_overall, c.saved_place - c.place AS movement,
                        c.total, c.matching
                 FROM shown c JOIN users_user u ON u.id = c.candidate_id
-                ORDER BY {_order(sort_key, reverse)}
-                LIMIT CAST(:limit AS integer) OFFSET :offset"""
+                ORDER BY {_order(sort_key, reverse)}"""
         ),
         {"job_id": job_id, "minimum": minimum, **{f"w_{k}": float(v) for k, v in weights.items()},
          **_page_args(page, per_page)},
@@ -312,7 +322,7 @@ def ranking_of(session: Session, job_id: int, candidate_id: int):
                WHERE c.job_id = :job_id AND c.candidate_id = :candidate_id"""
         ),
         {"job_id": job_id, "candidate_id": candidate_id},
-    ).mappings().one_or_none()
+    ).one_or_none()
 
 
 def interviews_behind(session: Session, job_id: int, candidate_id: int) -> list:

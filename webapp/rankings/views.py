@@ -168,7 +168,7 @@ def explain(job_id: int, candidate_id: int):
     ranking = queries.ranking_of(session, job.id, candidate_id)
     if ranking is None:
         abort(404)
-    scores = services.score_row(ranking, w.weights_for_job(session, job))
+    scores = services.score_row(ranking._mapping, w.weights_for_job(session, job))
     return render_page_or_block(
         "rankings/explain.html",
         "explanation",
