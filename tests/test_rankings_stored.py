@@ -25,7 +25,7 @@ from tests.factories import (
 from tests.rankings_support import candidate, employer, job, logged_in, names_in_order, text_of  # noqa: F401
 from webapp.models import CandidateRanking, RankingComponent
 from webapp.rankings import formulas as f
-from webapp.rankings import services
+from webapp.rankings import queries, services
 
 # Factors come from averages of DECIMAL(5,2) columns, so never subnormal (PostgreSQL, unlike
 # Python, raises an underflow error where a product of two non-zero floats rounds to 0).
@@ -36,12 +36,12 @@ weight = st.integers(min_value=0, max_value=100).map(lambda cents: float(Decimal
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.fixed_dictionaries({k: factor for k in f.FACTORS}), st.fixed_dictionaries({k: weight for k in f.FACTORS}))
-def test_the_database_overall_is_the_formula_to_the_cent(db_session, factors, weights):
+def test_the_what_if_overall_in_sql_is_the_formula_to_the_cent(db_session, factors, weights):
+    """queries.OVERALL (what-if, in the database) == formulas.overall + cents (the recompute, in Python)."""
+    columns = ", ".join(f"CAST(:{k} AS double precision) AS factor_{k}" for k in f.FACTORS)
     in_sql = db_session.scalar(
-        text("SELECT rankings_overall(:t, :s, :c, :m, :wt, :ws, :wc, :wm)"),
-        {"t": factors["technical"], "s": factors["skills"], "c": factors["cultural_fit"], "m": factors["sentiment"],
-         "wt": weights["technical"], "ws": weights["skills"], "wc": weights["cultural_fit"],
-         "wm": weights["sentiment"]},
+        text(f"SELECT {queries.OVERALL} FROM (SELECT c.*, {queries.MASK} AS mask FROM (SELECT {columns}) c) m"),
+        {**factors, **queries.whatif_params(weights)},
     )
     assert in_sql == f.cents(f.overall(factors, weights))
 

@@ -13,12 +13,6 @@ this table with indexed queries instead of recomputing every candidate from raw
 results; `interview_candidateranking` (the documented table) is written in the
 same transaction with the same numbers.
 
-rankings_overall(): the overall score (a weighted mean over the present factors,
-rounded half-up to cents) in SQL, so that a what-if re-weighting of a
-5,000-candidate job is one query. It is the formula of
-`rankings.formulas.overall` + `cents`, operation for operation (tests compare
-them), so stored and re-weighted scores agree to the cent.
-
 rankings_stalecandidate: the freshness marks of migration 0003 now name the
 (job, candidate) whose results changed, so a new result costs one candidate's
 recompute, not the job's. Weight changes still mark the whole job
@@ -97,30 +91,6 @@ PER_CANDIDATE = {
     ),
 }
 
-# The overall score: formulas.overall (shares first, factors in FACTORS order, 0 for none
-# present, the unweighted mean when the present weights add up to 0) then formulas.cents
-# (the float's shortest decimal text, rounded half-up): float8out prints that same text.
-# One expression with no FROM, so PostgreSQL inlines it into the query that calls it.
-FACTORS = ("technical", "skills", "cultural_fit", "sentiment")
-_TOTAL = "(CAST(0 AS double precision)" + "".join(
-    f" + CASE WHEN {k} IS NULL THEN 0 ELSE GREATEST(0, w_{k}) END" for k in FACTORS) + ")"
-_PRESENT = "(" + " + ".join(f"({k} IS NOT NULL)::int" for k in FACTORS) + ")"
-_WEIGHTED = "(0" + "".join(f" + COALESCE(GREATEST(0, w_{k}) / {_TOTAL} * {k}, 0)" for k in FACTORS) + ")"
-_MEAN = "((0" + "".join(f" + COALESCE({k}, 0)" for k in FACTORS) + f") / {_PRESENT})"
-OVERALL_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION rankings_overall(
-    technical double precision, skills double precision, cultural_fit double precision, sentiment double precision,
-    w_technical double precision, w_skills double precision, w_cultural_fit double precision,
-    w_sentiment double precision
-) RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT round(CAST(CAST(CASE
-        WHEN {_PRESENT} = 0 THEN 0
-        WHEN {_TOTAL} > 0 THEN LEAST(100, GREATEST(0, {_WEIGHTED}))
-        ELSE LEAST(100, GREATEST(0, {_MEAN}))
-    END AS text) AS numeric), 2)
-$$
-"""
-
 SORT_NAME = "lower(concat_ws(' ', {u}.first_name, {u}.last_name, {u}.email))"
 
 
@@ -173,10 +143,12 @@ def upgrade() -> None:
                 REFERENCES company_job (id) ON DELETE CASCADE,
             CONSTRAINT rankings_component_candidate_id_fkey FOREIGN KEY (candidate_id)
                 REFERENCES users_user (id) ON DELETE CASCADE
-        )
+        ) WITH (fillfactor = 70)
         """
     )
-    # The page's default order (and the counts) read this index only.
+    # Room on each page keeps a job's rows together when a recompute rewrites them (updates
+    # stay on their page), so reading a 5,000-candidate job touches a few hundred pages.
+    # The page's default order (and the counts) read this index.
     op.execute(
         "CREATE INDEX rankings_component_job_overall_idx "
         "ON rankings_component (job_id, overall_score DESC, candidate_id)"
@@ -194,7 +166,6 @@ def upgrade() -> None:
         )
         """
     )
-    op.execute(OVERALL_FUNCTION)
     for name, bodies in PER_CANDIDATE.items():
         op.execute(_function(name, bodies))
     # A renamed candidate sorts under the new name at once.
@@ -234,7 +205,5 @@ def downgrade() -> None:
         table = next(t for t, spec in previous.TRIGGERED.items() if spec[0] == name)
         _, *events = previous.TRIGGERED[table]
         op.execute(previous._function(name, previous._bodies(*events)).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
-    op.execute("DROP FUNCTION rankings_overall(double precision, double precision, double precision, double precision, "
-               "double precision, double precision, double precision, double precision)")
     op.execute("DROP TABLE rankings_stalecandidate")
     op.execute("DROP TABLE rankings_component")

@@ -153,6 +153,37 @@ def normalised_weights(scores: Mapping[str, float | None], weights: Mapping[str,
     return {k: (w[k] / total if total > 0 else 1 / len(present)) if k in w else 0.0 for k in FACTORS}
 
 
+@dataclass(frozen=True)
+class PresenceShares:
+    """`overall` for every pattern of present factors, as numbers a query can apply per row.
+
+    Pattern `mask` has bit i set when FACTORS[i] is present. For a pattern whose
+    present weights add up to more than 0, overall = 0 + share_1 · x_1 + ... over the
+    factors in FACTORS order (share = w / Σ w_present, 0 for a missing factor; adding
+    0.0 leaves a float sum unchanged, so this is `weighted_mean` operation for
+    operation); a pattern in `averaged` takes the plain mean of its present factors.
+    """
+
+    shares: tuple[float, ...]  # 16 patterns x 4 factors, pattern-major
+    averaged: tuple[int, ...]  # the patterns whose present weights add up to 0
+    counts: tuple[int, ...]  # present factors per pattern
+
+
+def presence_shares(weights: Mapping[str, Number]) -> PresenceShares:
+    """The shares of each factor for each of the 16 presence patterns (see PresenceShares)."""
+    shares: list[float] = []
+    averaged, counts = [], []
+    for mask in range(2 ** len(FACTORS)):
+        present = [k for i, k in enumerate(FACTORS) if mask >> i & 1]
+        w = {k: max(0.0, float(weights.get(k, 0))) for k in present}
+        total = sum(w.values())
+        if present and total <= 0:
+            averaged.append(mask)
+        shares += [w[k] / total if k in w and total > 0 else 0.0 for k in FACTORS]
+        counts.append(len(present))
+    return PresenceShares(tuple(shares), tuple(averaged), tuple(counts))
+
+
 def evidence(sessions: int, points: int, assessments: int) -> float:
     """How much evidence there is, in [0, 1]: saturating shares of sessions, points and assessments."""
     counts = {"sessions": sessions, "points": points, "assessments": assessments}

@@ -25,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from webapp.pagination import ListPage, clamp_page
+from webapp.rankings import formulas as f
 from webapp.scoring import weights as w
 
 # Technical assessments are those whose assessment type is named "Technical..." (the
@@ -252,65 +253,90 @@ def listing(
     return Listing(rows, counts.matching, page, pages, per_page, total=counts.total)
 
 
+# The what-if overall of a row `m` of rankings_component with its presence pattern `m.mask`:
+# formulas.overall then formulas.cents, with the pattern's shares from
+# formulas.presence_shares (:shares, :averaged, :counts). `cents` rounds the float's
+# shortest decimal text half-up: float8out prints that same text, round() rounds half-up.
+MASK = " + ".join(f"{1 << i} * (c.factor_{k} IS NOT NULL)::int" for i, k in enumerate(f.FACTORS))
+_SHARED = " + ".join(
+    f"COALESCE((CAST(:shares AS double precision[]))[m.mask * {len(f.FACTORS)} + {i + 1}] * m.factor_{k}, 0)"
+    for i, k in enumerate(f.FACTORS)
+)
+_MEAN = " + ".join(f"COALESCE(m.factor_{k}, 0)" for k in f.FACTORS)
+OVERALL = f"""round(CAST(CAST(LEAST(100, GREATEST(0, CASE
+        WHEN m.mask = 0 THEN 0
+        WHEN m.mask = ANY(CAST(:averaged AS integer[]))
+            THEN (0 + {_MEAN}) / (CAST(:counts AS integer[]))[m.mask + 1]
+        ELSE 0 + {_SHARED}
+    END)) AS text) AS numeric), 2)"""
+
+
+def whatif_params(weights: Mapping[str, float]) -> dict:
+    """The query parameters OVERALL needs for these factor weights."""
+    shares = f.presence_shares(weights)
+    return {"shares": list(shares.shares), "averaged": list(shares.averaged), "counts": list(shares.counts)}
+
+
 def whatif_listing(
     session: Session, job_id: int, weights: Mapping[str, float], *, sort_key: str, reverse: bool, minimum: float,
     page: int, per_page: int | None = PER_PAGE,
 ) -> Listing:
     """One page of the job's ranking re-weighted with `weights` (not saved): one statement, nothing written.
 
-    rankings_overall() re-scores every candidate of the job from the stored factor
-    scores (the other scores do not depend on the factor weights); `place` is the new
-    rank, `saved_place` the stored one and `movement` saved - new (positive: moved up).
+    Every candidate of the job is re-scored from the stored factor scores (the other
+    scores do not depend on the factor weights); `place` is the new rank, `saved_place`
+    the stored one and `movement` saved - new (positive: moved up). In the default
+    order only the top rows are sorted and ranked: rank() over them is their place.
     """
-    rows = session.execute(
-        text(
-            f"""WITH rescored AS (
-                    SELECT c.candidate_id, c.technical_score, c.cultural_fit_score, c.communication_score,
-                           c.ai_confidence, c.skills, c.last_interview, c.sessions, c.sort_name,
-                           c.factor_technical, c.factor_cultural_fit, c.factor_sentiment,
-                           c.place AS saved_place, c.overall_score AS saved_overall,
-                           rankings_overall(c.factor_technical, c.factor_skills, c.factor_cultural_fit,
-                                            c.factor_sentiment, :w_technical, :w_skills, :w_cultural_fit,
-                                            :w_sentiment) AS overall_score
-                    FROM rankings_component c WHERE c.job_id = :job_id
-                ),
-                c AS (
-                    SELECT r.*, rank() OVER (ORDER BY r.overall_score DESC) AS place, count(*) OVER () AS total
-                    FROM rescored r
-                ),
-                shown AS (
-                    SELECT p.*, count(*) OVER () AS matching FROM c p WHERE p.overall_score >= :minimum
-                    ORDER BY {_order(sort_key, reverse, "p")}
-                    LIMIT CAST(:limit AS integer) OFFSET :offset
-                )
-                SELECT {SHOWN}, c.saved_place, c.saved_overall, c.saved_place - c.place AS movement,
-                       c.total, c.matching
-                FROM shown c JOIN users_user u ON u.id = c.candidate_id
-                ORDER BY {_order(sort_key, reverse)}"""
-        ),
-        {"job_id": job_id, "minimum": minimum, **{f"w_{k}": float(v) for k, v in weights.items()},
-         **_page_args(page, per_page)},
-    ).all()
-    if rows or page == 1:
-        matching = rows[0].matching if rows else 0
-        total = rows[0].total if rows else _count(session, job_id)
-        return Listing(rows, matching, page, clamp_page(page, matching, per_page)[1], per_page, total=total)
-    # past the last page: show the last one, as the saved listing does
-    matching = session.scalar(
-        text(
-            """SELECT count(*) FROM rankings_component c WHERE c.job_id = :job_id
-               AND rankings_overall(c.factor_technical, c.factor_skills, c.factor_cultural_fit, c.factor_sentiment,
-                                    :w_technical, :w_skills, :w_cultural_fit, :w_sentiment) >= :minimum"""
-        ),
-        {"job_id": job_id, "minimum": minimum, **{f"w_{k}": float(v) for k, v in weights.items()}},
+    top_first = sort_key in ("rank", "overall") and not reverse
+    if top_first:
+        ranked = """SELECT t.*, rank() OVER (ORDER BY t.overall_score DESC) AS place
+                    FROM (SELECT * FROM rescored ORDER BY overall_score DESC, candidate_id
+                          LIMIT CAST(:limit AS integer) + :offset) t"""
+    else:
+        ranked = "SELECT r.*, rank() OVER (ORDER BY r.overall_score DESC) AS place FROM rescored r"
+    statement = text(
+        f"""WITH rescored AS MATERIALIZED (
+                SELECT m.candidate_id, m.place AS saved_place, m.overall_score AS saved_overall,
+                       m.technical_score, m.cultural_fit_score, m.communication_score, m.ai_confidence, m.skills,
+                       m.last_interview, m.sort_name, {OVERALL} AS overall_score
+                FROM (SELECT c.*, {MASK} AS mask FROM rankings_component c WHERE c.job_id = :job_id) m
+            ),
+            counts AS (
+                SELECT count(*) AS total, count(*) FILTER (WHERE overall_score >= :minimum) AS matching FROM rescored
+            ),
+            ranked AS ({ranked}),
+            shown AS (
+                SELECT p.candidate_id, p.overall_score, p.place, p.saved_place, p.saved_overall FROM ranked p
+                WHERE p.overall_score >= :minimum
+                ORDER BY {_order(sort_key, reverse, "p")}
+                LIMIT CAST(:limit AS integer) OFFSET :offset
+            )
+            SELECT counts.total, counts.matching, page.* FROM counts LEFT JOIN (
+                SELECT s.place, c.candidate_id, s.overall_score, c.technical_score, c.cultural_fit_score,
+                       c.communication_score, c.ai_confidence, c.skills, c.last_interview, c.sessions,
+                       c.factor_technical IS NULL AS technical_missing,
+                       c.factor_cultural_fit IS NULL AS cultural_fit_missing,
+                       c.factor_sentiment IS NULL AS sentiment_missing,
+                       u.first_name, u.last_name, u.email,
+                       s.saved_place, s.saved_overall, s.saved_place - s.place AS movement, c.sort_name
+                FROM shown s
+                JOIN rankings_component c ON c.job_id = :job_id AND c.candidate_id = s.candidate_id
+                JOIN users_user u ON u.id = s.candidate_id
+            ) page ON true
+            ORDER BY {_order(sort_key, reverse, "page")}"""
     )
-    last, _ = clamp_page(page, matching, per_page)
-    return whatif_listing(session, job_id, weights, sort_key=sort_key, reverse=reverse, minimum=minimum,
-                          page=last, per_page=per_page)
-
-
-def _count(session: Session, job_id: int) -> int:
-    return session.scalar(text("SELECT count(*) FROM rankings_component WHERE job_id = :job_id"), {"job_id": job_id})
+    result = session.execute(
+        statement,
+        {"job_id": job_id, "minimum": minimum, **whatif_params(weights), **_page_args(page, per_page)},
+    ).all()
+    total, matching = result[0].total, result[0].matching
+    rows = [row for row in result if row.candidate_id is not None]
+    clamped, pages = clamp_page(page, matching, per_page)
+    if clamped != page and not rows:  # past the last page: show the last one, as the saved listing does
+        return whatif_listing(session, job_id, weights, sort_key=sort_key, reverse=reverse, minimum=minimum,
+                              page=clamped, per_page=per_page)
+    return Listing(rows, matching, page, pages, per_page, total=total)
 
 
 def ranking_of(session: Session, job_id: int, candidate_id: int):

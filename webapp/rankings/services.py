@@ -5,9 +5,8 @@ The components query (rankings.queries.COMPONENTS) is read once for the scope
 formulas run in Python on those rows (webapp/rankings/formulas.py), and each
 batch of rows is written with one INSERT ... SELECT FROM unnest(arrays) into
 `rankings_component` and, in the same statement, `interview_candidateranking`
-(the documented table). The overall score comes from the database's
-rankings_overall(), the same function the what-if re-weighting uses, so the two
-agree to the cent. Then one DELETE drops the rankings of candidates with no
+(the documented table); the what-if re-weighting applies the same formula in SQL
+(rankings.queries.OVERALL), to the cent. Then one DELETE drops the rankings of candidates with no
 completed interview left, and one UPDATE refreshes the places of the jobs
 touched. No query per candidate. Never commits.
 
@@ -40,11 +39,10 @@ _COLUMNS = (
     ("assessments", "integer"), ("last_interview", "timestamptz"),
     *((name, "double precision") for name in EVIDENCE),
     *((f"factor_{name}", "double precision") for name in f.FACTORS),
-    *((f"w_{name}", "double precision") for name in f.FACTORS),
-    ("technical_score", "numeric"), ("cultural_fit_score", "numeric"), ("communication_score", "numeric"),
+    ("overall_score", "numeric"), ("technical_score", "numeric"), ("cultural_fit_score", "numeric"), ("communication_score", "numeric"),
     ("ai_confidence", "numeric"),
 )
-_STORED = [name for name, _ in _COLUMNS if not name.startswith("w_")]
+_STORED = [name for name, _ in _COLUMNS]
 _SCORES = ("overall_score", "technical_score", "cultural_fit_score", "communication_score", "ai_confidence")
 
 WRITE = text(
@@ -54,15 +52,13 @@ WRITE = text(
              AS v({", ".join(name for name, _ in _COLUMNS)})
     ),
     written AS (
-        INSERT INTO rankings_component AS c ({", ".join(_STORED)}, overall_score, sort_name, computed_at)
+        INSERT INTO rankings_component AS c ({", ".join(_STORED)}, sort_name, computed_at)
         SELECT {", ".join(f"v.{name}" for name in _STORED)},
-               rankings_overall(v.factor_technical, v.factor_skills, v.factor_cultural_fit, v.factor_sentiment,
-                                v.w_technical, v.w_skills, v.w_cultural_fit, v.w_sentiment),
                lower(concat_ws(' ', u.first_name, u.last_name, u.email)), now()
         FROM v JOIN users_user u ON u.id = v.candidate_id
         ON CONFLICT (job_id, candidate_id) DO UPDATE SET
             {", ".join(f"{name} = EXCLUDED.{name}" for name in _STORED[2:])},
-            overall_score = EXCLUDED.overall_score, sort_name = EXCLUDED.sort_name, computed_at = now()
+            sort_name = EXCLUDED.sort_name, computed_at = now()
         RETURNING job_id, candidate_id, {", ".join(_SCORES)}
     )
     INSERT INTO interview_candidateranking (job_id, candidate_id, {", ".join(_SCORES)}, ranking_date)
@@ -179,7 +175,7 @@ def _recompute(session: Session, scope: Scope) -> Recomputed:
     batch: list = []
     for row in rows:
         weights = weights_of.get(row["job_id"]) or weights_of.setdefault(row["job_id"], queries.job_weights(row))
-        batch.append((row, weights, score_row(row, weights)))
+        batch.append((row, score_row(row, weights)))
         kept.append((row["job_id"], row["candidate_id"]))
         if len(batch) >= BATCH:
             _write(session, batch)
@@ -207,13 +203,13 @@ def _component_rows(session: Session, scope: Scope) -> Iterable:
 def _write(session: Session, batch: list) -> None:
     """One statement: the batch's rankings_component rows and their interview_candidateranking rows."""
     values: dict[str, list] = {name: [] for name, _ in _COLUMNS}
-    for row, weights, scores in batch:
+    for row, scores in batch:
         for name in ("job_id", "candidate_id", "sessions", "points", "assessments", "last_interview", *EVIDENCE):
             value = row[name]
             values[name].append(float(value) if isinstance(value, Decimal) else value)
         for name in f.FACTORS:
             values[f"factor_{name}"].append(getattr(scores, name))
-            values[f"w_{name}"].append(float(weights.effective.as_dict()[name]))
+        values["overall_score"].append(f.cents(scores.overall))
         values["technical_score"].append(f.cents(scores.technical or 0))
         values["cultural_fit_score"].append(f.cents(scores.cultural_fit or 0))
         values["communication_score"].append(f.cents(scores.sentiment or 0))
