@@ -322,11 +322,6 @@ EXTENDABLE_STATUSES = ("scheduled", "in_progress")
 DEFAULT_MAX_DURATION_MINUTES = 15  # the column default of max_duration_minutes, for NULLs in old rows
 
 
-def select_company_of(interview: InterviewSession) -> Select:
-    """The company whose rules govern the interview (through its job)."""
-    return select(Company).join(Job, Job.company_id == Company.id).where(Job.id == interview.job_id)
-
-
 def extend_statement(interview_id: int, *, max_extensions: int, minutes: int):
     """One conditional UPDATE: the limit and the status are checked by the same statement that counts.
 

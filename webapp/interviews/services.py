@@ -70,7 +70,8 @@ class ExtensionRules:
 
 def extension_rules(session: Session, interview: InterviewSession) -> ExtensionRules:
     """The company's rules, or the platform defaults (allowed, 2, 10) when custom timing is off."""
-    company = session.scalar(page_queries.select_company_of(interview))
+    # Loaded with the interview by get_interview_or_404, so usually no statement at all.
+    company = interview.job.company if interview.job is not None else None
     timing = Timing.of(company).effective() if company is not None else PLATFORM_DEFAULTS
     return ExtensionRules(
         allowed=bool(timing.allow_interview_extensions),
