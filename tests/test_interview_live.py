@@ -341,4 +341,4 @@ def test_polls_run_a_fixed_number_of_statements(app, db_session, logged_in, cand
 
     assert counts(1) == counts(40)
     unchanged, changed = counts(3)
-    assert unchanged <= 5 and changed <= 7, (unchanged, changed)
+    assert unchanged <= 4 and changed <= 5, (unchanged, changed)  # login, interview, summaries, points (+ header)
