@@ -149,10 +149,10 @@ def test_recompute_runs_a_constant_number_of_statements(db_session, job):
             services.recompute(db_session)
         return len(statements)
 
-    assert statements_for(1) == statements_for(12) == 5  # claim marks, components, write, remove, places
+    assert statements_for(1) == statements_for(12) == 6  # claim marks, weights, components, write, remove, places
 
 
-def test_the_weights_read_with_the_components_match_weights_for_job(db_session):
+def test_the_weights_read_for_the_recompute_match_weights_for_job(db_session):
     company = gen_company(db_session)
     dynamic = gen_job(db_session, company, job_focus="balanced")
     gen_dynamic_score_weight(db_session, dynamic, sentiment_adjustment=None, enthusiasm_weight=None)
@@ -161,9 +161,8 @@ def test_the_weights_read_with_the_components_match_weights_for_job(db_session):
     builtin = gen_job(db_session, company, job_focus="no-such-focus")
     for job in (dynamic, focused, builtin):
         gen_interview(db_session, gen_user(db_session), job, status="completed")
-        (row,) = queries.components(db_session, [job.id])
         expected = weights_for_job(db_session, job)
-        got = queries.job_weights(row)
+        got = queries.weights_of_jobs(db_session, [job.id])[job.id]
         assert (got.effective, got.sentiment, got.source) == (expected.effective, expected.sentiment, expected.source)
 
 

@@ -1,9 +1,9 @@
 """Reads for rankings: the components query, and the stored rankings the pages read.
 
 `COMPONENTS` is a chain of CTEs ending in `components`: one row per (job,
-candidate) with the averages and evidence counts `formulas.score` needs, and the
-job's raw weight columns, over the candidate's completed, non-practice
-interviews for that job. `:job_ids` limits it to some jobs, `:pair_jobs` +
+candidate) with the averages (as floats) and evidence counts `formulas.score`
+needs, over the candidate's completed, non-practice interviews for that job;
+`JOB_WEIGHTS` has each job's raw weight columns, once per job. `:job_ids` limits it to some jobs, `:pair_jobs` +
 `:pair_candidates` to some (job, candidate) pairs (NULL: no limit). Only the
 recompute runs it (rankings.services); the pages read `rankings_component`, where
 the recompute keeps its answer with the scores (migration 0009), with indexed
@@ -55,38 +55,44 @@ WITH held AS (
 ),
 per_candidate AS (
     SELECT job_id, candidate_id, count(*) AS sessions,
-           avg(technical_accuracy) AS technical_accuracy, max(held_at) AS last_interview
+           CAST(avg(technical_accuracy) AS double precision) AS technical_accuracy, max(held_at) AS last_interview
     FROM held GROUP BY job_id, candidate_id
 ),
 assessed AS (
     SELECT h.job_id, h.candidate_id, count(*) AS interview_assessments,
-           avg(a.score) FILTER (WHERE t.name ILIKE :technical_type) AS technical_assessments
+           CAST(avg(a.score) FILTER (WHERE t.name ILIKE :technical_type) AS double precision) AS technical_assessments
     FROM held h
     JOIN interview_interviewassessment a ON a.interview_session_id = h.id
     LEFT JOIN interview_assessmenttype t ON t.id = a.assessment_type_id
     GROUP BY h.job_id, h.candidate_id
 ),
 skilled AS (
-    SELECT h.job_id, h.candidate_id, count(*) AS skill_assessments, avg(k.accumulated_score) AS skills
+    SELECT h.job_id, h.candidate_id, count(*) AS skill_assessments,
+           CAST(avg(k.accumulated_score) AS double precision) AS skills
     FROM held h JOIN interview_skillassessment k ON k.interview_session_id = h.id
     GROUP BY h.job_id, h.candidate_id
 ),
 fit AS (
-    SELECT h.job_id, h.candidate_id, avg(c.score) AS cultural_fit
+    SELECT h.job_id, h.candidate_id, CAST(avg(c.score) AS double precision) AS cultural_fit
     FROM held h JOIN interview_culturalfit c ON c.interview_session_id = h.id
     GROUP BY h.job_id, h.candidate_id
 ),
 tone AS (
-    SELECT h.job_id, h.candidate_id, avg(ss.positive_score) AS positive, avg(ss.neutral_score) AS neutral,
-           avg(ss.mixed_score) AS mixed, avg(ss.confidence_level) AS session_confidence
+    SELECT h.job_id, h.candidate_id, CAST(avg(ss.positive_score) AS double precision) AS positive,
+           CAST(avg(ss.neutral_score) AS double precision) AS neutral,
+           CAST(avg(ss.mixed_score) AS double precision) AS mixed,
+           CAST(avg(ss.confidence_level) AS double precision) AS session_confidence
     FROM held h JOIN interview_sentimentsession ss ON ss.interview_session_id = h.id
     WHERE h.sentiment_shown
     GROUP BY h.job_id, h.candidate_id
 ),
 points AS (
-    SELECT h.job_id, h.candidate_id, count(*) AS points, avg(p.confidence) AS point_confidence,
-           avg(f.value_alignment_score) AS value_alignment, avg(f.confidence_score) AS confidence,
-           avg(f.enthusiasm_score) AS enthusiasm, avg(f.authenticity_score) AS authenticity
+    SELECT h.job_id, h.candidate_id, count(*) AS points,
+           CAST(avg(p.confidence) AS double precision) AS point_confidence,
+           CAST(avg(f.value_alignment_score) AS double precision) AS value_alignment,
+           CAST(avg(f.confidence_score) AS double precision) AS confidence,
+           CAST(avg(f.enthusiasm_score) AS double precision) AS enthusiasm,
+           CAST(avg(f.authenticity_score) AS double precision) AS authenticity
     FROM held h
     JOIN interview_sentimenthistory p ON p.interview_session_id = h.id
          AND p.timestamp >= h.points_from AND p.timestamp <= h.points_until
@@ -95,20 +101,6 @@ points AS (
     WHERE h.sentiment_shown
     GROUP BY h.job_id, h.candidate_id
 ),
-job_weights AS (
-    -- the raw weight columns; queries.job_weights turns them into weights_for_job's answer
-    SELECT j.id AS job_id, COALESCE(j.job_focus, 'balanced') AS focus,
-           d.id IS NOT NULL AS has_dynamic, sw.id IS NOT NULL AS has_focus_row,
-           d.base_technical_weight, d.base_skills_weight, d.base_cultural_fit_weight, d.base_sentiment_weight,
-           d.technical_adjustment, d.skills_adjustment, d.cultural_fit_adjustment, d.sentiment_adjustment,
-           d.value_alignment_weight, d.confidence_weight, d.enthusiasm_weight, d.authenticity_weight,
-           sw.technical_weight AS focus_technical_weight, sw.skills_weight AS focus_skills_weight,
-           sw.cultural_fit_weight AS focus_cultural_fit_weight, sw.sentiment_weight AS focus_sentiment_weight
-    FROM company_job j
-    LEFT JOIN interview_dynamicscoreweight d ON d.job_id = j.id
-    LEFT JOIN interview_scoreweight sw ON sw.job_focus = COALESCE(j.job_focus, 'balanced')
-    WHERE j.id IN (SELECT job_id FROM per_candidate)
-),
 components AS (
     SELECT pc.job_id, pc.candidate_id, pc.sessions, pc.last_interview, pc.technical_accuracy,
            a.technical_assessments, s.skills, fit.cultural_fit,
@@ -116,14 +108,8 @@ components AS (
            points.value_alignment, points.confidence, points.enthusiasm, points.authenticity,
            COALESCE(points.points, 0) AS points,
            COALESCE(a.interview_assessments, 0) + COALESCE(s.skill_assessments, 0) AS assessments,
-           COALESCE(points.point_confidence, tone.session_confidence) AS sentiment_confidence,
-           jw.focus, jw.has_dynamic, jw.has_focus_row,
-           jw.base_technical_weight, jw.base_skills_weight, jw.base_cultural_fit_weight, jw.base_sentiment_weight,
-           jw.technical_adjustment, jw.skills_adjustment, jw.cultural_fit_adjustment, jw.sentiment_adjustment,
-           jw.value_alignment_weight, jw.confidence_weight, jw.enthusiasm_weight, jw.authenticity_weight,
-           jw.focus_technical_weight, jw.focus_skills_weight, jw.focus_cultural_fit_weight, jw.focus_sentiment_weight
+           COALESCE(points.point_confidence, tone.session_confidence) AS sentiment_confidence
     FROM per_candidate pc
-    JOIN job_weights jw ON jw.job_id = pc.job_id
     LEFT JOIN assessed a ON (a.job_id, a.candidate_id) = (pc.job_id, pc.candidate_id)
     LEFT JOIN skilled s ON (s.job_id, s.candidate_id) = (pc.job_id, pc.candidate_id)
     LEFT JOIN fit ON (fit.job_id, fit.candidate_id) = (pc.job_id, pc.candidate_id)
@@ -149,8 +135,29 @@ def components(
     return session.execute(statement, params, execution_options={"yield_per": 2000}).mappings()
 
 
+JOB_WEIGHTS = """
+SELECT j.id AS job_id, COALESCE(j.job_focus, 'balanced') AS focus,
+       d.id IS NOT NULL AS has_dynamic, sw.id IS NOT NULL AS has_focus_row,
+       d.base_technical_weight, d.base_skills_weight, d.base_cultural_fit_weight, d.base_sentiment_weight,
+       d.technical_adjustment, d.skills_adjustment, d.cultural_fit_adjustment, d.sentiment_adjustment,
+       d.value_alignment_weight, d.confidence_weight, d.enthusiasm_weight, d.authenticity_weight,
+       sw.technical_weight AS focus_technical_weight, sw.skills_weight AS focus_skills_weight,
+       sw.cultural_fit_weight AS focus_cultural_fit_weight, sw.sentiment_weight AS focus_sentiment_weight
+FROM company_job j
+LEFT JOIN interview_dynamicscoreweight d ON d.job_id = j.id
+LEFT JOIN interview_scoreweight sw ON sw.job_focus = COALESCE(j.job_focus, 'balanced')
+WHERE CAST(:job_ids AS integer[]) IS NULL OR j.id = ANY(CAST(:job_ids AS integer[]))
+"""
+
+
+def weights_of_jobs(session: Session, job_ids: Sequence[int] | None) -> dict[int, w.JobWeights]:
+    """Each job's effective weights and sentiment split (every job when `job_ids` is None); one statement."""
+    rows = session.execute(text(JOB_WEIGHTS), {"job_ids": None if job_ids is None else list(job_ids)}).mappings()
+    return {row["job_id"]: job_weights(row) for row in rows}
+
+
 def job_weights(row) -> w.JobWeights:
-    """What `weights_for_job` would answer, rebuilt from a components row's weight columns.
+    """What `weights_for_job` would answer, rebuilt from a JOB_WEIGHTS row.
 
     Same rules: the job's dynamic row (NULL adjustments and sub-weights mean their
     defaults), else the focus row (NULL columns mean 0.30/0.25/0.25/0.20), else the

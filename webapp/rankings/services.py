@@ -131,9 +131,8 @@ class Scope:
                 "pair_jobs": [j for j, _ in self.pairs], "pair_candidates": [c for _, c in self.pairs]}
 
 
-def score_row(row, weights: w.JobWeights | None = None) -> f.Scores:
+def score_row(row, weights: w.JobWeights) -> f.Scores:
     """The scores of one components row with its job's effective weights and sentiment split."""
-    weights = weights or queries.job_weights(row)
     return f.score(row, weights.effective.as_dict(), weights.sentiment.as_dict())
 
 
@@ -169,13 +168,12 @@ def _recompute(session: Session, scope: Scope) -> Recomputed:
     A component with no evidence is stored as 0 (the columns are NOT NULL) but
     carries no weight in the overall score, and lowers ai_confidence.
     """
-    rows = _component_rows(session, scope)
+    jobs = None if scope.all_jobs else sorted(set(scope.job_ids) | {job for job, _ in scope.pairs})
+    weights_of = queries.weights_of_jobs(session, jobs)
     kept: list[tuple[int, int]] = []
-    weights_of: dict[int, w.JobWeights] = {}
     batch: list = []
-    for row in rows:
-        weights = weights_of.get(row["job_id"]) or weights_of.setdefault(row["job_id"], queries.job_weights(row))
-        batch.append((row, score_row(row, weights)))
+    for row in _component_rows(session, scope):
+        batch.append((row, score_row(row, weights_of[row["job_id"]])))
         kept.append((row["job_id"], row["candidate_id"]))
         if len(batch) >= BATCH:
             _write(session, batch)
