@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, inspect, or_, select, update
+from sqlalchemy import Float, Select, Text, cast, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.models import (
     AssessmentCategory,
     AssessmentType,
     BehavioralAnalysis,
-    Company,
     CulturalFit,
     InterviewAssessment,
     InterviewSession,
@@ -26,7 +26,6 @@ from webapp.models import (
     SkillAssessment,
     SkillAssessmentHistory,
     SkillCategory,
-    User,
 )
 
 # Points are read from start - 1 day to end + 1 day: wide enough for clock skew between
@@ -34,22 +33,28 @@ from webapp.models import (
 HISTORY_MARGIN = timedelta(days=1)
 
 
-def select_header(interview_id: int) -> Select:
+@dataclass(frozen=True)
+class Header:
     """Candidate and job for the page header."""
-    return (
-        select(
-            User.first_name,
-            User.last_name,
-            User.username,
-            User.email,
-            Job.id.label("job_id"),
-            Job.title.label("job_title"),
-        )
-        .select_from(InterviewSession)
-        .outerjoin(User, InterviewSession.user_id == User.id)
-        .outerjoin(Job, InterviewSession.job_id == Job.id)
-        .outerjoin(Company, Job.company_id == Company.id)
-        .where(InterviewSession.id == interview_id)
+
+    first_name: str | None
+    last_name: str | None
+    username: str | None
+    email: str | None
+    job_id: int | None
+    job_title: str | None
+
+
+def header_of(interview: InterviewSession) -> Header:
+    """From the candidate and job get_interview_or_404 loaded with the interview: no statement."""
+    user, job = interview.user, interview.job
+    return Header(
+        first_name=user.first_name if user else None,
+        last_name=user.last_name if user else None,
+        username=user.username if user else None,
+        email=user.email if user else None,
+        job_id=job.id if job else None,
+        job_title=job.title if job else None,
     )
 
 
@@ -71,6 +76,31 @@ def history_window(interview: InterviewSession, now: datetime | None = None) -> 
     return (start - HISTORY_MARGIN if start else None), end + HISTORY_MARGIN
 
 
+def _as_float(column):
+    # The charts draw floats: float8 comes off the wire as a float, NUMERIC as a Decimal parsed from text.
+    return cast(column, Float).label(column.key)
+
+
+def read_points(session: Session, statement: Select) -> list[dict[str, Any]]:
+    """The points of `select_history_points` as dicts, with key_themes and flags decoded from JSON."""
+    decoded: dict[str, Any] = {}
+
+    def load(text: str | None) -> Any:
+        if text is None:
+            return None
+        if text not in decoded:
+            decoded[text] = json.loads(text)
+        return decoded[text]
+
+    points = []
+    for row in session.execute(statement):
+        point = row._asdict()
+        point["key_themes"] = load(point["key_themes"])
+        point["flags"] = load(point["flags"])
+        points.append(point)
+    return points
+
+
 def select_history_points(interview: InterviewSession, now: datetime | None = None) -> Select:
     """Every sentiment point of the interview with its context factors, in time order."""
     low, high = history_window(interview, now)
@@ -79,21 +109,22 @@ def select_history_points(interview: InterviewSession, now: datetime | None = No
         select(
             SentimentHistory.id,
             SentimentHistory.timestamp,
-            SentimentHistory.positive_score,
-            SentimentHistory.negative_score,
-            SentimentHistory.neutral_score,
-            SentimentHistory.mixed_score,
+            _as_float(SentimentHistory.positive_score),
+            _as_float(SentimentHistory.negative_score),
+            _as_float(SentimentHistory.neutral_score),
+            _as_float(SentimentHistory.mixed_score),
             SentimentHistory.overall_sentiment,
-            SentimentHistory.confidence,
+            _as_float(SentimentHistory.confidence),
             SentimentHistory.detail,
-            context.value_alignment_score,
-            context.requirement_addressing_score,
-            context.response_relevance_score,
-            context.confidence_score,
-            context.enthusiasm_score,
-            context.authenticity_score,
-            context.key_themes,
-            context.flags,
+            _as_float(context.value_alignment_score),
+            _as_float(context.requirement_addressing_score),
+            _as_float(context.response_relevance_score),
+            _as_float(context.confidence_score),
+            _as_float(context.enthusiasm_score),
+            _as_float(context.authenticity_score),
+            # As text, decoded once per distinct value by read_points (answers repeat their themes).
+            cast(context.key_themes, Text).label("key_themes"),
+            cast(context.flags, Text).label("flags"),
         )
         .outerjoin(
             context,
@@ -110,6 +141,8 @@ def select_history_points(interview: InterviewSession, now: datetime | None = No
 
 
 def select_skills(interview_id: int) -> Select:
+    """The interview's skills, each with its score history (one row per history entry, or one without)."""
+    history = SkillAssessmentHistory
     return (
         select(
             SkillAssessment.id,
@@ -117,25 +150,15 @@ def select_skills(interview_id: int) -> Select:
             SkillCategory.name.label("category"),
             SkillAssessment.accumulated_score,
             SkillAssessment.update_count,
+            history.id.label("history_id"),
+            history.score,
+            history.timestamp,
         )
         .join(Skill, SkillAssessment.skill_id == Skill.id)
         .outerjoin(SkillCategory, Skill.category_id == SkillCategory.id)
+        .outerjoin(history, history.skill_assessment_id == SkillAssessment.id)
         .where(SkillAssessment.interview_session_id == interview_id)
-        .order_by(SkillCategory.name.nulls_last(), Skill.name)
-    )
-
-
-def select_skill_history(interview_id: int) -> Select:
-    """The score history of every skill of the interview, in one statement."""
-    return (
-        select(
-            SkillAssessmentHistory.skill_assessment_id,
-            SkillAssessmentHistory.score,
-            SkillAssessmentHistory.timestamp,
-        )
-        .join(SkillAssessment, SkillAssessmentHistory.skill_assessment_id == SkillAssessment.id)
-        .where(SkillAssessment.interview_session_id == interview_id)
-        .order_by(SkillAssessmentHistory.skill_assessment_id, SkillAssessmentHistory.timestamp, SkillAssessmentHistory.id)
+        .order_by(SkillCategory.name.nulls_last(), Skill.name, SkillAssessment.id, history.timestamp, history.id)
     )
 
 
@@ -156,12 +179,15 @@ def select_assessments(interview_id: int) -> Select:
     )
 
 
-def select_cultural_fit(interview_id: int) -> Select:
-    return select(CulturalFit).where(CulturalFit.interview_session_id == interview_id)
-
-
-def select_behavior(interview_id: int) -> Select:
-    return select(BehavioralAnalysis).where(BehavioralAnalysis.interview_session_id == interview_id)
+def select_fit_and_behavior(interview_id: int) -> Select:
+    """The cultural fit and the behavioral analysis (either may be missing), in one row."""
+    return (
+        select(CulturalFit, BehavioralAnalysis)
+        .select_from(InterviewSession)
+        .outerjoin(CulturalFit, CulturalFit.interview_session_id == InterviewSession.id)
+        .outerjoin(BehavioralAnalysis, BehavioralAnalysis.interview_session_id == InterviewSession.id)
+        .where(InterviewSession.id == interview_id)
+    )
 
 
 @dataclass
@@ -205,19 +231,17 @@ def sentiment_hidden(sentiments: list[SentimentSession]) -> bool:
 
 
 def load_review(session: Session, interview: InterviewSession) -> InterviewReview:
-    """One statement per kind of data (header, sentiment, points, skills, history, assessments, fit, behavior)."""
-    header = session.execute(select_header(interview.id)).one()
+    """Five statements: summaries, points, skills with their history, assessments, fit and behavior."""
     sentiments = list(session.scalars(select_sentiment_sessions(interview.id)))
     hidden = sentiment_hidden(sentiments)
-    points = [] if hidden else list(session.execute(select_history_points(interview)).mappings())
+    points = [] if hidden else read_points(session, select_history_points(interview))
 
-    skills = [
-        (row.category or "Other", SkillRow(row.id, row.skill, row.accumulated_score, row.update_count))
-        for row in session.execute(select_skills(interview.id))
-    ]
-    by_id = {skill.id: skill for _, skill in skills}
-    for row in session.execute(select_skill_history(interview.id)):
-        by_id[row.skill_assessment_id].history.append(row)
+    skills: list[tuple[str, SkillRow]] = []
+    for row in session.execute(select_skills(interview.id)):
+        if not skills or skills[-1][1].id != row.id:
+            skills.append((row.category or "Other", SkillRow(row.id, row.skill, row.accumulated_score, row.update_count)))
+        if row.history_id is not None:
+            skills[-1][1].history.append(row)
     skills_by_category = [(category, [s for _, s in items]) for category, items in _grouped(skills, lambda item: item[0])]
 
     assessments = list(session.execute(select_assessments(interview.id)))
@@ -225,16 +249,17 @@ def load_review(session: Session, interview: InterviewSession) -> InterviewRevie
         (type_name, _grouped(rows, lambda row: row.category or "General"))
         for type_name, rows in _grouped(assessments, lambda row: row.type or "Other")
     ]
+    fit, behavior = session.execute(select_fit_and_behavior(interview.id)).one()
     return InterviewReview(
         interview=interview,
-        header=header,
+        header=header_of(interview),
         sentiment=None if hidden or not sentiments else sentiments[0],
         sentiment_hidden=hidden,
         points=points,
         skills_by_category=skills_by_category,
         assessments_by_type=by_type,
-        cultural_fit=session.scalar(select_cultural_fit(interview.id)),
-        behavior=session.scalar(select_behavior(interview.id)) if interview.enable_behavioral_analysis else None,
+        cultural_fit=fit,
+        behavior=behavior if interview.enable_behavioral_analysis else None,
         sentiments=sentiments,
     )
 
@@ -296,15 +321,15 @@ def load_live_update(session: Session, interview: InterviewSession, cursor: Live
     """Two statements: the sentiment summaries, and the points after the cursor (none when hidden)."""
     sentiments = list(session.scalars(select_sentiment_sessions(interview.id)))
     hidden = sentiment_hidden(sentiments)
-    points = [] if hidden else list(session.execute(select_points_after(interview, cursor)).mappings())
+    points = [] if hidden else read_points(session, select_points_after(interview, cursor))
     return LiveUpdate(sentiments=sentiments, sentiment_hidden=hidden, new_points=points)
 
 
-def live_review(session: Session, interview: InterviewSession, update: LiveUpdate) -> InterviewReview:
-    """The review as far as the live panel shows it: the header, the summary and the new points."""
+def live_review(interview: InterviewSession, update: LiveUpdate) -> InterviewReview:
+    """The review as far as the live panel shows it: the header, the summary and the new points (no statement)."""
     return InterviewReview(
         interview=interview,
-        header=session.execute(select_header(interview.id)).one(),
+        header=header_of(interview),
         sentiment=None if update.sentiment_hidden or not update.sentiments else update.sentiments[0],
         sentiment_hidden=update.sentiment_hidden,
         points=update.new_points,

@@ -297,7 +297,7 @@ def live(session_id: str):
     rules = services.extension_rules(session, interview)
     if not update.new_points and page_queries.live_version(interview, update.sentiments, rules) == cursor.version:
         return "", 204, {"Vary": "HX-Request"}
-    review = page_queries.live_review(session, interview, update)
+    review = page_queries.live_review(interview, update)
     body = render_block(TEMPLATE, LIVE_BLOCK, **_page_context(interview, review=review, cursor=cursor, rules=rules))
     return body, 200, {"Vary": "HX-Request"}
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from webapp import db
-from webapp.models import Company, InterviewSession, Job
+from webapp.models import Company, InterviewSession, Job, User
 
 
 def get_interview_or_404(session_id: str, *, for_update: bool = False) -> InterviewSession:
@@ -22,6 +22,7 @@ def get_interview_or_404(session_id: str, *, for_update: bool = False) -> Interv
         select(InterviewSession)
         .join(Job, InterviewSession.job_id == Job.id)
         .join(Company, Job.company_id == Company.id)
+        .outerjoin(User, InterviewSession.user_id == User.id)
         .where(
             InterviewSession.session_id == session_id,
             Company.user_id == current_user.id,
@@ -29,8 +30,12 @@ def get_interview_or_404(session_id: str, *, for_update: bool = False) -> Interv
             InterviewSession.is_practice.is_not(True),
         )
         # The job and company are joined anyway: loading them here spares the pages (and every
-        # 5 s live poll) a statement for the company's extension rules.
-        .options(contains_eager(InterviewSession.job).contains_eager(Job.company))
+        # 5 s live poll) a statement for the company's extension rules; the candidate (one row by
+        # primary key) spares them the statement for the page header.
+        .options(
+            contains_eager(InterviewSession.job).contains_eager(Job.company),
+            contains_eager(InterviewSession.user),
+        )
     )
     if for_update:
         # Lock only the interview row (extensions and cancels race on it), not the job or company.
