@@ -156,6 +156,20 @@ def weights_of_jobs(session: Session, job_ids: Sequence[int] | None) -> dict[int
     return {row["job_id"]: job_weights(row) for row in rows}
 
 
+def weights_and_freshness(session: Session, job_id: int) -> tuple[w.JobWeights, bool]:
+    """The job's weights, and whether anything of its ranking is marked stale; one statement."""
+    row = session.execute(
+        text(
+            f"""SELECT weights.*,
+                       EXISTS (SELECT 1 FROM rankings_stalejob WHERE job_id = :job_id)
+                       OR EXISTS (SELECT 1 FROM rankings_stalecandidate WHERE job_id = :job_id) AS stale
+                FROM ({JOB_WEIGHTS}) AS weights"""
+        ),
+        {"job_ids": [job_id], "job_id": job_id},
+    ).mappings().one()
+    return job_weights(row), row["stale"]
+
+
 def job_weights(row) -> w.JobWeights:
     """What `weights_for_job` would answer, rebuilt from a JOB_WEIGHTS row.
 
@@ -230,34 +244,36 @@ def _page_args(page: int, per_page: int | None) -> dict:
 def listing(
     session: Session, job_id: int, *, sort_key: str, reverse: bool, minimum: float, page: int, per_page: int | None = PER_PAGE
 ) -> Listing:
-    """One page of a job's saved ranking: two indexed statements (counts, rows), whatever the number of candidates.
+    """One page of a job's saved ranking with its counts: one indexed statement, whatever the number of candidates.
 
     `place` is the rank by overall score among all the job's ranked candidates,
     whatever the filter and sort (stored by the recompute).
     """
-    counts = session.execute(
+    result = session.execute(
         text(
-            """SELECT count(*) AS total, count(*) FILTER (WHERE overall_score >= :minimum) AS matching
-               FROM rankings_component WHERE job_id = :job_id"""
-        ),
-        {"job_id": job_id, "minimum": minimum},
-    ).one()
-    page, pages = clamp_page(page, counts.matching, per_page)
-    if not counts.matching:
-        return Listing([], 0, page, pages, per_page, total=counts.total)
-    rows = session.execute(
-        text(
-            f"""SELECT {SHOWN}
-                FROM (SELECT * FROM rankings_component p
-                      WHERE p.job_id = :job_id AND p.overall_score >= :minimum
-                      ORDER BY {_order(sort_key, reverse, "p")}
-                      LIMIT CAST(:limit AS integer) OFFSET :offset) c
-                JOIN users_user u ON u.id = c.candidate_id
-                ORDER BY {_order(sort_key, reverse)}"""
+            f"""WITH counts AS (
+                    SELECT count(*) AS total, count(*) FILTER (WHERE overall_score >= :minimum) AS matching
+                    FROM rankings_component WHERE job_id = :job_id
+                )
+                SELECT counts.total, counts.matching, page.* FROM counts LEFT JOIN (
+                    SELECT {SHOWN}, c.sort_name
+                    FROM (SELECT * FROM rankings_component p
+                          WHERE p.job_id = :job_id AND p.overall_score >= :minimum
+                          ORDER BY {_order(sort_key, reverse, "p")}
+                          LIMIT CAST(:limit AS integer) OFFSET :offset) c
+                    JOIN users_user u ON u.id = c.candidate_id
+                ) page ON true
+                ORDER BY {_order(sort_key, reverse, "page")}"""
         ),
         {"job_id": job_id, "minimum": minimum, **_page_args(page, per_page)},
     ).all()
-    return Listing(rows, counts.matching, page, pages, per_page, total=counts.total)
+    total, matching = result[0].total, result[0].matching
+    rows = [row for row in result if row.candidate_id is not None]
+    clamped, pages = clamp_page(page, matching, per_page)
+    if clamped != page and not rows:  # past the last page: show the last one
+        return listing(session, job_id, sort_key=sort_key, reverse=reverse, minimum=minimum, page=clamped,
+                       per_page=per_page)
+    return Listing(rows, matching, page, pages, per_page, total=total)
 
 
 # The what-if overall of a row `m` of rankings_component with its presence pattern `m.mask`:

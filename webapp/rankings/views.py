@@ -22,8 +22,7 @@ bp = Blueprint("rankings", __name__, url_prefix="/jobs/<int:job_id>/rankings")
 @bp.get("")
 @role_required("employer")
 def index(job_id: int):
-    job = _fresh_job_or_404(job_id)
-    weights = w.weights_for_job(db.session(), job)
+    job, weights = _fresh_job_or_404(job_id)
     params = _params(weights)
     listing = _ranking(job, params, weights, per_page=queries.PER_PAGE)
     bad_whatif = params.whatif is not None and not params.whatif.usable
@@ -42,12 +41,13 @@ def index(job_id: int):
     )
 
 
-def _fresh_job_or_404(job_id: int):
-    """The employer's job, its ranking first brought up to date if results changed since."""
+def _fresh_job_or_404(job_id: int) -> tuple:
+    """The employer's job and its weights, its ranking first brought up to date if results changed since."""
     job = get_job_or_404(job_id)
-    if services.recompute_stale(db.session(), job.id):
+    weights, stale = queries.weights_and_freshness(db.session(), job.id)
+    if stale and services.recompute_stale(db.session(), job.id):
         db.session.commit()
-    return job
+    return job, weights
 
 
 def _params(weights: w.JobWeights) -> RankingParams:
@@ -117,7 +117,7 @@ def save_weights(job_id: int):
 @role_required("employer")
 def compare(job_id: int):
     """2 to 4 ranked candidates side by side; a bad selection is a 400 that says what to do."""
-    job = _fresh_job_or_404(job_id)
+    job, _ = _fresh_job_or_404(job_id)
     try:
         ids = services.parse_selection(request.args.getlist("c"))
         people = services.comparison(db.session(), job, ids)
@@ -132,8 +132,7 @@ def compare(job_id: int):
 @role_required("employer")
 def export(job_id: int):
     """The ranking as shown (sort, minimum, what-if weights) as CSV, streamed row by row."""
-    job = _fresh_job_or_404(job_id)
-    weights = w.weights_for_job(db.session(), job)
+    job, weights = _fresh_job_or_404(job_id)
     params = _params(weights)
     if params.min_error or (params.whatif is not None and not params.whatif.usable):
         problems = [params.min_error] if params.min_error else []
@@ -163,12 +162,12 @@ bp.record_once(
 @role_required("employer")
 def explain(job_id: int, candidate_id: int):
     """Why a candidate has their score: each factor's contribution, and the interviews behind it."""
-    job = _fresh_job_or_404(job_id)
+    job, weights = _fresh_job_or_404(job_id)
     session = db.session()
     ranking = queries.ranking_of(session, job.id, candidate_id)
     if ranking is None:
         abort(404)
-    scores = services.score_row(ranking._mapping, w.weights_for_job(session, job))
+    scores = services.score_row(ranking._mapping, weights)
     return render_page_or_block(
         "rankings/explain.html",
         "explanation",
