@@ -99,7 +99,13 @@ def _expected(messy, sort: str) -> list[int]:
 @pytest.mark.parametrize("sort", ["-start_time", "start_time", "technical", "-technical", "completion",
                                   "-completion", "behavioral", "-behavioral", "status", "-status",
                                   "job", "-job", "candidate", "-candidate"])
-def test_paging_through_every_sort_shows_each_interview_once_in_order(client, messy, logged_in, sort):
+@pytest.mark.parametrize("walk", [False, True], ids=["small company", "big company"])
+def test_paging_through_every_sort_shows_each_interview_once_in_order(client, messy, logged_in, sort, walk,
+                                                                      monkeypatch):
+    # A big company's pages walk a platform-wide order index (WALK_FROM): the same rows, in the same order.
+    from webapp.interviews import queries
+
+    monkeypatch.setattr(queries, "WALK_FROM", 0 if walk else 10**9)
     seen = []
     for page in (1, 2):
         ids, html = ids_on(client, f"?sort={sort}&page={page}")
@@ -197,13 +203,13 @@ def _plan(db_session, statement, *, sorts: bool = True) -> str:
 def test_the_newest_first_page_walks_an_interview_index(db_session, messy):
     from webapp.interviews.queries import InterviewListParams, select_interview_list_counts, select_interview_list_rows
 
-    job_ids = list(messy["jobs"])
+    job_ids, company_id = list(messy["jobs"]), messy["rows"][0].job.company_id
     plan = _plan(db_session, select_interview_list_rows(job_ids, InterviewListParams(), 1, 25), sorts=False)
     assert re.search(r"idx_interview_session_(job_)?start", plan), plan
-    plan = _plan(db_session, select_interview_list_counts(job_ids, InterviewListParams(), 10_000))
-    assert "dashboard_jobinterviewcount" in plan and "interview_interviewsession" not in plan, plan
+    plan = _plan(db_session, select_interview_list_counts(company_id, job_ids, InterviewListParams(), 10_000))
+    assert "dashboard_companyinterviewcount" in plan and "interview_interviewsession" not in plan, plan
     since = InterviewListParams(date_from=DAY.date())  # not a counter's filter: counted up to the limit
-    plan = _plan(db_session, select_interview_list_counts(job_ids, since, 10_000))
+    plan = _plan(db_session, select_interview_list_counts(company_id, job_ids, since, 10_000))
     assert re.search(r"idx_interview_session_(job_)?start", plan) and "Limit" in plan, plan
 
 

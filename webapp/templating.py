@@ -7,7 +7,7 @@ these a few hundred times per request.
 from __future__ import annotations
 
 from flask import Flask
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 MISSING = Markup('<span class="muted">—</span>')
 
@@ -27,6 +27,46 @@ def person_name(row) -> str:
     return name or row.email
 
 
+def status_pill(value: str) -> Markup:
+    """An interview status as a pill ("no_show" reads "No show"), as macros/ui.html's status()."""
+    return Markup(f'<span class="pill status-{escape(value)}">{escape(value.replace("_", " ").capitalize())}</span>')
+
+
+def options(choices, selected) -> Markup:
+    """<option>s for (value, label) pairs, `selected` (compared as text) marked: a 400-job filter in one call."""
+    chosen = "" if selected is None else str(selected)
+    return Markup("".join(
+        f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
+        for value, label in choices
+    ))
+
+
+def minutes(seconds) -> Markup:
+    """A duration stored in seconds as "42 min" or "1 h 05 min" (hidden text when there is none yet)."""
+    if seconds is None:
+        return Markup('<span class="visually-hidden">no duration yet</span>')
+    total = round(seconds / 60)
+    if total < 1:
+        return Markup("&lt; 1 min")
+    return Markup(f"{total} min" if total < 60 else f"{total // 60} h {total % 60:02d} min")
+
+
+def utc_time(value) -> Markup:
+    """A naive UTC timestamp as a <time> element, or "Not started"."""
+    if value is None:
+        return Markup('<span class="muted">Not started</span>')
+    return Markup(f'<time datetime="{value.isoformat()}Z">{value.strftime("%d %b %Y, %H:%M")}'
+                  '<span class="visually-hidden"> UTC</span></time>')
+
+
+def percent(value) -> Markup:
+    """A whole percentage ("50%"), or a muted dash when missing."""
+    return MISSING if value is None else Markup(f"{escape(value)}%")
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(score=score, person_name=person_name)
+    app.jinja_env.globals.update(
+        score=score, person_name=person_name, status_pill=status_pill, options=options, minutes=minutes,
+        utc_time=utc_time, percent=percent,
+    )
 

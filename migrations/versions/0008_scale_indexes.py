@@ -58,8 +58,12 @@ INDEXES = {
         f"interview_interviewsession (completion_percentage DESC NULLS LAST, id DESC) INCLUDE (job_id) {REAL}",
     "idx_interview_session_status_order":
         f"interview_interviewsession (status DESC NULLS LAST, id DESC) INCLUDE (job_id) {REAL}",
+    # a status filter on the newest-first list (without it the walk skips every newer row of another status)
+    "idx_interview_session_status_start":
+        f"interview_interviewsession (status, start_time DESC NULLS LAST, id DESC) INCLUDE (job_id) {REAL}",
     # the candidate sort walks users by name; the job sort walks a company's jobs by title
-    "idx_users_user_display_name": f"users_user (({NAME}), id)",
+    # (the list's key exactly: the name, else the email; an index on the name alone cannot order it)
+    "idx_users_user_display_name": f"users_user ((coalesce(nullif({NAME}, ''), lower(email))), id)",
     "idx_company_job_company_title": "company_job (company_id, lower(title), id)",
     # "name or email contains" (ILIKE '%...%') as a trigram index lookup
     "idx_users_user_name_trgm": f"users_user USING gin ((coalesce(first_name, '') || ' ' || coalesce(last_name, '')) gin_trgm_ops)",

@@ -12,6 +12,8 @@ of a company's whole history:
   NULL counted as not practice) per job and status;
 - dashboard_companydaycount: the same per company, UTC day of `start_time` and status
   (the employer dashboard's week by status);
+- dashboard_companyinterviewcount: the same per company and status, whatever the day
+  (the interviews list's exact counts: a few rows, not one per job or per day);
 - dashboard_platformcount: users per role and subscriptions per status (admin dashboard).
 
 A NULL status is counted under ''. Decrements only UPDATE existing rows, so a delete
@@ -72,6 +74,18 @@ def _apply_interview_deltas(deltas: str) -> str:
             SELECT company_id, day, status, sum(n) AS n FROM delta
             WHERE company_id IS NOT NULL AND day IS NOT NULL GROUP BY company_id, day, status
         ),
+        per_company AS (
+            SELECT company_id, status, sum(n) AS n FROM delta WHERE company_id IS NOT NULL GROUP BY company_id, status
+        ),
+        company_up AS (
+            INSERT INTO dashboard_companyinterviewcount AS c (company_id, status, interviews)
+            SELECT company_id, status, n FROM per_company WHERE n > 0
+            ON CONFLICT (company_id, status) DO UPDATE SET interviews = c.interviews + EXCLUDED.interviews
+        ),
+        company_down AS (
+            UPDATE dashboard_companyinterviewcount c SET interviews = c.interviews + d.n
+            FROM per_company d WHERE d.n < 0 AND c.company_id = d.company_id AND c.status = d.status
+        ),
         job_up AS (
             INSERT INTO dashboard_jobinterviewcount AS c (job_id, status, interviews)
             SELECT d.job_id, d.status, d.n FROM per_job d JOIN company_job j ON j.id = d.job_id WHERE d.n > 0
@@ -126,7 +140,15 @@ BEGIN
           WHERE s.job_id = OLD.id AND {EMPLOYER.format(r='s')} AND s.start_time IS NOT NULL
           GROUP BY 1, 2) d
     WHERE c.company_id = OLD.company_id AND c.day = d.day AND c.status = d.status;
+    UPDATE dashboard_companyinterviewcount c SET interviews = c.interviews - d.n
+    FROM (SELECT coalesce(s.status, '') AS status, count(*) AS n FROM interview_interviewsession s
+          WHERE s.job_id = OLD.id AND {EMPLOYER.format(r='s')} GROUP BY 1) d
+    WHERE c.company_id = OLD.company_id AND c.status = d.status;
     IF TG_OP = 'UPDATE' AND NEW.company_id IS NOT NULL THEN
+        INSERT INTO dashboard_companyinterviewcount AS c (company_id, status, interviews)
+        SELECT NEW.company_id, coalesce(s.status, ''), count(*) FROM interview_interviewsession s
+        WHERE s.job_id = NEW.id AND {EMPLOYER.format(r='s')} GROUP BY 1, 2
+        ON CONFLICT (company_id, status) DO UPDATE SET interviews = c.interviews + EXCLUDED.interviews;
         INSERT INTO dashboard_companydaycount AS c (company_id, day, status, interviews)
         SELECT NEW.company_id, {DAY.format(r='s')}, coalesce(s.status, ''), count(*)
         FROM interview_interviewsession s
@@ -189,6 +211,12 @@ CREATE FUNCTION dashboard_recount_counters() RETURNS void LANGUAGE sql AS $$
     FROM interview_interviewsession s JOIN company_job j ON j.id = s.job_id
     WHERE {EMPLOYER.format(r='s')} AND s.start_time IS NOT NULL AND j.company_id IS NOT NULL
     GROUP BY 1, 2, 3;
+    DELETE FROM dashboard_companyinterviewcount;
+    INSERT INTO dashboard_companyinterviewcount (company_id, status, interviews)
+    SELECT j.company_id, coalesce(s.status, ''), count(*)
+    FROM interview_interviewsession s JOIN company_job j ON j.id = s.job_id
+    WHERE {EMPLOYER.format(r='s')} AND j.company_id IS NOT NULL
+    GROUP BY 1, 2;
     DELETE FROM dashboard_platformcount;
     INSERT INTO dashboard_platformcount (kind, key, count)
     SELECT 'user_role', coalesce(role, ''), count(*) FROM users_user GROUP BY 2
@@ -249,6 +277,17 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["company_id"], ["company_company.id"], ondelete="CASCADE",
             name=op.f("dashboard_companydaycount_company_id_fkey"),
+        ),
+    )
+    op.create_table(
+        "dashboard_companyinterviewcount",
+        sa.Column("company_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("interviews", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.PrimaryKeyConstraint("company_id", "status", name=op.f("dashboard_companyinterviewcount_pkey")),
+        sa.ForeignKeyConstraint(
+            ["company_id"], ["company_company.id"], ondelete="CASCADE",
+            name=op.f("dashboard_companyinterviewcount_company_id_fkey"),
         ),
     )
     op.create_table(
@@ -317,5 +356,6 @@ def downgrade() -> None:
     op.drop_table("analytics_companydailymetrics")
     op.drop_table("analytics_rollupday")
     op.drop_table("dashboard_platformcount")
+    op.drop_table("dashboard_companyinterviewcount")
     op.drop_table("dashboard_companydaycount")
     op.drop_table("dashboard_jobinterviewcount")

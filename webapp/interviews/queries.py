@@ -9,13 +9,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
 
-from sqlalchemy import ARRAY, DateTime, Integer, Select, Text, cast, func, literal, null, or_, select, true, union_all
+from sqlalchemy import ARRAY, DateTime, Integer, Select, Text, any_, func, literal, null, or_, select, true, union_all
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from webapp.dateranges import BadQueryParameter, check_range, parse_date
 from webapp.dateranges import day_start as _day_start
-from webapp.models import INTERVIEW_STATUSES, InterviewSession, Job, JobInterviewCount, SentimentSession, User
+from webapp.models import (
+    INTERVIEW_STATUSES,
+    CompanyInterviewCount,
+    InterviewSession,
+    Job,
+    JobInterviewCount,
+    SentimentSession,
+    User,
+)
 from webapp.pagination import COUNT_LIMIT, ListPage, ListParams, clamp_page, page_number
 
 PER_PAGE = 25
@@ -25,6 +33,11 @@ DEFAULT_SORT = "-start_time"
 SORT_KEYS = ("start_time", "candidate", "job", "status", "completion", "technical", "behavioral")
 # Columns whose natural first click is "highest/newest first".
 DESCENDING_FIRST = ("start_time", "completion", "technical", "behavioral")
+# From this many matching interviews on, a page walks a platform-wide order index and keeps the
+# company's rows (about 26 x platform / matching index entries per page); below it, reading the
+# company's sessions through the job index and sorting them is cheaper (at 1M sessions both cost
+# about the same near 5,000 rows).
+WALK_FROM = 3_000
 
 
 # A list parameter that cannot be read (answered with 400 and its message).
@@ -109,15 +122,27 @@ def _candidate_key():
     return func.coalesce(func.nullif(name, ""), func.lower(User.email))
 
 
-def _interview_list_conditions(job_ids: list[int], params: InterviewListParams) -> tuple[list, list]:
+def _job_ids(job_ids: list[int]):
+    """The company's job ids as ONE array parameter: one statement text (and a cached plan) for every company."""
+    return literal(list(job_ids), ARRAY(Integer))
+
+
+def _interview_list_conditions(job_ids: list[int], params: InterviewListParams, walk: bool = False) -> tuple[list, list]:
     """(the tenant conditions, the user's filter conditions).
 
     Sessions have no company id: the scope is "the sessions of the company's jobs", given as
-    the ids the view already read, so the planner sees how many sessions they hold.
+    the ids the view already read. With `walk` the scope is a filter no index serves
+    (`job_id + 0`), so every plan, a cached generic one included, walks an order index and
+    stops after one page; otherwise it is `job_id = ANY(ids)`, which the job index serves.
+    (A generic plan guesses ten jobs for an array parameter: a big company would then
+    read and sort its whole history.)
     There is deliberately no practice filter: practice sessions are a candidate's own
     rehearsal and never belong in an employer's list, whatever job they mention.
     """
-    scope = [InterviewSession.job_id.in_(job_ids), InterviewSession.is_practice.is_not(True)]
+    ids = _job_ids(job_ids)
+    job_id = InterviewSession.job_id + 0 if walk else InterviewSession.job_id  # `+ 0`: no index serves it
+    in_company = job_id == any_(ids)
+    scope = [in_company, InterviewSession.is_practice.is_not(True)]
     conditions = []
     if params.q:
         pattern = _like_pattern(params.q)
@@ -151,28 +176,34 @@ def _counters_count(params: InterviewListParams) -> bool:
     return not (params.q or params.date_from or params.date_to)
 
 
-def _counted(job_ids: list[int], params: InterviewListParams):
-    """The exact count from the counters the database keeps (dashboard_jobinterviewcount, migration 0010:
-    real interviews per job and status), or None when a filter (search, dates) is not one they count by.
+def _counted(company_id: int, params: InterviewListParams):
+    """The exact count from the counters the database keeps (migration 0010: real interviews per company
+    and status, or per job and status), or None when a filter (search, dates) is not one they count by.
+    A few counter rows either way.
     """
     if not _counters_count(params):
         return None
-    conditions = [JobInterviewCount.job_id.in_([params.job] if params.job else job_ids)]
+    if params.job:
+        counter, conditions = JobInterviewCount, [JobInterviewCount.job_id == params.job]
+    else:
+        counter, conditions = CompanyInterviewCount, [CompanyInterviewCount.company_id == company_id]
     if params.status:
-        conditions.append(JobInterviewCount.status == params.status)
-    return select(func.coalesce(func.sum(JobInterviewCount.interviews), 0)).where(*conditions).scalar_subquery()
+        conditions.append(counter.status == params.status)
+    return select(func.coalesce(func.sum(counter.interviews), 0)).where(*conditions).scalar_subquery()
 
 
-def select_interview_list_counts(job_ids: list[int], params: InterviewListParams, limit: int) -> Select:
+def select_interview_list_counts(
+    company_id: int, job_ids: list[int], params: InterviewListParams, limit: int
+) -> Select:
     """One row: (matching, total) interviews of the company, so an empty page knows which empty state it is.
 
     Exact from the counters where they apply; otherwise counted up to limit + 1 (the page then says "10,000+").
     """
     scope, conditions = _interview_list_conditions(job_ids, params)
-    matching = _counted(job_ids, params)
+    matching = _counted(company_id, params)
     if matching is None:
         matching = _bounded_count(scope + conditions, limit)
-    total = _counted(job_ids, InterviewListParams()) if conditions else literal(None)
+    total = _counted(company_id, InterviewListParams()) if conditions else literal(None)
     return select(matching.label("matching"), total.label("total"))
 
 
@@ -247,7 +278,7 @@ def _ordered_branches(job_ids: list[int], conditions: list, params: InterviewLis
         # The company's jobs in title order (as the view read them), each one's newest sessions first
         # (idx_interview_session_job_start): at most `limit` rows per job, never a sort of the company.
         jobs = (
-            func.unnest(cast(job_ids, ARRAY(Integer)))
+            func.unnest(_job_ids(job_ids))
             .table_valued("job_id", with_ordinality="position")
             .render_derived(name="jobs")
         )
@@ -292,14 +323,16 @@ def _list_order(columns, params: InterviewListParams) -> list:
     ]
 
 
-def select_interview_list_rows(job_ids: list[int], params: InterviewListParams, page: int, per_page: int) -> Select:
+def select_interview_list_rows(
+    job_ids: list[int], params: InterviewListParams, page: int, per_page: int, walk: bool = False
+) -> Select:
     """One page of the list (and the first row of the next, so the pager knows there is one) with every
     column the table shows: one statement whatever the page size.
 
     The page's ids come from index-ordered branches cut at the page's end; the joins and the
-    latest-sentiment look-up run only for those rows.
+    latest-sentiment look-up run only for those rows. `walk`: many rows match (see WALK_FROM).
     """
-    scope, conditions = _interview_list_conditions(job_ids, params)
+    scope, conditions = _interview_list_conditions(job_ids, params, walk)
     offset = (page - 1) * per_page
     branches = [branch.subquery() for branch in _ordered_branches(job_ids, scope + conditions, params, offset + per_page + 1)]
     ordered = union_all(*(select(branch) for branch in branches)).subquery("ordered")
@@ -357,17 +390,18 @@ class InterviewListPage(ListPage):
 
 
 def interview_list_page(
-    session: Session, job_ids: list[int], params: InterviewListParams, count_limit: int = COUNT_LIMIT
+    session: Session, company_id: int, job_ids: list[int], params: InterviewListParams, count_limit: int = COUNT_LIMIT
 ) -> InterviewListPage:
     """The list page: exactly two statements (bounded counts, then the rows)."""
-    matching, total = session.execute(select_interview_list_counts(job_ids, params, count_limit)).one()
+    matching, total = session.execute(select_interview_list_counts(company_id, job_ids, params, count_limit)).one()
     total = matching if total is None else total
     capped = not _counters_count(params) and matching > count_limit
     if capped:
         page, pages = params.page, -(-count_limit // PER_PAGE)  # open-ended: the page is not clamped
     else:
         page, pages = clamp_page(params.page, matching, PER_PAGE)
-    rows = session.execute(select_interview_list_rows(job_ids, params, page, PER_PAGE)).all() if matching else []
+    walk = matching >= WALK_FROM
+    rows = session.execute(select_interview_list_rows(job_ids, params, page, PER_PAGE, walk)).all() if matching else []
     return InterviewListPage(
         rows[:PER_PAGE], min(matching, count_limit) if capped else matching, page, pages, PER_PAGE,
         total=total, params=params.with_(page=page), capped=capped, more=len(rows) > PER_PAGE,

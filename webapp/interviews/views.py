@@ -31,7 +31,7 @@ def index():
     except queries.BadQueryParameter as error:
         return _bad_filters(str(error), context)
     limit = current_app.config.get("LIST_COUNT_LIMIT", queries.COUNT_LIMIT)
-    listing = queries.interview_list_page(session, [job.id for job in jobs], params, limit)
+    listing = queries.interview_list_page(session, company.id, [job.id for job in jobs], params, limit)
     canonical = listing.params.query_args()
     response = render_page_or_block(
         "interviews/index.html", ROWS_BLOCK, error=None, listing=listing, values=canonical, **context

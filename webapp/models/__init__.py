@@ -7,7 +7,13 @@ to the database, instead of loading them all or nulling their foreign keys.
 
 from webapp.models.analytics import STATISTICS_PERIODS, InterviewStatistics
 from webapp.models.rollups import DailyMetrics  # noqa: F401  (registers analytics_dailymetrics)
-from webapp.models.counters import CompanyDayCount, JobInterviewCount, PlatformCount, RollupDay  # noqa: F401
+from webapp.models.counters import (  # noqa: F401
+    CompanyDayCount,
+    CompanyInterviewCount,
+    JobInterviewCount,
+    PlatformCount,
+    RollupDay,
+)
 from webapp.models.audit import AuditEvent
 from webapp.models.assessment import AssessmentCategory, AssessmentType, InterviewAssessment
 from webapp.models.billing import (

@@ -37,6 +37,16 @@ class CompanyDayCount(Base):
     interviews: Mapped[int] = mapped_column(Integer, server_default=text("0"))
 
 
+class CompanyInterviewCount(Base):
+    """Employer interviews of one company with one status, whatever their day (the interviews list's counts)."""
+
+    __tablename__ = "dashboard_companyinterviewcount"
+
+    company_id: Mapped[int] = mapped_column(ForeignKey("company_company.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    interviews: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
 class PlatformCount(Base):
     """Platform-wide counts: kind "user_role" (key: role) and "subscription_status" (key: status)."""
 
