@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from webapp.models import AuditEvent, Company, LoginSession, User
-from webapp.pagination import clamp_page
+from webapp.models import AuditEvent, Company, LoginSession, PlatformCount, User
+from webapp.pagination import COUNT_LIMIT, clamp_page
 
 USERS_PER_PAGE = 25
 EVENTS_PER_PAGE = 50
@@ -22,6 +22,9 @@ USER_SORTS = {
     "username": User.username,
     "role": User.role,
 }
+# NOT NULL columns sort without NULLS LAST, so a descending sort is their index read backwards;
+# the nullable ones have an index in each order (migration 0011).
+NOT_NULL_SORTS = {"email", "username"}
 USER_TARGET = User.__tablename__  # AuditEvent.target_type of events about an account
 
 
@@ -34,6 +37,15 @@ class Page:
     pages: int
     total: int
     per_page: int
+    # More than `total` match (a count that stopped at the limit): "10,000+", and pages go on
+    # as long as there are rows.
+    capped: bool = False
+    more: bool = False  # a row follows this page (known from the page query when capped)
+    shown: int = 0  # rows on this page (the last one of a capped count may be short)
+
+    @property
+    def total_text(self) -> str:
+        return f"{self.total:,}+" if self.capped else f"{self.total:,}"
 
     @property
     def offset(self) -> int:
@@ -46,7 +58,7 @@ class Page:
 
     @property
     def last(self) -> int:
-        return min(self.offset + self.per_page, self.total)
+        return self.offset + self.shown if self.capped else min(self.offset + self.per_page, self.total)
 
     @property
     def previous(self) -> int | None:
@@ -54,11 +66,21 @@ class Page:
 
     @property
     def next(self) -> int | None:
+        if self.capped:
+            return self.number + 1 if self.more else None
         return self.number + 1 if self.number < self.pages else None
 
 
-def page_of(total: int, requested: int, per_page: int) -> Page:
-    """The requested page, clamped into range: past the end shows the last page, below 1 the first."""
+def page_of(total: int, requested: int, per_page: int, *, capped: bool = False) -> Page:
+    """The requested page, clamped into range: past the end shows the last page, below 1 the first.
+
+    A capped count does not know where the end is: any page may be asked for (an empty one
+    says it is past the end).
+    """
+    if capped:
+        number = max(requested, 1)
+        return Page(number=number, pages=max(number, -(-total // per_page)), total=total, per_page=per_page,
+                    capped=True)
     number, pages = clamp_page(requested, total, per_page)
     return Page(number=number, pages=pages, total=total, per_page=per_page)
 
@@ -83,11 +105,18 @@ class UserFilters:
     verified: str = ""  # "yes" | "no" | ""
 
 
+def _full_name():
+    # The expression of idx_users_user_name_trgm (migration 0008), so "name contains" is an index
+    # lookup. It matches what first name, last name or both together contain: the search text is
+    # stripped, so it never starts or ends with the space a missing part leaves.
+    return func.coalesce(User.first_name, "").concat(" ").concat(func.coalesce(User.last_name, ""))
+
+
 def _user_conditions(filters: UserFilters) -> list:
     conditions = []
     if filters.q:
-        full_name = func.concat_ws(" ", User.first_name, User.last_name)
-        columns = (User.username, User.email, User.first_name, User.last_name, full_name)
+        # Each branch has a trigram index (username: 0011, email and name: 0008).
+        columns = (User.username, User.email, _full_name())
         conditions.append(or_(*(_contains(column, filters.q) for column in columns)))
     if filters.role:
         conditions.append(User.role == filters.role)
@@ -105,16 +134,51 @@ def normalize_user_sort(raw: str | None) -> str:
     return raw if key in USER_SORTS else DEFAULT_USER_SORT
 
 
-def select_user_count(filters: UserFilters) -> Select:
-    return select(func.count(User.id)).where(*_user_conditions(filters))
+def _counted_by_counters(filters: UserFilters) -> bool:
+    """Everyone, or one role: the per-role counters kept by triggers (migration 0010) are exact."""
+    return not (filters.q or filters.status or filters.verified)
+
+
+def select_user_count(filters: UserFilters, limit: int = COUNT_LIMIT) -> Select:
+    """The number of matching users: exact from the counters, else counted up to `limit` + 1 at most.
+
+    More than `limit` means "limit+" on the page: counting every match of a loose search
+    would read most of the table on each keystroke.
+    """
+    if _counted_by_counters(filters):
+        conditions = [PlatformCount.kind == "user_role"]
+        if filters.role:
+            conditions.append(PlatformCount.key == filters.role)
+        return select(func.coalesce(func.sum(PlatformCount.count), 0)).where(*conditions)
+    matching = select(User.id).where(*_user_conditions(filters)).limit(limit + 1).subquery()
+    return select(func.count()).select_from(matching)
+
+
+def user_count(session: Session, filters: UserFilters, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
+    """(count, capped): capped when more than `limit` match and the count stopped there."""
+    total = int(session.scalar(select_user_count(filters, limit)) or 0)
+    if not _counted_by_counters(filters) and total > limit:
+        return limit, True
+    return total, False
+
+
+def _user_order(columns, sort: str) -> list:
+    key = sort.removeprefix("-")
+    column, descending = columns[key], sort.startswith("-")
+    if key in NOT_NULL_SORTS:
+        order = column.desc() if descending else column.asc()
+    else:
+        order = column.desc().nulls_last() if descending else column.asc().nulls_last()
+    return [order, columns["id"].desc() if descending else columns["id"].asc()]
 
 
 def select_users(filters: UserFilters, sort: str, page: Page) -> Select:
-    """One page of users with their company's name, in a single statement (no per-row lookups)."""
-    column = USER_SORTS[sort.removeprefix("-")]
-    descending = sort.startswith("-")
-    order = column.desc().nulls_last() if descending else column.asc().nulls_last()
-    return (
+    """One page of users (and whether a row follows it) with their company's name, in a single statement.
+
+    The page is cut from users alone, walking the sort's index; only its rows look up a company.
+    """
+    user_columns = {"id": User.id, **USER_SORTS}
+    shown = (
         select(
             User.id,
             User.username,
@@ -125,13 +189,17 @@ def select_users(filters: UserFilters, sort: str, page: Page) -> Select:
             User.is_active,
             User.is_verified,
             User.created_at,
-            Company.company_name,
         )
-        .outerjoin(Company, Company.user_id == User.id)
         .where(*_user_conditions(filters))
-        .order_by(order, User.id.desc() if descending else User.id.asc())
-        .limit(page.per_page)
+        .order_by(*_user_order(user_columns, sort))
+        .limit(page.per_page + 1)
         .offset(page.offset)
+        .subquery("shown")
+    )
+    return (
+        select(shown, Company.company_name)
+        .outerjoin(Company, Company.user_id == shown.c.id)
+        .order_by(*_user_order(shown.c, sort))
     )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import db
@@ -13,6 +14,7 @@ from webapp.admin import queries, services
 from webapp.admin.forms import AuditFilterForm, ConfirmForm, RoleForm, UserFilterForm
 from webapp.auth.access import role_required
 from webapp.htmx import render_page_or_block, wants_block
+from webapp.pagination import COUNT_LIMIT
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -58,9 +60,11 @@ def users():
         return _invalid_list("admin/users.html", "user_rows", form, sort=sort, state=state)
     session = db.session()
     filters = form.filters()
-    total = session.scalar(queries.select_user_count(filters))
-    page = queries.page_of(total, form.page_number, queries.USERS_PER_PAGE)
+    total, capped = queries.user_count(session, filters, current_app.config.get("LIST_COUNT_LIMIT", COUNT_LIMIT))
+    page = queries.page_of(total, form.page_number, queries.USERS_PER_PAGE, capped=capped)
     rows = session.execute(queries.select_users(filters, sort, page)).all()
+    rows, more = rows[: page.per_page], len(rows) > page.per_page
+    page = replace(page, more=more, shown=len(rows))
     filtered = any(value for key, value in state.items() if key != "sort")
     return render_page_or_block(
         "admin/users.html", "user_rows", form=form, rows=rows, page=page, sort=sort, state=state, filtered=filtered
