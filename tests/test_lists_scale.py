@@ -200,29 +200,7 @@ def _plan(db_session, statement, *, sorts: bool = True) -> str:
     return "\n".join(rows)
 
 
-def test_the_newest_first_page_walks_an_interview_index(db_session, messy):
-    from webapp.interviews.queries import InterviewListParams, select_interview_list_counts, select_interview_list_rows
-
-    job_ids, company_id = list(messy["jobs"]), messy["rows"][0].job.company_id
-    plan = _plan(db_session, select_interview_list_rows(job_ids, InterviewListParams(), 1, 25), sorts=False)
-    assert re.search(r"idx_interview_session_(job_)?start", plan), plan
-    plan = _plan(db_session, select_interview_list_counts(company_id, job_ids, InterviewListParams(), 10_000))
-    assert "dashboard_companyinterviewcount" in plan and "interview_interviewsession" not in plan, plan
-    since = InterviewListParams(date_from=DAY.date())  # not a counter's filter: counted up to the limit
-    plan = _plan(db_session, select_interview_list_counts(company_id, job_ids, since, 10_000))
-    assert re.search(r"idx_interview_session_(job_)?start", plan) and "Limit" in plan, plan
-
-
-@pytest.mark.parametrize("sort, index", [("-technical", "idx_interview_session_technical_order"),
-                                         ("technical", "idx_interview_session_technical_order"),
-                                         ("-behavioral", "idx_interview_session_behavioral_order"),
-                                         ("completion", "idx_interview_session_completion_order")])
-def test_score_sorts_walk_their_index_both_ways(db_session, messy, sort, index):
-    from webapp.interviews.queries import InterviewListParams, select_interview_list_rows
-
-    params = InterviewListParams(sort=sort)
-    plan = _plan(db_session, select_interview_list_rows(list(messy["jobs"]), params, 1, 25), sorts=False)
-    assert index in plan, plan
+# The interviews list's plans are checked at bench shape: tests/test_lists_plans.py.
 
 
 def test_the_jobs_list_reads_counters_not_interviews(db_session, employer):

@@ -7,10 +7,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import ClassVar
+from functools import lru_cache
+from typing import Any, ClassVar, NamedTuple
 
-from sqlalchemy import ARRAY, DateTime, Integer, Select, Text, any_, func, literal, null, or_, select, true, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    Text,
+    any_,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session, aliased
 from werkzeug.datastructures import MultiDict
 
 from webapp.dateranges import BadQueryParameter, check_range, parse_date
@@ -111,24 +130,62 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+# Constants written into the SQL, not sent as parameters: a generic plan sees `coalesce(first_name, $3)`,
+# which no expression index matches.
+EMPTY, SPACE = literal_column("''", String), literal_column("' '", String)
+
+
 def _candidate_name():
     """The name as searched: first and last name (IMMUTABLE spelling: idx_users_user_name_trgm serves it)."""
-    return func.coalesce(User.first_name, "") + " " + func.coalesce(User.last_name, "")
+    return func.coalesce(User.first_name, EMPTY) + SPACE + func.coalesce(User.last_name, EMPTY)
 
 
 def _candidate_key():
     """The candidate column's sort key: the lower-cased name, else the email (idx_users_user_display_name)."""
     name = func.lower(func.btrim(_candidate_name()))
-    return func.coalesce(func.nullif(name, ""), func.lower(User.email))
+    return func.coalesce(func.nullif(name, EMPTY), func.lower(User.email))
 
 
-def _job_ids(job_ids: list[int]):
+class Shape(NamedTuple):
+    """What a list statement's SQL depends on (the values travel as parameters): built once per shape."""
+
+    sort: str
+    walk: bool = False
+    q: bool = False
+    job: bool = False
+    status: bool = False
+    date_from: bool = False
+    date_to: bool = False
+
+    sort_key = property(lambda self: self.sort.removeprefix("-"))
+    descending = property(lambda self: self.sort.startswith("-"))
+
+    @classmethod
+    def of(cls, params: InterviewListParams, walk: bool = False) -> Shape:
+        return cls(params.sort, walk, bool(params.q), bool(params.job), bool(params.status),
+                   bool(params.date_from), bool(params.date_to))
+
+
+def _values(job_ids: list[int], params: InterviewListParams, **more) -> dict[str, Any]:
+    """The parameters of the list's statements (see the bindparams of _interview_list_conditions)."""
+    return {
+        "ids": list(job_ids),
+        "pattern": _like_pattern(params.q) if params.q else None,
+        "job": params.job,
+        "status": params.status or None,
+        "since": _day_start(params.date_from) if params.date_from else None,
+        "until": _day_start(params.date_to + timedelta(days=1)) if params.date_to else None,
+        **more,
+    }
+
+
+def _job_ids():
     """The company's job ids as ONE array parameter: one statement text (and a cached plan) for every company."""
-    return literal(list(job_ids), ARRAY(Integer))
+    return bindparam("ids", type_=ARRAY(Integer))
 
 
-def _interview_list_conditions(job_ids: list[int], params: InterviewListParams, walk: bool = False) -> tuple[list, list]:
-    """(the tenant conditions, the user's filter conditions).
+def _interview_list_conditions(shape: Shape) -> tuple[list, list]:
+    """(the tenant conditions, the user's filter conditions), with their values as parameters (_values).
 
     Sessions have no company id: the scope is "the sessions of the company's jobs", given as
     the ids the view already read. With `walk` the scope is a filter no index serves
@@ -139,25 +196,23 @@ def _interview_list_conditions(job_ids: list[int], params: InterviewListParams, 
     There is deliberately no practice filter: practice sessions are a candidate's own
     rehearsal and never belong in an employer's list, whatever job they mention.
     """
-    ids = _job_ids(job_ids)
-    job_id = InterviewSession.job_id + 0 if walk else InterviewSession.job_id  # `+ 0`: no index serves it
-    in_company = job_id == any_(ids)
-    scope = [in_company, InterviewSession.is_practice.is_not(True)]
+    job_id = InterviewSession.job_id + 0 if shape.walk else InterviewSession.job_id  # `+ 0`: no index serves it
+    scope = [job_id == any_(_job_ids()), InterviewSession.is_practice.is_not(True)]
     conditions = []
-    if params.q:
-        pattern = _like_pattern(params.q)
+    if shape.q:
+        pattern = bindparam("pattern", type_=String)
         matching_people = select(User.id).where(
             or_(_candidate_name().ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
         )
         conditions.append(InterviewSession.user_id.in_(matching_people))
-    if params.job:
-        conditions.append(InterviewSession.job_id == params.job)
-    if params.status:
-        conditions.append(InterviewSession.status == params.status)
-    if params.date_from:
-        conditions.append(InterviewSession.start_time >= _day_start(params.date_from))
-    if params.date_to:
-        conditions.append(InterviewSession.start_time < _day_start(params.date_to + timedelta(days=1)))
+    if shape.job:
+        conditions.append(InterviewSession.job_id == bindparam("job", type_=Integer))
+    if shape.status:
+        conditions.append(InterviewSession.status == bindparam("status", type_=String))
+    if shape.date_from:
+        conditions.append(InterviewSession.start_time >= bindparam("since", type_=DateTime(timezone=True)))
+    if shape.date_to:
+        conditions.append(InterviewSession.start_time < bindparam("until", type_=DateTime(timezone=True)))
     return scope, conditions
 
 
@@ -166,30 +221,41 @@ def select_interview_list_jobs(company_id: int) -> Select:
     return select(Job.id, Job.title).where(Job.company_id == company_id).order_by(func.lower(Job.title), Job.id)
 
 
-def _bounded_count(conditions: list, limit: int):
-    """How many sessions match, counting at most limit + 1 (an index range, never the company's history)."""
-    matching = select(InterviewSession.id).where(*conditions).limit(limit + 1).subquery()
+def _bounded_count(conditions: list):
+    """How many sessions match, counting at most `count_cut` (an index range, never the company's history)."""
+    matching = select(InterviewSession.id).where(*conditions).limit(bindparam("count_cut", type_=BigInteger)).subquery()
     return select(func.count()).select_from(matching).scalar_subquery()
 
 
-def _counters_count(params: InterviewListParams) -> bool:
-    return not (params.q or params.date_from or params.date_to)
+def _counters_count(shape: Shape | InterviewListParams) -> bool:
+    return not (shape.q or shape.date_from or shape.date_to)
 
 
-def _counted(company_id: int, params: InterviewListParams):
+def _counted(shape: Shape):
     """The exact count from the counters the database keeps (migration 0010: real interviews per company
     and status, or per job and status), or None when a filter (search, dates) is not one they count by.
     A few counter rows either way.
     """
-    if not _counters_count(params):
+    if not _counters_count(shape):
         return None
-    if params.job:
-        counter, conditions = JobInterviewCount, [JobInterviewCount.job_id == params.job]
+    if shape.job:
+        counter, conditions = JobInterviewCount, [JobInterviewCount.job_id == bindparam("job", type_=Integer)]
     else:
-        counter, conditions = CompanyInterviewCount, [CompanyInterviewCount.company_id == company_id]
-    if params.status:
-        conditions.append(counter.status == params.status)
+        counter = CompanyInterviewCount
+        conditions = [CompanyInterviewCount.company_id == bindparam("company", type_=Integer)]
+    if shape.status:
+        conditions.append(counter.status == bindparam("status", type_=String))
     return select(func.coalesce(func.sum(counter.interviews), 0)).where(*conditions).scalar_subquery()
+
+
+@lru_cache(maxsize=64)
+def _counts_statement(shape: Shape) -> Select:
+    scope, conditions = _interview_list_conditions(shape)
+    matching = _counted(shape)
+    if matching is None:
+        matching = _bounded_count(scope + conditions)
+    total = _counted(Shape("")) if conditions else literal(None)
+    return select(matching.label("matching"), total.label("total"))
 
 
 def select_interview_list_counts(
@@ -199,12 +265,7 @@ def select_interview_list_counts(
 
     Exact from the counters where they apply; otherwise counted up to limit + 1 (the page then says "10,000+").
     """
-    scope, conditions = _interview_list_conditions(job_ids, params)
-    matching = _counted(company_id, params)
-    if matching is None:
-        matching = _bounded_count(scope + conditions, limit)
-    total = _counted(company_id, InterviewListParams()) if conditions else literal(None)
-    return select(matching.label("matching"), total.label("total"))
+    return _counts_statement(Shape.of(params)).params(_values(job_ids, params, company=company_id, count_cut=limit + 1))
 
 
 def _latest_sentiment():
@@ -228,6 +289,11 @@ INDEXED_COLUMNS = {
 }
 
 
+# What the branches read of a session.
+SESSION_COLUMNS = ("id", "job_id", "user_id", "status", "start_time", "completion_percentage", "technical_accuracy",
+                   "behavioral_score")
+
+
 def _ordered(column, descending: bool, nulls_last: bool | None = None):
     """`column` in the list's direction; nulls_last None is PostgreSQL's default placement (as the indexes
     are declared), False is the placement a backward scan of a `DESC NULLS LAST` index gives.
@@ -239,17 +305,18 @@ def _ordered(column, descending: bool, nulls_last: bool | None = None):
     return column.asc().nulls_last() if nulls_last else column.asc().nulls_first()
 
 
-def _newest_first(descending: bool) -> list:
+def _newest_first(descending: bool, sessions=InterviewSession) -> list:
     """Within one job or one candidate: newest first, reversed with the list (one index walk either way)."""
     within = not descending
     return [
-        _ordered(InterviewSession.start_time, within, nulls_last=within),
-        _ordered(InterviewSession.id, within),
+        _ordered(sessions.start_time, within, nulls_last=within),
+        _ordered(sessions.id, within),
     ]  # nulls_last=within: `start_time DESC NULLS LAST` read forward (within) or backward
 
 
-def _ordered_branches(job_ids: list[int], conditions: list, params: InterviewListParams, limit: int) -> list[Select]:
-    """The matching sessions in list order as index-ordered branches, each cut at `limit` rows.
+def _ordered_branches(conditions: list, params: Shape, limit, sessions=InterviewSession) -> list[Select]:
+    """The matching sessions in list order as index-ordered branches, each cut at `limit` rows
+    (`sessions`: the sessions table, or a small company's sessions read beforehand).
 
     Each branch selects (branch, k1, k2, k3, id) and is already in (k1, k2, k3, id) order; the
     branches follow one another (branch 0 first). Sorting by a nullable column puts the rows
@@ -259,33 +326,33 @@ def _ordered_branches(job_ids: list[int], conditions: list, params: InterviewLis
     descending = params.descending
     blank_key, no_id, no_time = null().cast(Text), null().cast(Integer), null().cast(DateTime(timezone=True))
     if params.sort_key in INDEXED_COLUMNS:
-        column = INDEXED_COLUMNS[params.sort_key]
+        column = getattr(sessions, INDEXED_COLUMNS[params.sort_key].key)
         # Backward, `DESC NULLS LAST` reads as `ASC NULLS FIRST`: same rows once NULLs are filtered out.
         values = (
             select(literal(0).label("branch"), column.label("k1"), no_id.label("k2"), no_time.label("k3"),
-                   InterviewSession.id)
+                   sessions.id)
             .where(*conditions, column.is_not(None))
-            .order_by(_ordered(column, descending, nulls_last=descending), _ordered(InterviewSession.id, descending))
+            .order_by(_ordered(column, descending, nulls_last=descending), _ordered(sessions.id, descending))
         )
         blanks = (
             select(literal(1).label("branch"), null().cast(column.type).label("k1"), no_id.label("k2"),
-                   no_time.label("k3"), InterviewSession.id)
+                   no_time.label("k3"), sessions.id)
             .where(*conditions, column.is_(None))
-            .order_by(_ordered(column, descending, nulls_last=descending), _ordered(InterviewSession.id, descending))
+            .order_by(_ordered(column, descending, nulls_last=descending), _ordered(sessions.id, descending))
         )
         return [values.limit(limit), blanks.limit(limit)]
     if params.sort_key == "job":
         # The company's jobs in title order (as the view read them), each one's newest sessions first
         # (idx_interview_session_job_start): at most `limit` rows per job, never a sort of the company.
         jobs = (
-            func.unnest(_job_ids(job_ids))
+            func.unnest(_job_ids())
             .table_valued("job_id", with_ordinality="position")
             .render_derived(name="jobs")
         )
         newest = (
-            select(InterviewSession.id, InterviewSession.start_time)
-            .where(InterviewSession.job_id == jobs.c.job_id, *conditions)
-            .order_by(*_newest_first(descending))
+            select(sessions.id, sessions.start_time)
+            .where(sessions.job_id == jobs.c.job_id, *conditions)
+            .order_by(*_newest_first(descending, sessions))
             .limit(limit)
             .lateral("newest")
         )
@@ -296,21 +363,21 @@ def _ordered_branches(job_ids: list[int], conditions: list, params: InterviewLis
     key = _candidate_key()
     people = (
         select(literal(0).label("branch"), key.label("k1"), User.id.label("k2"),
-               InterviewSession.start_time.label("k3"), InterviewSession.id)
-        .join(User, InterviewSession.user_id == User.id)
+               sessions.start_time.label("k3"), sessions.id)
+        .join(User, sessions.user_id == User.id)
         .where(*conditions)
-        .order_by(_ordered(key, descending), _ordered(User.id, descending), *_newest_first(descending))
+        .order_by(_ordered(key, descending), _ordered(User.id, descending), *_newest_first(descending, sessions))
     )
     nobody = (
         select(literal(1).label("branch"), blank_key.label("k1"), no_id.label("k2"), no_time.label("k3"),
-               InterviewSession.id)
-        .where(*conditions, InterviewSession.user_id.is_(None))
-        .order_by(_ordered(InterviewSession.id, not descending))
+               sessions.id)
+        .where(*conditions, sessions.user_id.is_(None))
+        .order_by(_ordered(sessions.id, not descending))
     )
     return [people.limit(limit), nobody.limit(limit)]
 
 
-def _list_order(columns, params: InterviewListParams) -> list:
+def _list_order(columns, params: Shape) -> list:
     """The order of the branches' rows once merged: branch, then (k1, k2, k3, id) as each branch sorted them."""
     descending = params.descending
     within = not descending if params.sort_key in ("job", "candidate") else descending  # see _newest_first
@@ -332,12 +399,30 @@ def select_interview_list_rows(
     The page's ids come from index-ordered branches cut at the page's end; the joins and the
     latest-sentiment look-up run only for those rows. `walk`: many rows match (see WALK_FROM).
     """
-    scope, conditions = _interview_list_conditions(job_ids, params, walk)
+    return _rows_statement(Shape.of(params, walk)).params(_rows_values(job_ids, params, page, per_page))
+
+
+def _rows_values(job_ids: list[int], params: InterviewListParams, page: int, per_page: int) -> dict[str, Any]:
     offset = (page - 1) * per_page
-    branches = [branch.subquery() for branch in _ordered_branches(job_ids, scope + conditions, params, offset + per_page + 1)]
+    return _values(job_ids, params, cut=offset + per_page + 1, skip=offset, rows=per_page + 1)
+
+
+@lru_cache(maxsize=256)
+def _rows_statement(shape: Shape) -> Select:
+    """select_interview_list_rows' statement for one shape; `cut`: each branch's rows, `skip`/`rows`: the page."""
+    scope, conditions = _interview_list_conditions(shape)
+    cut = bindparam("cut", type_=BigInteger)
+    sessions, where = InterviewSession, scope + conditions
+    if not shape.walk:
+        # A small company's sessions first (job index), then sorted: a fence (MATERIALIZED), so no
+        # plan, a generic one guessing the company's size included, walks a platform-wide index for them.
+        read = select(*(getattr(InterviewSession, name) for name in SESSION_COLUMNS)).where(*where)
+        sessions, where = aliased(InterviewSession, read.cte("company_sessions").prefix_with("MATERIALIZED")), []
+    branches = [branch.subquery() for branch in _ordered_branches(where, shape, cut, sessions)]
     ordered = union_all(*(select(branch) for branch in branches)).subquery("ordered")
     shown = (
-        select(ordered).order_by(*_list_order(ordered.c, params)).offset(offset).limit(per_page + 1).subquery("shown")
+        select(ordered).order_by(*_list_order(ordered.c, shape))
+        .offset(bindparam("skip", type_=BigInteger)).limit(bindparam("rows", type_=BigInteger)).subquery("shown")
     )
     sentiment = _latest_sentiment()
     return (
@@ -364,7 +449,7 @@ def select_interview_list_rows(
         .join(Job, InterviewSession.job_id == Job.id)
         .outerjoin(User, InterviewSession.user_id == User.id)
         .outerjoin(sentiment, true())
-        .order_by(*_list_order(shown.c, params))
+        .order_by(*_list_order(shown.c, shape))
     )
 
 
@@ -393,15 +478,18 @@ def interview_list_page(
     session: Session, company_id: int, job_ids: list[int], params: InterviewListParams, count_limit: int = COUNT_LIMIT
 ) -> InterviewListPage:
     """The list page: exactly two statements (bounded counts, then the rows)."""
-    matching, total = session.execute(select_interview_list_counts(company_id, job_ids, params, count_limit)).one()
+    counts = _values(job_ids, params, company=company_id, count_cut=count_limit + 1)
+    matching, total = session.execute(_counts_statement(Shape.of(params)), counts).one()
     total = matching if total is None else total
     capped = not _counters_count(params) and matching > count_limit
     if capped:
         page, pages = params.page, -(-count_limit // PER_PAGE)  # open-ended: the page is not clamped
     else:
         page, pages = clamp_page(params.page, matching, PER_PAGE)
-    walk = matching >= WALK_FROM
-    rows = session.execute(select_interview_list_rows(job_ids, params, page, PER_PAGE, walk)).all() if matching else []
+    rows = []
+    if matching:
+        statement = _rows_statement(Shape.of(params, matching >= WALK_FROM))
+        rows = session.execute(statement, _rows_values(job_ids, params, page, PER_PAGE)).all()
     return InterviewListPage(
         rows[:PER_PAGE], min(matching, count_limit) if capped else matching, page, pages, PER_PAGE,
         total=total, params=params.with_(page=page), capped=capped, more=len(rows) > PER_PAGE,

@@ -1,0 +1,138 @@
+"""The interviews list at bench shape: the plans its statements get, generic ones included, stop early.
+
+A small bench-data run (tests/conftest.py `bench_database_url`) has the platform's shape.
+psycopg prepares a statement after 5 executions and PostgreSQL may then keep one generic plan
+for every company, so each statement is EXPLAINed as a generic plan (`force_generic_plan`):
+the plan a big company gets must walk an order index and stop after a page, whatever
+company the plan was first made for; a small company reads its jobs' sessions.
+"""
+
+from __future__ import annotations
+
+import re
+
+import psycopg
+import pytest
+from sqlalchemy import event
+
+from webapp import create_app
+from webapp.benchdata import LOGINS
+from webapp.interviews import queries
+
+PASSWORD = "jobhive-demo-pass"
+
+
+@pytest.fixture(scope="module")
+def bench_app(bench_database_url):
+    app = create_app({"DATABASE_URL": bench_database_url, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    app.config["PLAIN_DATABASE_URL"] = bench_database_url  # for psycopg itself (generic_plan)
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+def _client(app, who: str):
+    client = app.test_client()
+    assert client.post("/login", data={"email": LOGINS[who], "password": PASSWORD}).status_code == 302
+    return client
+
+
+@pytest.fixture(scope="module")
+def big(bench_app):
+    return _client(bench_app, "biggest employer")
+
+
+@pytest.fixture(scope="module")
+def small(bench_app):
+    return _client(bench_app, "small employer")
+
+
+@pytest.fixture
+def walk_from_100(monkeypatch):
+    """The bench run is small (the big company has ~1,000 interviews): its pages walk as at 1M."""
+    monkeypatch.setattr(queries, "WALK_FROM", 100)
+
+
+def sent(app, client, url: str) -> list[tuple[str, dict]]:
+    statements: list[tuple[str, dict]] = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    engine = app.extensions["db_engine"]
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        response = client.get(url, headers={"HX-Request": "true", "HX-Target": "interview-rows"})
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    assert response.status_code == 200, url
+    return statements
+
+
+def generic_plan(app, statement: str, parameters: dict) -> str:
+    """EXPLAIN of the statement's generic plan (PREPARE, then EXECUTE with force_generic_plan)."""
+    names: list[str] = []
+
+    def number(match):
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    prepared = re.sub(r"%\((\w+)\)s", number, statement).replace("%%", "%")
+    with psycopg.connect(app.config["PLAIN_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")) as connection:
+        cursor = psycopg.ClientCursor(connection)
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE list_plan AS {prepared}")
+        arguments = ", ".join(["%s"] * len(names))
+        cursor.execute(f"EXPLAIN EXECUTE list_plan({arguments})", [parameters[name] for name in names])
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def rows_statement(statements) -> tuple[str, dict]:
+    return next((s, p) for s, p in statements if "latest_sentiment" in s)
+
+
+def count_statement(statements) -> tuple[str, dict]:
+    return next((s, p) for s, p in statements if "AS matching" in s)
+
+
+@pytest.mark.parametrize("url, index", [
+    ("/interviews", "idx_interview_session_start"),
+    ("/interviews?page=3", "idx_interview_session_start"),
+    ("/interviews?status=completed", "idx_interview_session_status_start"),
+    ("/interviews?sort=-technical", "idx_interview_session_technical_order"),
+    ("/interviews?sort=technical", "idx_interview_session_technical_order"),
+    ("/interviews?sort=completion", "idx_interview_session_completion_order"),
+    ("/interviews?sort=-behavioral", "idx_interview_session_behavioral_order"),
+    ("/interviews?sort=status", "idx_interview_session_status_order"),
+    ("/interviews?sort=candidate", "idx_users_user_display_name"),
+    ("/interviews?sort=-candidate", "idx_users_user_display_name"),
+])
+def test_a_big_companys_page_walks_an_order_index_even_with_a_generic_plan(bench_app, big, walk_from_100, url, index):
+    statement, parameters = rows_statement(sent(bench_app, big, url))
+    plan = generic_plan(bench_app, statement, parameters)
+    assert index in plan, plan
+    assert "Seq Scan on interview_interviewsession" not in plan, plan
+    # The sessions are never sorted as a whole: every sort in the plan is over a page's rows.
+    assert "idx_interview_session_job_start" not in plan, plan
+
+
+def test_a_small_companys_page_reads_its_jobs_sessions(bench_app, small):
+    statement, parameters = rows_statement(sent(bench_app, small, "/interviews?sort=-technical"))
+    plan = generic_plan(bench_app, statement, parameters)
+    assert re.search(r"idx_interview_session_job_start|idx_interview_session_job_id", plan), plan
+    assert "Seq Scan on interview_interviewsession" not in plan, plan
+
+
+@pytest.mark.parametrize("url", ["/interviews", "/interviews?status=completed", "/interviews?job={job}&status=no_show"])
+def test_exact_counts_read_a_few_counter_rows(bench_app, big, url):
+    job = next(p for s, p in sent(bench_app, big, "/interviews") if "ids" in p)["ids"][0]
+    statement, parameters = count_statement(sent(bench_app, big, url.format(job=job)))
+    plan = generic_plan(bench_app, statement, parameters)
+    assert "interview_interviewsession" not in plan, plan
+    assert re.search(r"dashboard_(company|job)interviewcount", plan), plan  # a few rows: the key, or a tiny table
+
+
+def test_a_search_counts_only_up_to_the_limit(bench_app, big):
+    statement, parameters = count_statement(sent(bench_app, big, "/interviews?q=smith"))
+    plan = generic_plan(bench_app, statement, parameters)
+    assert "Limit" in plan and "Seq Scan on interview_interviewsession" not in plan, plan
