@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, text
 
 from tests.factories import PASSWORD, gen_company, gen_interview, gen_job, gen_plan, gen_subscription, gen_user
-from tests.querycount import statements_of
+from tests.querycount import recorded_statements, statements_of
 from webapp.dashboard import queries
 from webapp.dashboard.queries import week_bounds
 from webapp.models import User
@@ -181,6 +181,33 @@ def test_latest_completed_is_the_newest_ten_across_jobs(db_session, company):
     assert [r.id for r in rows] == [i.id for i in reversed(made)][:10]
 
 
+def test_latest_completed_reaches_back_over_quiet_days_and_ignores_cancelled_days(db_session, company):
+    jobs = [gen_job(db_session, company) for _ in range(2)]
+    now = datetime.now(UTC)
+    # One completed interview every few days, with busy days of cancellations in between:
+    # the ten newest completed span a month, and days without a completed one do not bound it.
+    made = [
+        gen_interview(db_session, gen_user(db_session), jobs[n % 2], status="completed",
+                      start_time=now - timedelta(days=3 * n + 1))
+        for n in range(12)
+    ]
+    for n in range(15):
+        gen_interview(db_session, gen_user(db_session), jobs[0], status="cancelled",
+                      start_time=now - timedelta(days=n, hours=2))
+    rows = db_session.execute(queries.select_recent_completed_interviews(company.id)).all()
+    assert [r.id for r in rows] == [i.id for i in made][:10]
+
+
+def test_the_week_pager_reads_only_the_week(app, client, auth, db_session, company):
+    _employer_with_jobs(db_session, company, 2, 2)
+    _login(auth, db_session.get(User, company.user_id))
+    week = (WEEK_START - timedelta(days=7)).date().isoformat()
+    with recorded_statements(app) as statements:
+        body = client.get(f"/dashboard?week={week}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'id="week-summary"' in body and "Latest completed interviews" not in body
+    assert not any("company_job" in s or "interview_interviewsession" in s for s in statements)
+
+
 def _employer_with_jobs(db_session, company, jobs: int, interviews_per_job: int):
     for n in range(jobs):
         job = gen_job(db_session, company, title=f"Job {n}")
@@ -222,7 +249,11 @@ def test_dashboard_statements_use_their_indexes(db_session, company):
         "jobs": queries.select_active_jobs(company.id),
     }
     plans = {name: _plan(db_session, statement) for name, statement in statements.items()}
-    assert "ix_interview_session_completed_job_start" in plans["latest"], plans["latest"]
+    # The counters bound the read: sessions from the newest days with a completed interview on, through
+    # a session index with that start_time bound (the walk of the newest, or each job's newest).
+    assert "dashboard_companydaycount_pkey" in plans["latest"], plans["latest"]
+    assert re.search(r"(ix_interview_session_completed_job_start|idx_interview_session_status_\w+)[^\n]*\n"
+                     r"\s+Index Cond: .*start_time >= \$0", plans["latest"]), plans["latest"]
     assert "dashboard_companydaycount_pkey" in plans["week"], plans["week"]
     assert "dashboard_jobinterviewcount_pkey" in plans["jobs"], plans["jobs"]
     assert "Seq Scan on interview_interviewsession" not in "".join(plans.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
@@ -60,11 +61,22 @@ def select_offered_plan(plan_id: int, plan_type: str) -> Select:
     )
 
 
-def usage_by_type(session: Session, user_id: int, start: datetime, end: datetime) -> dict[str, int]:
-    """Units used per usage type in [start, end)."""
+def usage_by_type(
+    session: Session, user_id: int, start: datetime, end: datetime, usage_types: Sequence[str]
+) -> dict[str, int]:
+    """Units used per usage type in [start, end), for the types named.
+
+    Naming the types bounds each one's range of idx_usage_user_type_date by created_at; without
+    them the scan reads every record the user ever made (PostgreSQL 15 has no index skip scan).
+    """
     rows = session.execute(
         select(UsageRecord.usage_type, func.coalesce(func.sum(UsageRecord.quantity), 0))
-        .where(UsageRecord.user_id == user_id, UsageRecord.created_at >= start, UsageRecord.created_at < end)
+        .where(
+            UsageRecord.user_id == user_id,
+            UsageRecord.usage_type.in_(usage_types),
+            UsageRecord.created_at >= start,
+            UsageRecord.created_at < end,
+        )
         .group_by(UsageRecord.usage_type)
     ).all()
     return {usage_type: int(total) for usage_type, total in rows}

@@ -237,8 +237,8 @@ class Meter:
 
 def meters(session: Session, user: User, in_force: PlanInForce) -> list[Meter]:
     """The meters of the user's kind for the period of `in_force`."""
-    used = queries.usage_by_type(session, user.id, in_force.period_start, in_force.period_end)
     kinds = METERS_BY_PLAN_TYPE.get(plan_type_of(user) or "", ())
+    used = queries.usage_by_type(session, user.id, in_force.period_start, in_force.period_end, kinds) if kinds else {}
     return [Meter(kind, used.get(kind, 0), in_force.limit(kind)) for kind in kinds]
 
 

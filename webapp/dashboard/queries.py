@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select, true
+from sqlalchemy import DateTime, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from webapp.models import (
@@ -41,15 +41,15 @@ def select_active_jobs(company_id: int, limit: int = 8) -> Select:
         .scalar_subquery()
     )
     return (
-        select(Job.id, Job.title, Job.job_focus, Job.created_at, interviews.label("interview_count"))
+        # How many active jobs there are rides along (counted before the limit): one statement, not two.
+        select(
+            Job.id, Job.title, Job.job_focus, Job.created_at, interviews.label("interview_count"),
+            func.count().over().label("active_job_count"),
+        )
         .where(Job.company_id == company_id, Job.is_active.is_(True))
         .order_by(Job.created_at.desc(), Job.id.desc())
         .limit(limit)
     )
-
-
-def select_active_job_count(company_id: int) -> Select:
-    return select(func.count(Job.id)).where(Job.company_id == company_id, Job.is_active.is_(True))
 
 
 def select_interviews_by_status(company_id: int, start: datetime, end: datetime) -> Select:
@@ -69,26 +69,32 @@ def select_interviews_by_status(company_id: int, start: datetime, end: datetime)
 def select_recent_completed_interviews(company_id: int, limit: int = 10) -> Select:
     """The documented "recent interviews" pattern, scoped to one company's jobs, practice left out.
 
-    The newest `limit` of each job (a partial index, index-only), then the newest of those:
-    bounded by the company's number of jobs, whatever its number of interviews.
+    The company-day counters bound the search: the `limit` newest days with a completed interview
+    hold at least `limit` of them, so only sessions from the first of those days on are read. The
+    planner then walks the platform's newest completed sessions (a big company finds ten at once)
+    or each job's newest (a small company with few jobs), never a company's whole history.
     """
-    newest_of_job = (
-        select(InterviewSession.id, InterviewSession.start_time)
+    newest_days = (
+        select(CompanyDayCount.day)
         .where(
-            InterviewSession.job_id == Job.id,
+            CompanyDayCount.company_id == company_id,
+            CompanyDayCount.status == "completed",
+            CompanyDayCount.interviews > 0,
+        )
+        .order_by(CompanyDayCount.day.desc())
+        .limit(limit)
+        .subquery("newest_days")
+    )
+    since = select(func.timezone("UTC", cast(func.min(newest_days.c.day), DateTime))).scalar_subquery()
+    latest = (
+        select(InterviewSession.id)
+        .where(
             InterviewSession.status == "completed",
             InterviewSession.is_practice.is_not(True),
+            InterviewSession.start_time >= since,
+            InterviewSession.job_id.in_(select(Job.id).where(Job.company_id == company_id)),
         )
         .order_by(InterviewSession.start_time.desc(), InterviewSession.id.desc())
-        .limit(limit)
-        .lateral("newest_of_job")
-    )
-    latest = (
-        select(newest_of_job.c.id)
-        .select_from(Job)
-        .join(newest_of_job, true())
-        .where(Job.company_id == company_id)
-        .order_by(newest_of_job.c.start_time.desc(), newest_of_job.c.id.desc())
         .limit(limit)
         .subquery("latest")
     )

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from webapp import db
 from webapp.dashboard import queries
-from webapp.htmx import render_page_or_block
+from webapp.htmx import render_page_or_block, wants_block
 from webapp.models.interview import INTERVIEW_STATUSES
 from webapp.models.users import ROLES
 
@@ -43,22 +43,34 @@ def _employer():
     company = queries.company_of(session, current_user.id)
     if company is None:
         return render_page_or_block("dashboard/employer.html", "content", company=None)
-    week_start, week_end = queries.week_bounds(_requested_week())
-    by_status = dict(session.execute(queries.select_interviews_by_status(company.id, week_start, week_end)).all())
-    this_week, _ = queries.week_bounds(datetime.now(UTC))
+    week = _week(session, company.id)
+    if wants_block():
+        # The week pager swaps only its card: the jobs and latest interviews are not read.
+        return render_page_or_block("dashboard/employer.html", "week_summary", company=company, **week)
+    active_jobs = session.execute(queries.select_active_jobs(company.id)).all()
     return render_page_or_block(
         "dashboard/employer.html",
         "week_summary",
         company=company,
-        active_job_count=session.scalar(queries.select_active_job_count(company.id)),
-        active_jobs=session.execute(queries.select_active_jobs(company.id)).all(),
+        active_job_count=active_jobs[0].active_job_count if active_jobs else 0,
+        active_jobs=active_jobs,
+        recent=session.execute(queries.select_recent_completed_interviews(company.id)).all(),
+        **week,
+    )
+
+
+def _week(session, company_id: int) -> dict:
+    """The requested week's interviews by status, its label and its pager links."""
+    week_start, week_end = queries.week_bounds(_requested_week())
+    by_status = dict(session.execute(queries.select_interviews_by_status(company_id, week_start, week_end)).all())
+    this_week, _ = queries.week_bounds(datetime.now(UTC))
+    return dict(
         week_label=f"{week_start:%d %b} – {week_end - timedelta(days=1):%d %b %Y}",
         is_current_week=week_start == this_week,
         previous_week=(week_start - timedelta(days=7)).date().isoformat(),
         next_week=week_end.date().isoformat() if week_start < this_week else None,
         week_counts=[(status, by_status.get(status, 0)) for status in INTERVIEW_STATUSES],
         week_total=sum(by_status.values()),
-        recent=session.execute(queries.select_recent_completed_interviews(company.id)).all(),
     )
 
 
