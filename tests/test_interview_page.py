@@ -370,8 +370,38 @@ def test_the_page_runs_a_fixed_number_of_queries(app, logged_in, db_session, int
     many = count_statements(app, logged_in, f"/interviews/{big.session_id}")
 
     assert few == many
-    # login, interview (with candidate and job), summaries, points, skills with history, assessments, fit and behavior
-    assert many <= 7, many
+    # login, interview (with candidate and job), summaries with fit and behavior, points, skills with their
+    # history, assessments
+    assert many <= 6, many
+
+
+def test_skills_keep_their_groups_and_history_order_and_a_skill_without_history_says_so(
+    logged_in, db_session, interview
+):
+    gen_skill_assessment(db_session, interview, "Rust", "Programming", scores=(40, 35, 90))
+    gen_skill_assessment(db_session, interview, "Listening", None, scores=())
+    gen_skill_assessment(db_session, interview, "Go", "Programming", scores=(70,))
+
+    html = page(logged_in, interview).get_data(as_text=True)
+
+    assert html.index(">Go<") < html.index(">Rust<") < html.index(">Other<") < html.index(">Listening<")
+    assert 'aria-label="Rust history: 40, 35, 90"' in html and 'aria-label="Go history: 70"' in html
+    assert html.count("<polyline") == 2 and html.count("No history") == 1
+
+
+def test_the_newest_of_several_summaries_is_shown_with_the_fit_and_behavior_once(logged_in, db_session, interview):
+    gen_sentiment_session(db_session, interview, session_id="older", engagement_score=Decimal("11.00"),
+                          created_at=START)
+    gen_sentiment_session(db_session, interview, session_id="newer", engagement_score=Decimal("77.00"),
+                          created_at=START + timedelta(hours=1))
+    gen_cultural_fit(db_session, interview, comments="Asks good questions.")
+    gen_behavioral_analysis(db_session, interview, curiosity_score=Decimal("88.00"))
+
+    html = page(logged_in, interview).get_data(as_text=True)
+
+    assert "77.0" in html and "11.0" not in html
+    assert html.count("Asks good questions.") == 1
+    assert html.count('data-chart="behavior-radar"') == 1
 
 
 def test_history_is_read_with_a_time_bound_that_prunes_partitions(db_session, interview):

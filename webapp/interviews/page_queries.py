@@ -179,14 +179,17 @@ def select_assessments(interview_id: int) -> Select:
     )
 
 
-def select_fit_and_behavior(interview_id: int) -> Select:
-    """The cultural fit and the behavioral analysis (either may be missing), in one row."""
+def select_summaries_fit_and_behavior(interview_id: int) -> Select:
+    """The sentiment summaries (newest first, normally one), each with the cultural fit and the
+    behavioral analysis (either may be missing): one row per summary, at least one row."""
     return (
-        select(CulturalFit, BehavioralAnalysis)
+        select(SentimentSession, CulturalFit, BehavioralAnalysis)
         .select_from(InterviewSession)
+        .outerjoin(SentimentSession, SentimentSession.interview_session_id == InterviewSession.id)
         .outerjoin(CulturalFit, CulturalFit.interview_session_id == InterviewSession.id)
         .outerjoin(BehavioralAnalysis, BehavioralAnalysis.interview_session_id == InterviewSession.id)
         .where(InterviewSession.id == interview_id)
+        .order_by(SentimentSession.created_at.desc().nulls_last(), SentimentSession.id.desc())
     )
 
 
@@ -231,8 +234,10 @@ def sentiment_hidden(sentiments: list[SentimentSession]) -> bool:
 
 
 def load_review(session: Session, interview: InterviewSession) -> InterviewReview:
-    """Five statements: summaries, points, skills with their history, assessments, fit and behavior."""
-    sentiments = list(session.scalars(select_sentiment_sessions(interview.id)))
+    """Four statements: summaries with fit and behavior, points, skills with their history, assessments."""
+    rows = session.execute(select_summaries_fit_and_behavior(interview.id)).all()
+    sentiments = [row.SentimentSession for row in rows if row.SentimentSession is not None]
+    fit, behavior = (rows[0].CulturalFit, rows[0].BehavioralAnalysis) if rows else (None, None)
     hidden = sentiment_hidden(sentiments)
     points = [] if hidden else read_points(session, select_history_points(interview))
 
@@ -249,7 +254,6 @@ def load_review(session: Session, interview: InterviewSession) -> InterviewRevie
         (type_name, _grouped(rows, lambda row: row.category or "General"))
         for type_name, rows in _grouped(assessments, lambda row: row.type or "Other")
     ]
-    fit, behavior = session.execute(select_fit_and_behavior(interview.id)).one()
     return InterviewReview(
         interview=interview,
         header=header_of(interview),
