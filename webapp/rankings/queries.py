@@ -312,6 +312,10 @@ def whatif_listing(
     order only the top rows are sorted and ranked: rank() over them is their place.
     """
     top_first = sort_key in ("rank", "overall") and not reverse
+    # the other orders sort every row by one of these (the default needs none of them)
+    sort_columns = "" if top_first else """
+                       m.technical_score, m.cultural_fit_score, m.communication_score, m.ai_confidence, m.skills,
+                       m.last_interview, m.sort_name,"""
     if top_first:
         ranked = """SELECT t.*, rank() OVER (ORDER BY t.overall_score DESC) AS place
                     FROM (SELECT * FROM rescored ORDER BY overall_score DESC, candidate_id
@@ -320,9 +324,8 @@ def whatif_listing(
         ranked = "SELECT r.*, rank() OVER (ORDER BY r.overall_score DESC) AS place FROM rescored r"
     statement = text(
         f"""WITH rescored AS MATERIALIZED (
-                SELECT m.candidate_id, m.place AS saved_place, m.overall_score AS saved_overall,
-                       m.technical_score, m.cultural_fit_score, m.communication_score, m.ai_confidence, m.skills,
-                       m.last_interview, m.sort_name, {OVERALL} AS overall_score
+                SELECT m.candidate_id, m.place AS saved_place, m.overall_score AS saved_overall,{sort_columns}
+                       {OVERALL} AS overall_score
                 FROM (SELECT c.*, {MASK} AS mask FROM rankings_component c WHERE c.job_id = :job_id) m
             ),
             counts AS (
