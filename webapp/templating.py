@@ -32,6 +32,11 @@ def status_pill(value: str) -> Markup:
     return Markup(f'<span class="pill status-{escape(value)}">{escape(value.replace("_", " ").capitalize())}</span>')
 
 
+def sentiment_pill(value: str) -> Markup:
+    """An overall sentiment as a pill, as macros/ui.html's sentiment() for a present value."""
+    return Markup(f'<span class="pill sentiment-{escape(value)}">{escape(value.capitalize())}</span>')
+
+
 def options(choices, selected) -> Markup:
     """<option>s for (value, label) pairs, `selected` (compared as text) marked: a 400-job filter in one call."""
     chosen = "" if selected is None else str(selected)
@@ -66,7 +71,8 @@ def percent(value) -> Markup:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        score=score, person_name=person_name, status_pill=status_pill, options=options, minutes=minutes,
+        score=score, person_name=person_name, status_pill=status_pill, sentiment_pill=sentiment_pill,
+        options=options, minutes=minutes,
         utc_time=utc_time, percent=percent,
     )
 
