@@ -31,6 +31,11 @@ write zero rows; the upgrade deletes the ones earlier rollups wrote.
 analytics_companydailymetrics: the same sums per company and day (rows of days with
 interviews only), so the page's daily series reads one row per day, not one per job and day.
 
+analytics_jobrunningtotal: per job, the sums of every rolled-up day up to each day it had
+interviews, so the page's per-job table is two look-ups per job whatever the range (`stats rollup`
+rewrites a job's rows from the first day it rolls up on). analytics_dailymetrics gets a (job_id,
+date) index for the job filter's daily series.
+
 analytics_dailymetrics gains histogram columns (interviews per duration bin and per
 overall-score bin) so the analytics charts read rollups too. Rows rolled up before have
 zeros there, so the upgrade marks no day rolled up: the page computes every day live
@@ -303,6 +308,11 @@ def upgrade() -> None:
         sa.Column("rolled_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.PrimaryKeyConstraint("date", name=op.f("analytics_rollupday_pkey")),
     )
+    # The jobs list sorted by interviews sums every job's counters: index-only, not a heap page per job.
+    op.execute(
+        "CREATE INDEX ix_dashboard_jobinterviewcount_job_covering ON dashboard_jobinterviewcount "
+        "(job_id) INCLUDE (status, interviews)"
+    )
     # "Latest completed interviews": per job, newest first, index-only.
     op.execute(
         "CREATE INDEX ix_interview_session_completed_job_start ON interview_interviewsession "
@@ -335,6 +345,20 @@ def upgrade() -> None:
             name=op.f("analytics_companydailymetrics_company_id_fkey"),
         ),
     )
+    op.create_table(
+        "analytics_jobrunningtotal",
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("date", sa.Date(), nullable=False),
+        *(
+            sa.Column(column, _SUM_TYPES.get(column, sa.Integer()), server_default=sa.text("0"), nullable=False)
+            for column in COMPANY_COLUMNS
+        ),
+        sa.PrimaryKeyConstraint("job_id", "date", name=op.f("analytics_jobrunningtotal_pkey")),
+        sa.ForeignKeyConstraint(
+            ["job_id"], ["company_job.id"], ondelete="CASCADE", name=op.f("analytics_jobrunningtotal_job_id_fkey")
+        ),
+    )
+    op.create_index("ix_analytics_dailymetrics_job_date", "analytics_dailymetrics", ["job_id", "date"])
     # The old rollup's zero rows go: a rolled-up day without a row now means no interviews.
     op.execute("DELETE FROM interview_interviewstatistics WHERE period = 'daily' AND total_interviews = 0")
 
@@ -351,8 +375,11 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION dashboard_count_job_days()")
     op.execute("DROP FUNCTION dashboard_count_interviews()")
     op.execute("DROP INDEX ix_interview_session_completed_job_start")
+    op.execute("DROP INDEX ix_dashboard_jobinterviewcount_job_covering")
     for column in BIN_COLUMNS:
         op.drop_column("analytics_dailymetrics", column)
+    op.drop_index("ix_analytics_dailymetrics_job_date", table_name="analytics_dailymetrics")
+    op.drop_table("analytics_jobrunningtotal")
     op.drop_table("analytics_companydailymetrics")
     op.drop_table("analytics_rollupday")
     op.drop_table("dashboard_platformcount")
