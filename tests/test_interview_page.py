@@ -370,9 +370,9 @@ def test_the_page_runs_a_fixed_number_of_queries(app, logged_in, db_session, int
     many = count_statements(app, logged_in, f"/interviews/{big.session_id}")
 
     assert few == many
-    # login, interview (with candidate and job), summaries with fit and behavior, points, skills with their
-    # history, assessments
-    assert many <= 6, many
+    # login, interview (with candidate and job), the review data (summaries, fit, behavior, skills, assessments),
+    # the points
+    assert many <= 4, many
 
 
 def test_skills_keep_their_groups_and_history_order_and_a_skill_without_history_says_so(

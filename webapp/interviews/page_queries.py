@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Select, Text, cast, func, inspect, or_, select, update
+from sqlalchemy import Float, Select, Text, cast, func, inspect, or_, select, text, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from webapp.models import (
@@ -85,19 +86,19 @@ def read_points(session: Session, statement: Select) -> list[dict[str, Any]]:
     """The points of `select_history_points` as dicts, with key_themes and flags decoded from JSON."""
     decoded: dict[str, Any] = {}
 
-    def load(text: str | None) -> Any:
-        if text is None:
+    def load(raw: str | None) -> Any:
+        if raw is None:
             return None
-        if text not in decoded:
-            decoded[text] = json.loads(text)
-        return decoded[text]
+        if raw not in decoded:
+            decoded[raw] = json.loads(raw)
+        return decoded[raw]
 
-    points = []
-    for row in session.execute(statement):
-        point = row._asdict()
+    result = session.execute(statement)
+    keys = list(result.keys())  # zip beats Row._asdict fourfold, which shows at 250 points
+    points = [dict(zip(keys, row)) for row in result]
+    for point in points:
         point["key_themes"] = load(point["key_themes"])
         point["flags"] = load(point["flags"])
-        points.append(point)
     return points
 
 
@@ -113,7 +114,6 @@ def select_history_points(interview: InterviewSession, now: datetime | None = No
             _as_float(SentimentHistory.negative_score),
             _as_float(SentimentHistory.neutral_score),
             _as_float(SentimentHistory.mixed_score),
-            SentimentHistory.overall_sentiment,
             _as_float(SentimentHistory.confidence),
             SentimentHistory.detail,
             _as_float(context.value_alignment_score),
@@ -140,50 +140,71 @@ def select_history_points(interview: InterviewSession, now: datetime | None = No
     return statement
 
 
-def select_skills(interview_id: int) -> Select:
-    """The interview's skills, each with its score history (one row per history entry, or one without)."""
+def _json_list(entry, *order, where) -> Select:
+    """A JSON array of `entry` (a json_build_object) over the rows `where` selects, in `order`; [] for none."""
+    return select(func.coalesce(func.json_agg(aggregate_order_by(entry, *order)), text("'[]'::json"))).where(where)
+
+
+def _skills_json(interview_id: int):
+    """The interview's skills in page order, each with its score history in time order."""
     history = SkillAssessmentHistory
+    scores = _json_list(
+        func.json_build_object("score", history.score),
+        history.timestamp, history.id,
+        where=history.skill_assessment_id == SkillAssessment.id,
+    ).scalar_subquery()
+    entry = func.json_build_object(
+        "id", SkillAssessment.id,
+        "skill", Skill.name,
+        "category", SkillCategory.name,
+        "accumulated_score", SkillAssessment.accumulated_score,
+        "update_count", SkillAssessment.update_count,
+        "history", scores,
+    )
     return (
-        select(
-            SkillAssessment.id,
-            Skill.name.label("skill"),
-            SkillCategory.name.label("category"),
-            SkillAssessment.accumulated_score,
-            SkillAssessment.update_count,
-            history.id.label("history_id"),
-            history.score,
-            history.timestamp,
-        )
+        _json_list(entry, SkillCategory.name.nulls_last(), Skill.name, SkillAssessment.id,
+                   where=SkillAssessment.interview_session_id == interview_id)
+        .select_from(SkillAssessment)
         .join(Skill, SkillAssessment.skill_id == Skill.id)
         .outerjoin(SkillCategory, Skill.category_id == SkillCategory.id)
-        .outerjoin(history, history.skill_assessment_id == SkillAssessment.id)
-        .where(SkillAssessment.interview_session_id == interview_id)
-        .order_by(SkillCategory.name.nulls_last(), Skill.name, SkillAssessment.id, history.timestamp, history.id)
+        .scalar_subquery()
     )
 
 
-def select_assessments(interview_id: int) -> Select:
+def _assessments_json(interview_id: int):
+    """The interview's assessments by type, then category (unnamed ones last)."""
+    entry = func.json_build_object(
+        "id", InterviewAssessment.id,
+        "type", AssessmentType.name,
+        "category", AssessmentCategory.name,
+        "score", InterviewAssessment.score,
+        "details", InterviewAssessment.details,
+    )
     return (
-        select(
-            InterviewAssessment.id,
-            AssessmentType.name.label("type"),
-            AssessmentCategory.name.label("category"),
-            InterviewAssessment.score,
-            InterviewAssessment.details,
-            InterviewAssessment.created_at,
-        )
+        _json_list(entry, AssessmentType.name.nulls_last(), AssessmentCategory.name.nulls_last(), InterviewAssessment.id,
+                   where=InterviewAssessment.interview_session_id == interview_id)
+        .select_from(InterviewAssessment)
         .outerjoin(AssessmentType, InterviewAssessment.assessment_type_id == AssessmentType.id)
         .outerjoin(AssessmentCategory, InterviewAssessment.category_id == AssessmentCategory.id)
-        .where(InterviewAssessment.interview_session_id == interview_id)
-        .order_by(AssessmentType.name.nulls_last(), AssessmentCategory.name.nulls_last(), InterviewAssessment.id)
+        .scalar_subquery()
     )
 
 
-def select_summaries_fit_and_behavior(interview_id: int) -> Select:
-    """The sentiment summaries (newest first, normally one), each with the cultural fit and the
-    behavioral analysis (either may be missing): one row per summary, at least one row."""
+def select_review_data(interview_id: int) -> Select:
+    """Everything of the review but the points, in one statement (each round trip costs more than its query).
+
+    One row per sentiment summary, newest first (normally exactly one; at least one row), each
+    with the cultural fit, the behavioral analysis (either may be missing), and the skills and
+    assessments as JSON arrays.
+    """
     return (
-        select(SentimentSession, CulturalFit, BehavioralAnalysis)
+        select(
+            SentimentSession,
+            CulturalFit,
+            BehavioralAnalysis,
+            _skills_json(interview_id).label("skills"),
+            _assessments_json(interview_id).label("assessments"),
+        )
         .select_from(InterviewSession)
         .outerjoin(SentimentSession, SentimentSession.interview_session_id == InterviewSession.id)
         .outerjoin(CulturalFit, CulturalFit.interview_session_id == InterviewSession.id)
@@ -234,25 +255,22 @@ def sentiment_hidden(sentiments: list[SentimentSession]) -> bool:
 
 
 def load_review(session: Session, interview: InterviewSession) -> InterviewReview:
-    """Four statements: summaries with fit and behavior, points, skills with their history, assessments."""
-    rows = session.execute(select_summaries_fit_and_behavior(interview.id)).all()
+    """Two statements: the review data (select_review_data), then the points unless they are hidden."""
+    rows = session.execute(select_review_data(interview.id)).all()
     sentiments = [row.SentimentSession for row in rows if row.SentimentSession is not None]
-    fit, behavior = (rows[0].CulturalFit, rows[0].BehavioralAnalysis) if rows else (None, None)
+    first = rows[0]
     hidden = sentiment_hidden(sentiments)
     points = [] if hidden else read_points(session, select_history_points(interview))
 
-    skills: list[tuple[str, SkillRow]] = []
-    for row in session.execute(select_skills(interview.id)):
-        if not skills or skills[-1][1].id != row.id:
-            skills.append((row.category or "Other", SkillRow(row.id, row.skill, row.accumulated_score, row.update_count)))
-        if row.history_id is not None:
-            skills[-1][1].history.append(row)
+    skills = [
+        (item["category"] or "Other",
+         SkillRow(item["id"], item["skill"], item["accumulated_score"], item["update_count"], item["history"]))
+        for item in first.skills
+    ]
     skills_by_category = [(category, [s for _, s in items]) for category, items in _grouped(skills, lambda item: item[0])]
-
-    assessments = list(session.execute(select_assessments(interview.id)))
     by_type = [
-        (type_name, _grouped(rows, lambda row: row.category or "General"))
-        for type_name, rows in _grouped(assessments, lambda row: row.type or "Other")
+        (type_name, _grouped(group, lambda row: row["category"] or "General"))
+        for type_name, group in _grouped(first.assessments, lambda row: row["type"] or "Other")
     ]
     return InterviewReview(
         interview=interview,
@@ -262,8 +280,8 @@ def load_review(session: Session, interview: InterviewSession) -> InterviewRevie
         points=points,
         skills_by_category=skills_by_category,
         assessments_by_type=by_type,
-        cultural_fit=fit,
-        behavior=behavior if interview.enable_behavioral_analysis else None,
+        cultural_fit=first.CulturalFit,
+        behavior=first.BehavioralAnalysis if interview.enable_behavioral_analysis else None,
         sentiments=sentiments,
     )
 
