@@ -12,7 +12,7 @@ import pytest
 
 from tests.factories import PASSWORD, gen_company, gen_interview, gen_job, gen_user
 from tests.querycount import statements_of
-from webapp.analytics import metrics, queries
+from webapp.analytics import metrics, queries, report
 from webapp.analytics.services import rollup
 
 TODAY = datetime.now(UTC).date()
@@ -123,6 +123,23 @@ def test_the_per_job_table_sorts(client, logged_in, db_session, history):
     assert order(client.get("/analytics?range=7&sort=average_score").get_data(as_text=True)) == order(
         client.get("/analytics?range=7&sort=-average_score").get_data(as_text=True)
     ) == [str(history.id), str(quiet.id)]
+
+
+def test_the_per_job_table_shows_the_first_jobs_and_the_csv_lists_every_one(
+    client, logged_in, db_session, history, monkeypatch
+):
+    monkeypatch.setattr(report, "TOP_JOBS", 1)
+    quiet = gen_job(db_session, logged_in.company, title="Analyst")
+    gen_interview(db_session, gen_user(db_session), quiet, status="cancelled", start_time=_at(1))
+    html = client.get("/analytics?range=7").get_data(as_text=True)
+    assert re.findall(r'<tr id="analytics-job-(\d+)">', html) == [str(history.id)]
+    assert "The first 1 of 2 jobs with interviews in the range" in html
+    response = client.get("/analytics/jobs.csv?range=7")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("Job,Interviews,Completed") and len(lines) == 3
+    assert lines[1].startswith("Platform Engineer,3,2,") and lines[2].startswith("Analyst,1,0,1,")
+    assert client.get("/analytics/jobs.csv?range=8").status_code == 400
 
 
 def test_htmx_swaps_the_content_and_pushes_the_canonical_url(client, logged_in, history):

@@ -159,7 +159,9 @@ def test_rollup_is_idempotent_and_one_statement(demo):
     # Only company-days with interviews have a row; the analytics read a missing rolled-up day as zero.
     assert all(row.total_interviews > 0 for row in before[0])
     # The advisory lock, then the whole rollup: no loop per company or day.
-    assert len(statements) == 2 and "pg_advisory_xact_lock" in statements[0]
+    # Then the per-job running totals from the first day on (delete, insert): four statements in all.
+    assert len(statements) == 4 and "pg_advisory_xact_lock" in statements[0]
+    assert "analytics_jobrunningtotal" in statements[2] and "analytics_jobrunningtotal" in statements[3]
 
 
 # --- on the test database: two companies, stale rows, exact averages ----------------------------
@@ -252,3 +254,44 @@ def test_the_command_rolls_up_yesterday_by_default_and_says_what_it_did(app, db_
     )
     since = app.test_cli_runner().invoke(args=["stats", "rollup", "--since", str(TODAY - timedelta(days=3))])
     assert since.exit_code == 0 and "1 company-day rows with interviews (0 new, 1 updated" in since.output
+
+
+LIVE_PER_JOB = f"""
+    SELECT job_id, {queries.AGGREGATES}
+    FROM ({queries.INTERVIEW_FIGURES.format(where="AND j.company_id = :company_id")}) figures
+    GROUP BY job_id
+"""
+
+
+@pytest.mark.parametrize("days", [7, 30, 90, 365])
+def test_per_job_figures_from_running_totals_equal_the_live_sums(demo, days):
+    company_id = _company_id(demo, "employer@jobhive.test")
+    first = TODAY - timedelta(days=days - 1)
+    live = {
+        row.job_id: row for row in demo.execute(text(LIVE_PER_JOB), {
+            "company_id": company_id, "start": datetime.combine(first, time(), UTC),
+            "stop": datetime.combine(TODAY + timedelta(days=1), time(), UTC)})
+    }
+    rows = queries.figures(demo, company_id, first - timedelta(days=days), first, TODAY, today=TODAY)
+    ours = {row.job_id: row for row in rows if row.kind == "job"}
+    assert ours.keys() == {job for job, row in live.items() if row.total} and ours
+    for job_id, row in ours.items():
+        assert row.job_count == len(ours)
+        for column in queries.ROLLED_COLUMNS:
+            # Sums are stored to the cent per day (Numeric(14, 2)), as in the daily rollups.
+            expected = float(getattr(live[job_id], column))
+            assert float(getattr(row, column)) == pytest.approx(expected, abs=0.005 * days), (job_id, column)
+
+
+def test_the_table_reads_the_top_jobs_in_its_order_and_the_histograms_cover_every_job(demo):
+    company_id = _company_id(demo, "employer@jobhive.test")
+    first = TODAY - timedelta(days=364)
+    every = queries.figures(demo, company_id, first, first, TODAY, today=TODAY, sort="title")
+    every_jobs = sorted((r for r in every if r.kind == "job"), key=lambda r: r.rank)
+    top = queries.figures(demo, company_id, first, first, TODAY, today=TODAY, sort="-total", top=2)
+    top_jobs = sorted((r for r in top if r.kind == "job"), key=lambda r: r.rank)
+    assert len(every_jobs) > 2 and len(top_jobs) == 2 and top_jobs[0].job_count == len(every_jobs)
+    totals = sorted((r.total for r in every_jobs), reverse=True)
+    assert [r.total for r in top_jobs] == totals[:2]
+    focus_rows = [r for r in top if r.kind == "focus"]
+    assert sum(r.total for r in focus_rows) == sum(r.total for r in every_jobs)

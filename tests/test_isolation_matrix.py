@@ -325,6 +325,7 @@ ROUTES: dict[str, Route] = {
     # analytics: always the employer's own company; the job filter scopes like a job id
     "analytics.index": Route(EMPLOYER, analytics_job),
     "analytics.export": Route(EMPLOYER, analytics_job),
+    "analytics.export_jobs": Route(EMPLOYER, analytics_job),
     # billing through Stripe: not configured in tests, so allowed callers get 409; the webhook is public
     # (without STRIPE_WEBHOOK_SECRET it answers 404, with one an unsigned POST gets 400: never a write)
     "billing_stripe.checkout": Route(roles("employer", "user")),

@@ -118,26 +118,82 @@ _DAILY_BY_JOB = _COMBINED.replace("{stored_first}", ":first") + f"""
     ORDER BY day, job_id
 """
 
-# Per day (job_id NULL) over the whole span, and per job (day NULL, with the histograms)
-# over [:current_first, :last]: what the page shows, summed by the database. Without a job
-# filter the rolled-up days come from the company's daily rows (one per day, not per job).
-_FIGURES = _COMBINED + f"""
-    , per_day AS (
-        SELECT day, {_COLUMNS} FROM combined WHERE {{per_job_days}}
+# How a per-job sort key reads from a job's sums (None/NULL: no figure, listed last either way).
+_RATIO = "{part}::float8 / nullif({whole}, 0)"
+JOB_SORT_SQL = {
+    "title": "lower(title)",
+    "total": "total", "completed": "completed", "cancelled": "cancelled", "rescheduled": "rescheduled",
+    "no_show_rate": _RATIO.format(part="no_show", whole="total"),
+    "completion_rate": _RATIO.format(part="completed", whole="total"),
+    "average_duration": _RATIO.format(part="duration_sum", whole="duration_count"),
+    "average_score": _RATIO.format(part="score_sum", whole="score_count"),
+    **{name: _RATIO.format(part=f"{name}_sum", whole=f"{name}_count")
+       for name in ("technical", "communication", "skill_match")},
+}
+
+# What the page shows, in one statement whatever the range:
+# - kind 'day': per day over [:first, :last] (the range and the period before it), the rolled-up
+#   days from the company's daily rows (or the job's, with a job filter), the others live;
+# - kind 'job': the :top jobs with interviews in [:current_first, :last] in the table's order
+#   (`rank`), each with `job_count` (how many jobs had interviews): rolled-up days from the running
+#   totals (two look-ups per job), the others live;
+# - kind 'focus': the range's sums per job focus of every job (the histograms).
+_FIGURES = f"""
+    WITH rolled AS (
+        SELECT r.date FROM analytics_rollupday r
+        WHERE r.date >= :first AND r.date <= :last AND r.date < :today
+    ),
+    live AS (
+        SELECT job_id, day, {AGGREGATES}
+        FROM ({INTERVIEW_FIGURES.format(where="AND j.company_id = :company_id AND i.start_time >= :live_start {job}")}) figures
+        WHERE day NOT IN (SELECT date FROM rolled)
+        GROUP BY job_id, day
+    ),
+    per_day AS (
+        SELECT day, {_COLUMNS} FROM live
         UNION ALL
-        SELECT date, {_COLUMNS} FROM analytics_companydailymetrics c
-        WHERE {{company_days}} AND c.company_id = :company_id AND c.date >= :first AND c.date <= :last
-          AND c.date IN (SELECT date FROM rolled)
+        SELECT date, {_COLUMNS} FROM {{daily_rows}}
+        WHERE d.company_id = :company_id {{daily_job}} AND d.date >= :first AND d.date <= :last
+          AND d.date IN (SELECT date FROM rolled)
+    ),
+    per_job AS (
+        SELECT job_id, {", ".join(f"sum({c}) AS {c}" for c in ROLLED_COLUMNS)}
+        FROM (
+            SELECT job_id, {_COLUMNS} FROM live WHERE day >= :current_first
+            UNION ALL
+            SELECT j.id, {", ".join(f"upto.{c} - coalesce(before.{c}, 0)" for c in ROLLED_COLUMNS)}
+            FROM company_job j
+            JOIN LATERAL (
+                SELECT * FROM analytics_jobrunningtotal t WHERE t.job_id = j.id AND t.date <= :last
+                ORDER BY t.date DESC LIMIT 1
+            ) upto ON true
+            LEFT JOIN LATERAL (
+                SELECT * FROM analytics_jobrunningtotal t WHERE t.job_id = j.id AND t.date < :current_first
+                ORDER BY t.date DESC LIMIT 1
+            ) before ON true
+            WHERE j.company_id = :company_id {{running_job}}
+        ) sums
+        GROUP BY job_id
+        HAVING sum(total) > 0
+    ),
+    ranked AS (
+        SELECT p.*, j.title, coalesce(j.job_focus, 'balanced') AS focus, count(*) OVER () AS job_count
+        FROM per_job p JOIN company_job j ON j.id = p.job_id AND j.company_id = :company_id
+    ),
+    ordered AS (
+        SELECT ranked.*, row_number() OVER (ORDER BY {{sort}} NULLS LAST, lower(title), job_id) AS rank FROM ranked
     )
-    SELECT day, NULL::int AS job_id, {_summed(METRIC_COLUMNS)}, {", ".join(f"0::float8 AS {c}" for c in BIN_COLUMNS)}
+    SELECT 'day' AS kind, day, NULL::int AS job_id, NULL::text AS focus, NULL::bigint AS job_count,
+           NULL::bigint AS rank, {_summed(METRIC_COLUMNS)}, {", ".join(f"0::float8 AS {c}" for c in BIN_COLUMNS)}
     FROM per_day
     GROUP BY day
     UNION ALL
-    SELECT NULL::date, job_id, {_summed(ROLLED_COLUMNS)}
-    FROM combined
-    WHERE day >= :current_first
-    GROUP BY job_id
-    ORDER BY 1, 2
+    SELECT 'job', NULL, job_id, focus, job_count, rank, {", ".join(f"{c}::float8" for c in ROLLED_COLUMNS)}
+    FROM ordered WHERE rank <= :top
+    UNION ALL
+    SELECT 'focus', NULL, NULL, focus, NULL, NULL, {_summed(ROLLED_COLUMNS)}
+    FROM ranked
+    GROUP BY focus
 """
 
 
@@ -167,17 +223,11 @@ def _range_params(
     }
 
 
-def _sql(template: str, job_id: int | None, *, per_job_from_current: bool = False) -> str:
-    """The statement for one job or all; `per_job_from_current`: the company's days come from its
-    daily rows, so job rows are read for the current range only."""
-    company_days = per_job_from_current and not job_id
+def _sql(template: str, job_id: int | None) -> str:
     return template.format(
         job="AND i.job_id = :job_id" if job_id else "",
         stored_job="AND m.job_id = :job_id" if job_id else "",
-        stored_first=":current_first" if company_days else ":first",
-        # Live days always come from `combined`; rolled-up ones from the company's rows when they can.
-        per_job_days="day NOT IN (SELECT date FROM rolled)" if company_days else "true",
-        company_days="true" if company_days else "false",
+        stored_first=":first",
     )
 
 
@@ -191,12 +241,24 @@ def daily_figures_by_job(
 
 def figures(
     session: Session, company_id: int, first: date, current_first: date, last: date, *, today: date,
-    job_id: int | None = None,
+    job_id: int | None = None, sort: str = "-total", top: int | None = None,
 ) -> list[Any]:
-    """Rows per day over [first, last] (job_id None) and per job over [current_first, last] (day None,
-    with BIN_COLUMNS): two statements (the rolled-up days, then the figures), whatever the range."""
-    params = _range_params(session, company_id, first, last, today, job_id) | {"current_first": current_first}
-    return session.execute(text(_sql(_FIGURES, job_id, per_job_from_current=True)), params).all()
+    """The page's rows (see _FIGURES): per day over [first, last], the `top` jobs (all: None) of
+    [current_first, last] sorted by `sort` (metrics.JOB_SORTS, "-": descending), and the histograms
+    per job focus. Two statements (the rolled-up days, then the figures), whatever the range."""
+    params = _range_params(session, company_id, first, last, today, job_id) | {
+        "current_first": current_first, "top": top if top is not None else 2**31 - 1,
+    }
+    key = sort.removeprefix("-")
+    sql = _FIGURES.format(
+        job="AND i.job_id = :job_id" if job_id else "",
+        # The job filter's days come from its own rows (ix_analytics_dailymetrics_job_date).
+        daily_rows="analytics_dailymetrics d" if job_id else "analytics_companydailymetrics d",
+        daily_job="AND d.job_id = :job_id" if job_id else "",
+        running_job="AND j.id = :job_id" if job_id else "",
+        sort=f"{JOB_SORT_SQL[key]} {'DESC' if sort.startswith('-') else 'ASC'}",
+    )
+    return session.execute(text(sql), params).all()
 
 
 def select_jobs(company_id: int) -> Select:

@@ -14,6 +14,10 @@ from webapp.analytics.forms import AnalyticsParams
 from webapp.interviews.charts import figure_json
 
 
+# The per-job table shows this many jobs (in the chosen order); the CSV of jobs lists them all.
+TOP_JOBS = 20
+
+
 @dataclass(frozen=True)
 class Report:
     params: AnalyticsParams
@@ -22,6 +26,7 @@ class Report:
     kpis: list[metrics.Kpi]
     series: list[tuple[date, metrics.Totals]]
     job_rows: list[metrics.JobRow]
+    job_count: int  # jobs with interviews in the range (job_rows holds the first TOP_JOBS)
     charts: dict[str, Any]  # chart id -> figure JSON
 
     @property
@@ -32,38 +37,39 @@ class Report:
 Bin = namedtuple("Bin", "kind focus bin n")
 
 
-def daily_rows(session: Session, company_id: int, params: AnalyticsParams, today: date) -> list[Any]:
-    """Per-day rows (job_id None) of the range and of the period before it (for the changes), and
-    per-job rows (day None, with the histograms) of the range."""
+def daily_rows(session: Session, company_id: int, params: AnalyticsParams, today: date, *,
+               top: int | None) -> list[Any]:
+    """The rows of queries.figures for the page's parameters: per day over the range and the period
+    before it (for the changes), the `top` jobs of the range in the table's order, sums per job focus."""
     first, _ = params.previous
-    return queries.figures(session, company_id, first, params.first, params.last, today=today, job_id=params.job)
+    return queries.figures(session, company_id, first, params.first, params.last, today=today, job_id=params.job,
+                           sort=params.sort, top=top)
 
 
-def _bins(job_rows: list[Any], focus_of: dict[int, str | None]) -> list[Bin]:
+def _bins(focus_rows: list[Any]) -> list[Bin]:
     """The histograms of the range: durations, and overall scores per job focus."""
     bins = [
-        Bin("duration", None, n, sum(getattr(r, f"duration_bin_{n}") for r in job_rows))
+        Bin("duration", None, n, sum(getattr(r, f"duration_bin_{n}") for r in focus_rows))
         for n in range(queries.DURATION_BINS + 1)
     ]
-    by_focus: dict[tuple[str, int], float] = {}
-    for row in job_rows:
-        focus = focus_of.get(row.job_id) or "balanced"
-        for n in range(queries.SCORE_BINS):
-            by_focus[focus, n] = by_focus.get((focus, n), 0) + getattr(row, f"score_bin_{n}")
-    return bins + [Bin("score", focus, n, count) for (focus, n), count in sorted(by_focus.items()) if count]
+    return bins + [
+        Bin("score", row.focus, n, getattr(row, f"score_bin_{n}"))
+        for row in sorted(focus_rows, key=lambda r: r.focus) for n in range(queries.SCORE_BINS)
+        if getattr(row, f"score_bin_{n}")
+    ]
 
 
 def build(session: Session, company_id: int, params: AnalyticsParams, jobs: list[Any], today: date) -> Report:
-    rows = daily_rows(session, company_id, params, today)
-    days = [r for r in rows if r.day is not None]
-    per_job = [r for r in rows if r.day is None]
+    rows = daily_rows(session, company_id, params, today, top=TOP_JOBS)
+    days = [r for r in rows if r.kind == "day"]
+    top_jobs = sorted((r for r in rows if r.kind == "job"), key=lambda r: r.rank)
     previous_first, previous_last = params.previous
     current = metrics.Totals.of(r for r in days if params.first <= r.day <= params.last)
     previous = metrics.Totals.of(r for r in days if previous_first <= r.day <= previous_last)
     series = metrics.series(days, params.first, params.last, params.granularity)
     figures = {}
     if current.total:
-        spread = _bins(per_job, {job.id: job.job_focus for job in jobs})
+        spread = _bins([r for r in rows if r.kind == "focus"])
         figures = {
             "chart-status": charts.interviews_by_status(series, params.granularity),
             "chart-scores": charts.scores_over_time(series, params.granularity),
@@ -76,6 +82,7 @@ def build(session: Session, company_id: int, params: AnalyticsParams, jobs: list
         previous=previous,
         kpis=metrics.kpis(current, previous),
         series=series,
-        job_rows=metrics.job_rows(per_job, jobs, params.sort),
+        job_rows=metrics.job_rows(top_jobs, jobs, params.sort),
+        job_count=int(top_jobs[0].job_count) if top_jobs else 0,
         charts={chart_id: figure_json(figure) for chart_id, figure in figures.items()},
     )

@@ -103,6 +103,28 @@ ROLLUP = f"""
 """
 
 
+# The per-job running totals from :first on, rebuilt from the rolled-up days' job rows: each job's
+# last row before :first (if any) plus its days' sums so far. A nightly rollup rewrites one day's rows.
+_RUNNING_SUMS = ", ".join(f"coalesce(b.{c}, 0) + sum(d.{c}) OVER w AS {c}" for c in ROLLED_COLUMNS)
+RUNNING_TOTALS = f"""
+    WITH days AS (
+        SELECT m.job_id, m.date, {", ".join(f"sum(m.{c}) AS {c}" for c in ROLLED_COLUMNS)}
+        FROM analytics_dailymetrics m JOIN analytics_rollupday r ON r.date = m.date
+        WHERE m.date >= :first
+        GROUP BY m.job_id, m.date
+    )
+    INSERT INTO analytics_jobrunningtotal (job_id, date, {_COLUMNS})
+    SELECT d.job_id, d.date, {_RUNNING_SUMS}
+    FROM days d
+    JOIN company_job j ON j.id = d.job_id
+    LEFT JOIN LATERAL (
+        SELECT * FROM analytics_jobrunningtotal t WHERE t.job_id = d.job_id AND t.date < :first
+        ORDER BY t.date DESC LIMIT 1
+    ) b ON true
+    WINDOW w AS (PARTITION BY d.job_id ORDER BY d.date)
+"""
+
+
 @dataclass(frozen=True)
 class RollupReport:
     first: date
@@ -133,4 +155,6 @@ def rollup(session: Session, first: date, last: date) -> RollupReport:
         text(ROLLUP),
         {"first": first, "last": last, "start": day_start(first), "stop": day_start(last + timedelta(days=1))},
     ).one()
+    session.execute(text("DELETE FROM analytics_jobrunningtotal WHERE date >= :first"), {"first": first})
+    session.execute(text(RUNNING_TOTALS), {"first": first})
     return RollupReport(first, last, *row)

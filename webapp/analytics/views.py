@@ -81,10 +81,34 @@ def export_csv():
         abort(404, description=str(error))
     except BadQueryParameter as error:
         abort(400, description=str(error))
-    rows = report.daily_rows(session, company.id, params, today)
+    rows = report.daily_rows(session, company.id, params, today, top=0)
     series = metrics.series(rows, params.first, params.last, params.granularity)
     filename = f"analytics-{params.first.isoformat()}-to-{params.last.isoformat()}-by-{params.granularity}.csv"
-    response = Response(stream_with_context(export.lines(series)), mimetype="text/csv")
+    return _csv(export.lines(series), filename)
+
+
+@bp.get("/analytics/jobs.csv", endpoint="export_jobs")
+@role_required("employer")
+def export_jobs_csv():
+    """Every job with interviews in the range (the page's table shows the first ones), in the table's order."""
+    company = current_company_or_404()
+    session = db.session()
+    jobs = session.execute(queries.select_jobs(company.id)).all()
+    today = _today()
+    try:
+        params = _params(jobs, today)
+    except UnknownJob as error:
+        abort(404, description=str(error))
+    except BadQueryParameter as error:
+        abort(400, description=str(error))
+    rows = [r for r in report.daily_rows(session, company.id, params, today, top=None) if r.kind == "job"]
+    job_rows = metrics.job_rows(sorted(rows, key=lambda r: r.rank), jobs, params.sort)
+    filename = f"analytics-jobs-{params.first.isoformat()}-to-{params.last.isoformat()}.csv"
+    return _csv(export.job_lines(job_rows), filename)
+
+
+def _csv(lines, filename: str) -> Response:
+    response = Response(stream_with_context(lines), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

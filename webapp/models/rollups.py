@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Date, DateTime, Double, ForeignKey, Integer, Numeric, UniqueConstraint, text
+from sqlalchemy import BigInteger, Date, DateTime, Double, ForeignKey, Index, Integer, Numeric, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Base
@@ -33,7 +33,8 @@ def _sum() -> Mapped[Decimal]:
 class DailyMetrics(Base):
     __tablename__ = "analytics_dailymetrics"
     # One row per job and day; (company_id, date) leads so a company's range is one index scan.
-    __table_args__ = (UniqueConstraint("company_id", "date", "job_id"),)
+    # (job_id, date): one job's days (the analytics job filter) without reading the company's other jobs.
+    __table_args__ = (UniqueConstraint("company_id", "date", "job_id"), Index("ix_analytics_dailymetrics_job_date", "job_id", "date"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company_company.id", ondelete="CASCADE"))
@@ -84,6 +85,21 @@ class CompanyDailyMetrics(Base):
     date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     for _column in DailyMetrics.__table__.columns:
         if _column.name not in ("id", "company_id", "job_id", "date", "computed_at"):
-            locals()[_column.name] = mapped_column(_column.type, server_default=text("0"))
+            locals()[_column.name] = mapped_column(_column.type, server_default=text("0"), nullable=False)
     del _column
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+
+
+class JobRunningTotal(Base):
+    """Per job, DailyMetrics summed over every rolled-up day up to and including `date` (a row per
+    day the job had interviews), so a range's per-job figures are two look-ups per job (the last
+    row by its end minus the last row before its start), however long the range."""
+
+    __tablename__ = "analytics_jobrunningtotal"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("company_job.id", ondelete="CASCADE"), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    for _column in DailyMetrics.__table__.columns:
+        if _column.name not in ("id", "company_id", "job_id", "date", "computed_at"):
+            locals()[_column.name] = mapped_column(_column.type, server_default=text("0"), nullable=False)
+    del _column
