@@ -343,3 +343,19 @@ def test_polls_run_a_fixed_number_of_statements(app, db_session, logged_in, cand
     unchanged, changed = counts(3)
     # login, interview (with its candidate and job for the header), summaries, points
     assert unchanged <= 4 and changed <= 4, (unchanged, changed)
+
+
+def test_an_htmx_request_for_the_live_panel_gets_the_panel_alone(db_session, logged_in, candidate, job):
+    interview, _ = _in_progress_with_points(db_session, candidate, job)
+    url = f"/interviews/{interview.session_id}"
+
+    panel = logged_in.get(url, headers=HX)
+    body = panel.get_data(as_text=True)
+    assert panel.status_code == 200 and "HX-Request" in panel.headers["Vary"]
+    assert body.lstrip().startswith('<div id="live-panel"') and "<html" not in body
+    assert timeline_point_count(body) == 2 and poll_url(body).startswith(f"{url}/live?v=")
+    assert "Interviewer notes" not in body  # the rest of the page is not part of the panel
+
+    # Any other htmx request (a boosted link, another target) still gets the whole page.
+    for headers in ({"HX-Request": "true", "HX-Boosted": "true"}, {"HX-Request": "true", "HX-Target": "main"}):
+        assert "Interviewer notes" in logged_in.get(url, headers=headers).get_data(as_text=True)

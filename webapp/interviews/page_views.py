@@ -155,7 +155,10 @@ def _render_page(interview: InterviewSession, form: NotesForm | None = None, sta
 @bp.get(f"/interviews/{SESSION}")
 @role_required("employer")
 def show(session_id: str):
-    return _render_page(_interview_or_404(session_id))
+    interview = _interview_or_404(session_id)
+    if wants_block() and request.headers.get("HX-Target") == LIVE_TARGET:
+        return _live_block(interview)  # the panel alone, as the live poll without a cursor sends it
+    return _render_page(interview)
 
 
 @bp.post(f"/interviews/{SESSION}/notes")
@@ -194,6 +197,7 @@ def toggle_difficulty(session_id: str):
 # other request with a redirect after success or the whole page (422) after a refusal.
 
 LIVE_BLOCK = "live_panel"
+LIVE_TARGET = "live-panel"  # the block's DOM id
 _VERSION = re.compile(r"[0-9a-f]{1,64}")
 MAX_POINTS = 10_000_000  # far above any interview; a larger count is a damaged link
 MAX_BIGINT = 2**63 - 1
