@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Select, Text, cast, func, inspect, or_, select, text, update
+from sqlalchemy import Float, Select, Text, bindparam, cast, func, inspect, or_, select, text, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
@@ -82,7 +83,7 @@ def _as_float(column):
     return cast(column, Float).label(column.key)
 
 
-def read_points(session: Session, statement: Select) -> list[dict[str, Any]]:
+def read_points(session: Session, statement: Select, params: dict | None = None) -> list[dict[str, Any]]:
     """The points of `select_history_points` as dicts, with key_themes and flags decoded from JSON."""
     decoded: dict[str, Any] = {}
 
@@ -93,7 +94,7 @@ def read_points(session: Session, statement: Select) -> list[dict[str, Any]]:
             decoded[raw] = json.loads(raw)
         return decoded[raw]
 
-    result = session.execute(statement)
+    result = session.execute(statement, params)
     keys = list(result.keys())  # zip beats Row._asdict fourfold, which shows at 250 points
     points = [dict(zip(keys, row)) for row in result]
     for point in points:
@@ -105,6 +106,25 @@ def read_points(session: Session, statement: Select) -> list[dict[str, Any]]:
 def select_history_points(interview: InterviewSession, now: datetime | None = None) -> Select:
     """Every sentiment point of the interview with its context factors, in time order."""
     low, high = history_window(interview, now)
+    return _history_points(interview.id, low, high)
+
+
+@functools.cache
+def _history_points_template(bounded_below: bool) -> Select:
+    # Built once: constructing and keying this statement costs more than running it.
+    low = bindparam("low") if bounded_below else None
+    return _history_points(bindparam("interview_id"), low, bindparam("high"))
+
+
+def read_history_points(session: Session, interview: InterviewSession) -> list[dict[str, Any]]:
+    """select_history_points, run from a statement built once per process."""
+    low, high = history_window(interview)
+    params = {"interview_id": interview.id, "high": high} | ({"low": low} if low is not None else {})
+    return read_points(session, _history_points_template(low is not None), params)
+
+
+def _history_points(interview_id, low, high) -> Select:
+    """The points statement for values or bind parameters (`low` None: no lower bound)."""
     context = SentimentContextFactors
     statement = (
         select(
@@ -132,7 +152,7 @@ def select_history_points(interview: InterviewSession, now: datetime | None = No
             (context.sentiment_history_id == SentimentHistory.id)
             & (context.sentiment_history_timestamp == SentimentHistory.timestamp),
         )
-        .where(SentimentHistory.interview_session_id == interview.id, SentimentHistory.timestamp <= high)
+        .where(SentimentHistory.interview_session_id == interview_id, SentimentHistory.timestamp <= high)
         .order_by(SentimentHistory.timestamp, SentimentHistory.id)
     )
     if low is not None:
@@ -145,7 +165,7 @@ def _json_list(entry, *order, where) -> Select:
     return select(func.coalesce(func.json_agg(aggregate_order_by(entry, *order)), text("'[]'::json"))).where(where)
 
 
-def _skills_json(interview_id: int):
+def _skills_json(interview_id):
     """The interview's skills in page order, each with its score history in time order."""
     history = SkillAssessmentHistory
     scores = _json_list(
@@ -171,7 +191,7 @@ def _skills_json(interview_id: int):
     )
 
 
-def _assessments_json(interview_id: int):
+def _assessments_json(interview_id):
     """The interview's assessments by type, then category (unnamed ones last)."""
     entry = func.json_build_object(
         "id", InterviewAssessment.id,
@@ -190,7 +210,13 @@ def _assessments_json(interview_id: int):
     )
 
 
-def select_review_data(interview_id: int) -> Select:
+@functools.cache
+def _review_data_template() -> Select:
+    # Built once (see _history_points_template).
+    return select_review_data(bindparam("interview_id"))
+
+
+def select_review_data(interview_id) -> Select:
     """Everything of the review but the points, in one statement (each round trip costs more than its query).
 
     One row per sentiment summary, newest first (normally exactly one; at least one row), each
@@ -256,11 +282,11 @@ def sentiment_hidden(sentiments: list[SentimentSession]) -> bool:
 
 def load_review(session: Session, interview: InterviewSession) -> InterviewReview:
     """Two statements: the review data (select_review_data), then the points unless they are hidden."""
-    rows = session.execute(select_review_data(interview.id)).all()
+    rows = session.execute(_review_data_template(), {"interview_id": interview.id}).all()
     sentiments = [row.SentimentSession for row in rows if row.SentimentSession is not None]
     first = rows[0]
     hidden = sentiment_hidden(sentiments)
-    points = [] if hidden else read_points(session, select_history_points(interview))
+    points = [] if hidden else read_history_points(session, interview)
 
     skills = [
         (item["category"] or "Other",
