@@ -61,6 +61,14 @@ INDEXES = {
     # a status filter on the newest-first list (without it the walk skips every newer row of another status)
     "idx_interview_session_status_start":
         f"interview_interviewsession (status, start_time DESC NULLS LAST, id DESC) INCLUDE (job_id) {REAL}",
+    # ... and sorted by a score: a status no row of which has (or lacks) a score is an empty range, not a
+    # walk through every score of the platform
+    **{
+        f"idx_interview_session_status_{name}":
+            f"interview_interviewsession (status, {column} DESC NULLS LAST, id DESC) INCLUDE (job_id) {REAL}"
+        for name, column in (("technical", "technical_accuracy"), ("behavioral", "behavioral_score"),
+                             ("completion", "completion_percentage"))
+    },
     # the candidate sort walks users by name; the job sort walks a company's jobs by title
     # (the list's key exactly: the name, else the email; an index on the name alone cannot order it)
     "idx_users_user_display_name": f"users_user ((coalesce(nullif({NAME}, ''), lower(email))), id)",

@@ -334,13 +334,17 @@ def _ordered_branches(conditions: list, params: Shape, limit, sessions=Interview
             .where(*conditions, column.is_not(None))
             .order_by(_ordered(column, descending, nulls_last=descending), _ordered(sessions.id, descending))
         )
+        valued = values.limit(limit).cte(f"valued_{params.sort_key}")
+        # The blanks are read only when the values do not fill the page: without this gate a filter that no
+        # blank row matches (status=completed, say) would walk every blank of the platform to find none.
+        short = select(func.count()).select_from(valued).scalar_subquery() < limit
         blanks = (
             select(literal(1).label("branch"), null().cast(column.type).label("k1"), no_id.label("k2"),
                    no_time.label("k3"), sessions.id)
-            .where(*conditions, column.is_(None))
+            .where(short, *conditions, column.is_(None))
             .order_by(_ordered(column, descending, nulls_last=descending), _ordered(sessions.id, descending))
         )
-        return [values.limit(limit), blanks.limit(limit)]
+        return [select(valued), blanks.limit(limit)]
     if params.sort_key == "job":
         # The company's jobs in title order (as the view read them), each one's newest sessions first
         # (idx_interview_session_job_start): at most `limit` rows per job, never a sort of the company.
