@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from webapp import db
@@ -18,14 +20,25 @@ def get_interview_or_404(session_id: str, *, for_update: bool = False) -> Interv
     engine recorded a job on them. A foreign, practice or missing interview all answer 404, so
     an id never reveals whether it exists.
     """
+    statement = _interview_statement(for_update)
+    interview = db.session.scalar(statement, {"session_id": session_id, "owner_id": current_user.id})
+    if interview is None:
+        abort(404)
+    return interview
+
+
+@functools.cache
+def _interview_statement(for_update: bool) -> Select:
+    # Built once per process: every page view, action and 5 s live poll runs it, and building and
+    # keying a statement with eager options costs more than the indexed lookup itself.
     statement = (
         select(InterviewSession)
         .join(Job, InterviewSession.job_id == Job.id)
         .join(Company, Job.company_id == Company.id)
         .outerjoin(User, InterviewSession.user_id == User.id)
         .where(
-            InterviewSession.session_id == session_id,
-            Company.user_id == current_user.id,
+            InterviewSession.session_id == bindparam("session_id"),
+            Company.user_id == bindparam("owner_id"),
             # is_practice is nullable: NULL counts as a real interview, as its default is false.
             InterviewSession.is_practice.is_not(True),
         )
@@ -40,7 +53,4 @@ def get_interview_or_404(session_id: str, *, for_update: bool = False) -> Interv
     if for_update:
         # Lock only the interview row (extensions and cancels race on it), not the job or company.
         statement = statement.with_for_update(of=InterviewSession)
-    interview = db.session.scalar(statement)
-    if interview is None:
-        abort(404)
-    return interview
+    return statement
