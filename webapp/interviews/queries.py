@@ -492,7 +492,10 @@ def interview_list_page(
         page, pages = clamp_page(params.page, matching, PER_PAGE)
     rows = []
     if matching:
-        statement = _rows_statement(Shape.of(params, matching >= WALK_FROM))
+        # One job's candidates are a thin slice of the name order (a walk could read most users to fill
+        # a page); its few thousand sessions are read and sorted instead.
+        walk = matching >= WALK_FROM and not (params.job and params.sort_key == "candidate")
+        statement = _rows_statement(Shape.of(params, walk))
         rows = session.execute(statement, _rows_values(job_ids, params, page, PER_PAGE)).all()
     return InterviewListPage(
         rows[:PER_PAGE], min(matching, count_limit) if capped else matching, page, pages, PER_PAGE,
