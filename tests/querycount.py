@@ -34,3 +34,20 @@ def statements_of(app, client, url: str) -> tuple[list[str], str]:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return statements, response.get_data(as_text=True)
+
+
+def statements_with_parameters(app, client, url: str, headers: dict | None = None) -> list[tuple[str, dict]]:
+    """The statements (and their parameters) a GET of `url` sends through the app's own engine, for EXPLAIN."""
+    statements: list[tuple[str, dict]] = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    engine = app.extensions["db_engine"]
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        response = client.get(url, headers=headers or {})
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    assert response.status_code == 200, (url, response.status_code)
+    return statements

@@ -13,8 +13,8 @@ import re
 
 import psycopg
 import pytest
-from sqlalchemy import event
 
+from tests.querycount import statements_with_parameters
 from webapp import create_app
 from webapp.benchdata import LOGINS
 from webapp.interviews import queries
@@ -53,19 +53,7 @@ def walk_from_10(monkeypatch):
 
 
 def sent(app, client, url: str) -> list[tuple[str, dict]]:
-    statements: list[tuple[str, dict]] = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    engine = app.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
-        response = client.get(url, headers={"HX-Request": "true", "HX-Target": "interview-rows"})
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
-    assert response.status_code == 200, url
-    return statements
+    return statements_with_parameters(app, client, url, {"HX-Request": "true", "HX-Target": "interview-rows"})
 
 
 def generic_plan(app, statement: str, parameters: dict) -> str:

@@ -7,8 +7,8 @@ shape; EXPLAIN of the statements the pages really send shows which indexes they 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
+from tests.querycount import statements_with_parameters
 from webapp import create_app
 from webapp.benchdata import LOGINS
 
@@ -32,19 +32,7 @@ def employer(bench_app):
 
 def sent(app, client, url: str) -> list[tuple[str, dict]]:
     """The statements a GET of `url` (as htmx) sends, with their parameters."""
-    statements: list[tuple[str, dict]] = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    engine = app.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
-        response = client.get(url, headers={"HX-Request": "true"})
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
-    assert response.status_code == 200, url
-    return statements
+    return statements_with_parameters(app, client, url, {"HX-Request": "true"})
 
 
 def plan(app, statement: str, parameters) -> str:
