@@ -124,6 +124,7 @@ def test_list_shows_users_with_role_company_and_status(client, db_session, admin
     assert response.status_code == 200
     assert "Showing 1–3 of 3 users" in text_
     assert "Erin Boss @erin.boss" in text_ and "Initech Widgets" in text_
+    assert f'<a href="/admin/users/{employer.id}">Erin Boss</a>' in response.get_data(as_text=True)
     assert re.search(r"Carl Candidate @carl\.c \S+ Candidate — Deactivated Unverified", text_)
     assert "HX-Request" in response.headers["Vary"]
 
