@@ -702,3 +702,14 @@ def test_a_search_is_three_trigram_lookups(bench_admin):
     count, _page = _users_list_plans(*bench_admin, "?q=zzqxj")
     for index in ("idx_users_user_username_trgm", "idx_users_user_email_trgm", "idx_users_user_name_trgm"):
         assert index in count, count
+
+
+def test_a_search_too_short_for_the_trigram_indexes_counts_a_few_pages_at_most(client, db_session, admin, monkeypatch):
+    from webapp.admin import queries
+
+    monkeypatch.setattr(queries, "SHORT_SEARCH_COUNT_LIMIT", 30)
+    for n in range(40):
+        gen_user(db_session, username=f"bulk{n:02d}", email=f"bulk{n:02d}@example.test")
+
+    assert "Showing 1–25 of 30+ users" in page_text(client.get("/admin/users?q=ul"))
+    assert "Showing 1–25 of 40 users" in page_text(client.get("/admin/users?q=bulk"))  # three letters: counted

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, String, and_, cast, func, or_, select
+from sqlalchemy import Select, String, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from webapp.models import AuditEvent, Company, LoginSession, PlatformCount, User
@@ -25,6 +26,8 @@ USER_SORTS = {
 # NOT NULL columns sort without NULLS LAST, so a descending sort is their index read backwards;
 # the nullable ones have an index in each order (migration 0011).
 NOT_NULL_SORTS = {"email", "username"}
+TRIGRAM = 3  # search texts shorter than this cannot use the trigram indexes
+SHORT_SEARCH_COUNT_LIMIT = 10 * USERS_PER_PAGE
 USER_TARGET = User.__tablename__  # AuditEvent.target_type of events about an account
 
 
@@ -113,19 +116,39 @@ def _full_name():
 
 
 def _user_conditions(filters: UserFilters) -> list:
+    """The filters as conditions; the search text and the role are bind parameters (see _user_params)."""
     conditions = []
     if filters.q:
         # Each branch has a trigram index (username: 0011, email and name: 0008).
         columns = (User.username, User.email, _full_name())
-        conditions.append(or_(*(_contains(column, filters.q) for column in columns)))
+        conditions.append(or_(*(column.ilike(bindparam("pattern"), escape="\\") for column in columns)))
     if filters.role:
-        conditions.append(User.role == filters.role)
+        conditions.append(User.role == bindparam("role"))
     if filters.status:
         # NULL counts as inactive, as it does at login.
         conditions.append(User.is_active.is_(True) if filters.status == "active" else User.is_active.is_not(True))
     if filters.verified:
         conditions.append(User.is_verified.is_(True) if filters.verified == "yes" else User.is_verified.is_not(True))
     return conditions
+
+
+def _user_params(filters: UserFilters) -> dict:
+    params = {}
+    if filters.q:
+        params["pattern"] = f"%{escape_like(filters.q)}%"
+    if filters.role:
+        params["role"] = filters.role
+    return params
+
+
+def _shape(filters: UserFilters) -> UserFilters:
+    """What the statement depends on: whether there is a search and a role, not their values.
+
+    Statements are built once per shape and sort (a few hundred at most): building and keying
+    one costs about as much as running it.
+    """
+    return UserFilters(q="?" if filters.q else "", role="?" if filters.role else "",
+                       status=filters.status, verified=filters.verified)
 
 
 def normalize_user_sort(raw: str | None) -> str:
@@ -139,24 +162,29 @@ def _counted_by_counters(filters: UserFilters) -> bool:
     return not (filters.q or filters.status or filters.verified)
 
 
-def select_user_count(filters: UserFilters, limit: int = COUNT_LIMIT) -> Select:
-    """The number of matching users: exact from the counters, else counted up to `limit` + 1 at most.
-
-    More than `limit` means "limit+" on the page: counting every match of a loose search
-    would read most of the table on each keystroke.
-    """
-    if _counted_by_counters(filters):
+@functools.lru_cache(maxsize=512)
+def _user_count_statement(shape: UserFilters) -> Select:
+    if _counted_by_counters(shape):
         conditions = [PlatformCount.kind == "user_role"]
-        if filters.role:
-            conditions.append(PlatformCount.key == filters.role)
+        if shape.role:
+            conditions.append(PlatformCount.key == bindparam("role"))
         return select(func.coalesce(func.sum(PlatformCount.count), 0)).where(*conditions)
-    matching = select(User.id).where(*_user_conditions(filters)).limit(limit + 1).subquery()
+    matching = select(User.id).where(*_user_conditions(shape)).limit(bindparam("limit")).subquery()
     return select(func.count()).select_from(matching)
 
 
 def user_count(session: Session, filters: UserFilters, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
-    """(count, capped): capped when more than `limit` match and the count stopped there."""
-    total = int(session.scalar(select_user_count(filters, limit)) or 0)
+    """(count, capped): exact from the role counters, else counted up to `limit` + 1 at most.
+
+    More than `limit` is capped: "limit+" on the page, as counting every match of a loose
+    search would read most of the table on each keystroke.
+    """
+    if 0 < len(filters.q) < TRIGRAM:
+        # No trigram in the text, so no index narrows it: every row is tested until the limit is
+        # reached. Ten pages' worth keeps typing the first letters of a name fast.
+        limit = min(limit, SHORT_SEARCH_COUNT_LIMIT)
+    statement = _user_count_statement(_shape(filters))
+    total = int(session.scalar(statement, _user_params(filters) | {"limit": limit + 1}) or 0)
     if not _counted_by_counters(filters) and total > limit:
         return limit, True
     return total, False
@@ -172,7 +200,8 @@ def _user_order(columns, sort: str) -> list:
     return [order, columns["id"].desc() if descending else columns["id"].asc()]
 
 
-def select_users(filters: UserFilters, sort: str, page: Page) -> Select:
+@functools.lru_cache(maxsize=512)
+def _users_statement(shape: UserFilters, sort: str) -> Select:
     """One page of users (and whether a row follows it) with their company's name, in a single statement.
 
     The page is cut from users alone, walking the sort's index; only its rows look up a company.
@@ -190,10 +219,10 @@ def select_users(filters: UserFilters, sort: str, page: Page) -> Select:
             User.is_verified,
             User.created_at,
         )
-        .where(*_user_conditions(filters))
+        .where(*_user_conditions(shape))
         .order_by(*_user_order(user_columns, sort))
-        .limit(page.per_page + 1)
-        .offset(page.offset)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
         .subquery("shown")
     )
     return (
@@ -201,6 +230,13 @@ def select_users(filters: UserFilters, sort: str, page: Page) -> Select:
         .outerjoin(Company, Company.user_id == shown.c.id)
         .order_by(*_user_order(shown.c, sort))
     )
+
+
+def users_page(session: Session, filters: UserFilters, sort: str, page: Page) -> tuple[list, bool]:
+    """The rows of `page` and whether more rows follow it."""
+    params = _user_params(filters) | {"limit": page.per_page + 1, "offset": page.offset}
+    rows = session.execute(_users_statement(_shape(filters), sort), params).all()
+    return rows[: page.per_page], len(rows) > page.per_page
 
 
 def user_details(session: Session, user_id: int):

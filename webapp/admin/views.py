@@ -62,8 +62,7 @@ def users():
     filters = form.filters()
     total, capped = queries.user_count(session, filters, current_app.config.get("LIST_COUNT_LIMIT", COUNT_LIMIT))
     page = queries.page_of(total, form.page_number, queries.USERS_PER_PAGE, capped=capped)
-    rows = session.execute(queries.select_users(filters, sort, page)).all()
-    rows, more = rows[: page.per_page], len(rows) > page.per_page
+    rows, more = queries.users_page(session, filters, sort, page)
     page = replace(page, more=more, shown=len(rows))
     filtered = any(value for key, value in state.items() if key != "sort")
     return render_page_or_block(
