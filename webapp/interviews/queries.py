@@ -29,6 +29,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 from werkzeug.datastructures import MultiDict
 
@@ -77,8 +78,9 @@ class InterviewListParams(ListParams):
     page: int = 1
 
     @classmethod
-    def parse(cls, args: MultiDict, job_ids: set[int]) -> InterviewListParams:
-        """Read and check the parameters; `job_ids` are the company's own jobs.
+    def parse(cls, args: MultiDict, job_ids: set[int] | None = None) -> InterviewListParams:
+        """Read and check the parameters; `job_ids` are the company's own jobs (None: checked later, by
+        interview_list_page, which reads them with the counts).
 
         An unknown sort falls back to the default (old bookmarks keep working); every
         other unreadable value raises BadQueryParameter with a message for the user.
@@ -114,13 +116,16 @@ class InterviewListParams(ListParams):
         return f"-{key}" if key in DESCENDING_FIRST else key
 
 
-def _job(raw: str, job_ids: set[int]) -> int | None:
+UNKNOWN_JOB = "Unknown job: choose one of your own jobs, or all jobs."
+
+
+def _job(raw: str, job_ids: set[int] | None) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
     # Another company's job answers exactly like a job that does not exist: nothing leaks.
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) not in job_ids:
-        raise BadQueryParameter("Unknown job: choose one of your own jobs, or all jobs.")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or (job_ids is not None and int(raw) not in job_ids):
+        raise BadQueryParameter(UNKNOWN_JOB)
     return int(raw)
 
 
@@ -184,7 +189,7 @@ def _job_ids():
     return bindparam("ids", type_=ARRAY(Integer))
 
 
-def _interview_list_conditions(shape: Shape) -> tuple[list, list]:
+def _interview_list_conditions(shape: Shape, in_company=None) -> tuple[list, list]:
     """(the tenant conditions, the user's filter conditions), with their values as parameters (_values).
 
     Sessions have no company id: the scope is "the sessions of the company's jobs", given as
@@ -197,7 +202,9 @@ def _interview_list_conditions(shape: Shape) -> tuple[list, list]:
     rehearsal and never belong in an employer's list, whatever job they mention.
     """
     job_id = InterviewSession.job_id + 0 if shape.walk else InterviewSession.job_id  # `+ 0`: no index serves it
-    scope = [job_id == any_(_job_ids()), InterviewSession.is_practice.is_not(True)]
+    if in_company is None:
+        in_company = job_id == any_(_job_ids())
+    scope = [in_company, InterviewSession.is_practice.is_not(True)]
     conditions = []
     if shape.q:
         pattern = bindparam("pattern", type_=String)
@@ -248,14 +255,32 @@ def _counted(shape: Shape):
     return select(func.coalesce(func.sum(counter.interviews), 0)).where(*conditions).scalar_subquery()
 
 
+def _company_jobs():
+    """The company's job ids and titles as two arrays, in the job sort's order (title, then id)."""
+    return (
+        select(*(func.array_agg(aggregate_order_by(column, func.lower(Job.title), Job.id)).label(name)
+                 for name, column in (("job_ids", Job.id), ("job_titles", Job.title))))
+        .where(Job.company_id == bindparam("company", type_=Integer))
+        .subquery("company_jobs")
+    )
+
+
 @lru_cache(maxsize=64)
-def _counts_statement(shape: Shape) -> Select:
-    scope, conditions = _interview_list_conditions(shape)
+def _counts_statement(shape: Shape, with_jobs: bool = False) -> Select:
+    """select_interview_list_counts' statement; `with_jobs` adds the company's job ids and titles (in the
+    job sort's order), so the page reads them in the same statement."""
+    # Counting (search, dates) by job: a semi-join on the company's jobs, each one's index range in turn.
+    company = InterviewSession.job_id.in_(select(Job.id).where(Job.company_id == bindparam("company", type_=Integer)))
+    scope, conditions = _interview_list_conditions(shape, company if with_jobs else None)
     matching = _counted(shape)
     if matching is None:
         matching = _bounded_count(scope + conditions)
     total = _counted(Shape("")) if conditions else literal(None)
-    return select(matching.label("matching"), total.label("total"))
+    counts = select(matching.label("matching"), total.label("total"))
+    if not with_jobs:
+        return counts
+    jobs = _company_jobs()
+    return counts.add_columns(jobs.c.job_ids, jobs.c.job_titles).select_from(jobs)
 
 
 def select_interview_list_counts(
@@ -463,6 +488,7 @@ class InterviewListPage(ListPage):
     params: InterviewListParams
     capped: bool = False  # more than `limit` match: the count reads "10,000+" and pages are open-ended
     more: bool = False  # a row exists after this page
+    jobs: tuple = ()  # the company's jobs, (id, title) in title order: the job filter's choices
 
     @property
     def has_next(self) -> bool:
@@ -479,11 +505,17 @@ class InterviewListPage(ListPage):
 
 
 def interview_list_page(
-    session: Session, company_id: int, job_ids: list[int], params: InterviewListParams, count_limit: int = COUNT_LIMIT
+    session: Session, company_id: int, params: InterviewListParams, count_limit: int = COUNT_LIMIT
 ) -> InterviewListPage:
-    """The list page: exactly two statements (bounded counts, then the rows)."""
-    counts = _values(job_ids, params, company=company_id, count_cut=count_limit + 1)
-    matching, total = session.execute(_counts_statement(Shape.of(params)), counts).one()
+    """The list page: exactly two statements (the company's jobs with the bounded counts, then the rows).
+
+    Raises BadQueryParameter when the `job` filter is not one of the company's jobs.
+    """
+    counts = _values([], params, company=company_id, count_cut=count_limit + 1)
+    matching, total, job_ids, titles = session.execute(_counts_statement(Shape.of(params), True), counts).one()
+    job_ids, titles = job_ids or [], titles or []
+    if params.job and params.job not in job_ids:
+        raise BadQueryParameter(UNKNOWN_JOB)
     total = matching if total is None else total
     capped = not _counters_count(params) and matching > count_limit
     if capped:
@@ -500,4 +532,5 @@ def interview_list_page(
     return InterviewListPage(
         rows[:PER_PAGE], min(matching, count_limit) if capped else matching, page, pages, PER_PAGE,
         total=total, params=params.with_(page=page), capped=capped, more=len(rows) > PER_PAGE,
+        jobs=tuple(zip(job_ids, titles, strict=True)),
     )

@@ -24,17 +24,17 @@ ROWS_BLOCK = "interview_rows"
 def index():
     company = current_company_or_404()
     session = db.session()
-    jobs = session.execute(queries.select_interview_list_jobs(company.id)).all()
-    context = dict(jobs=jobs, statuses=INTERVIEW_STATUSES)
-    try:
-        params = queries.InterviewListParams.parse(request.args, {job.id for job in jobs})
-    except queries.BadQueryParameter as error:
-        return _bad_filters(str(error), context)
     limit = current_app.config.get("LIST_COUNT_LIMIT", queries.COUNT_LIMIT)
-    listing = queries.interview_list_page(session, company.id, [job.id for job in jobs], params, limit)
+    try:
+        params = queries.InterviewListParams.parse(request.args)
+        listing = queries.interview_list_page(session, company.id, params, limit)  # checks the job is ours
+    except queries.BadQueryParameter as error:
+        jobs = session.execute(queries.select_interview_list_jobs(company.id)).all()
+        return _bad_filters(str(error), dict(jobs=jobs, statuses=INTERVIEW_STATUSES))
     canonical = listing.params.query_args()
     response = render_page_or_block(
-        "interviews/index.html", ROWS_BLOCK, error=None, listing=listing, values=canonical, **context
+        "interviews/index.html", ROWS_BLOCK, error=None, listing=listing, values=canonical,
+        jobs=listing.jobs, statuses=INTERVIEW_STATUSES,
     )
     if wants_block():
         # The address bar shows the canonical state (defaults left out), whatever the form sent.
