@@ -125,3 +125,21 @@ def test_bench_data_rejects_a_bad_session_count(scratch_database_url, sessions):
     result = _run(url, "--sessions", sessions)
     assert result.exit_code == 2
     assert "--sessions" in result.output
+
+
+def _index_definitions(connection) -> set[tuple[str, str]]:
+    rows = connection.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"))
+    # partitions are created per month by the run and the migration alike; their names are what differ
+    return {(row.indexname, row.indexdef) for row in rows if "_y20" not in row.indexdef}
+
+
+def test_the_indexes_built_after_the_load_are_the_migrations_own(bench_database_url, db_engine):
+    """The load drops the big tables' plain indexes and builds them again once the rows are in."""
+    engine = make_engine(bench_database_url)
+    try:
+        with engine.connect() as bench, db_engine.connect() as migrated:
+            assert _index_definitions(bench) == _index_definitions(migrated)
+            invalid = bench.scalar(text("SELECT count(*) FROM pg_index WHERE NOT indisvalid"))
+    finally:
+        engine.dispose()
+    assert invalid == 0
