@@ -295,3 +295,31 @@ def test_the_table_reads_the_top_jobs_in_its_order_and_the_histograms_cover_ever
     assert [r.total for r in top_jobs] == totals[:2]
     focus_rows = [r for r in top if r.kind == "focus"]
     assert sum(r.total for r in focus_rows) == sum(r.total for r in every_jobs)
+
+
+def test_days_not_rolled_up_are_read_live_on_both_sides_of_the_rolled_ones(db_session):
+    """A range reaching back before the first rollup, with a gap after it and today, reads each
+    run of days not rolled up live (and only those), and the rolled-up days from the rollups."""
+    db_session.execute(text("DELETE FROM analytics_rollupday"))  # rolled back with the test
+    company = gen_company(db_session)
+    job = gen_job(db_session, company)
+    candidate = gen_user(db_session)
+    before, rolled_day, gap = TODAY - timedelta(days=20), TODAY - timedelta(days=7), TODAY - timedelta(days=2)
+    for day in (before, rolled_day, gap, TODAY):
+        gen_interview(db_session, candidate, job, status="completed", start_time=_at(day, 0))
+    rollup(db_session, TODAY - timedelta(days=10), TODAY - timedelta(days=5))
+    # The rolled-up day is read from its rollups (per job and per company), not live.
+    db_session.execute(text("UPDATE analytics_dailymetrics SET total = total + 100 WHERE job_id = :job"), {"job": job.id})
+    db_session.execute(
+        text("UPDATE analytics_companydailymetrics SET total = total + 100 WHERE company_id = :company"),
+        {"company": company.id},
+    )
+
+    rows = queries.daily_figures_by_job(db_session, company.id, TODAY - timedelta(days=30), TODAY, today=TODAY)
+
+    assert {row.day: int(row.total) for row in rows} == {before: 1, rolled_day: 101, gap: 1, TODAY: 1}
+    page = queries.figures(db_session, company.id, TODAY - timedelta(days=30), TODAY - timedelta(days=21), TODAY,
+                           today=TODAY)
+    assert {row.day: int(row.total) for row in page if row.kind == "day"} == {
+        before: 1, rolled_day: 101, gap: 1, TODAY: 1,
+    }

@@ -51,7 +51,9 @@ def make_engine(raw_url: str, **kw) -> Engine:
 
 
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"])
+    # No JIT: a page's statements run in milliseconds, and compiling one whose estimate crosses
+    # jit_above_cost costs hundreds (seen on the analytics page at 1M sessions).
+    engine = make_engine(app.config["DATABASE_URL"], connect_args={"options": "-c jit=off"})
     app.extensions["db_engine"] = engine
     app.extensions["db_bind"] = engine
 

@@ -57,6 +57,16 @@ INTERVIEW_FIGURES = """
       {{where}}
 """.format(bin_seconds=DURATION_BIN_MINUTES * 60, duration_bins=DURATION_BINS, score_bins_max=SCORE_BINS - 1)
 
+# The same figures, read only inside the windows of days not rolled up (:live_starts[n] to
+# :live_stops[n], from _live_windows): one index range on start_time per window, so a range
+# reaching back before the first rollup, or a gap, costs only its own days.
+_LIVE_FIGURES = INTERVIEW_FIGURES.replace(
+    "FROM interview_interviewsession i",
+    "FROM unnest(CAST(:live_starts AS timestamptz[]), CAST(:live_stops AS timestamptz[])) AS w(start, stop)\n"
+    "    JOIN interview_interviewsession i ON i.start_time >= w.start AND i.start_time < w.stop",
+)
+assert _LIVE_FIGURES != INTERVIEW_FIGURES
+
 # The rollup columns, in table order after the key.
 METRIC_COLUMNS = ("total", *STATUS_COUNTS, *(f"{name}_{part}" for name in AVERAGED for part in ("sum", "count")))
 
@@ -90,7 +100,7 @@ def _summed(columns) -> str:
 
 
 # The company's days in [first, last]: rolled-up days from the rollups, the others (today
-# and any day not rolled up yet, all from :live_start on) live from the interviews.
+# and any day not rolled up yet) live from the interviews of those days only.
 _COMBINED = f"""
     WITH rolled AS (
         SELECT r.date FROM analytics_rollupday r
@@ -98,7 +108,7 @@ _COMBINED = f"""
     ),
     live AS (
         SELECT job_id, day, {AGGREGATES}
-        FROM ({INTERVIEW_FIGURES.format(where="AND j.company_id = :company_id AND i.start_time >= :live_start {job}")}) figures
+        FROM ({_LIVE_FIGURES.format(where="AND j.company_id = :company_id {job}")}) figures
         WHERE day NOT IN (SELECT date FROM rolled)
         GROUP BY job_id, day
     ),
@@ -145,7 +155,7 @@ _FIGURES = f"""
     ),
     live AS (
         SELECT job_id, day, {AGGREGATES}
-        FROM ({INTERVIEW_FIGURES.format(where="AND j.company_id = :company_id AND i.start_time >= :live_start {job}")}) figures
+        FROM ({_LIVE_FIGURES.format(where="AND j.company_id = :company_id {job}")}) figures
         WHERE day NOT IN (SELECT date FROM rolled)
         GROUP BY job_id, day
     ),
@@ -204,22 +214,29 @@ def rolled_up_days(session: Session, first: date, last: date, today: date) -> se
     ))
 
 
-def _live_start(session: Session, first: date, last: date, today: date) -> date:
-    """The first day of [first, last] not rolled up (the live part reads interviews from there on)."""
+def _live_windows(session: Session, first: date, last: date, today: date) -> list[tuple[date, date]]:
+    """The runs of days of [first, last] not rolled up, as [first day, day after the last) pairs."""
     rolled = rolled_up_days(session, first, last, today)
+    windows: list[tuple[date, date]] = []
     day = first
-    while day in rolled:
+    while day <= last:
+        if day not in rolled:
+            if windows and windows[-1][1] == day:
+                windows[-1] = (windows[-1][0], day + timedelta(days=1))
+            else:
+                windows.append((day, day + timedelta(days=1)))
         day += timedelta(days=1)
-    return day
+    return windows
 
 
 def _range_params(
     session: Session, company_id: int, first: date, last: date, today: date, job_id: int | None
 ) -> dict[str, Any]:
-    live_start = _live_start(session, first, last, today)
+    windows = _live_windows(session, first, last, today)
     return {
         "company_id": company_id, "first": first, "last": last, "today": today, "job_id": job_id,
-        "start": day_start(first), "stop": day_start(last + timedelta(days=1)), "live_start": day_start(live_start),
+        "start": day_start(first), "stop": day_start(last + timedelta(days=1)),
+        "live_starts": [day_start(start) for start, _ in windows], "live_stops": [day_start(stop) for _, stop in windows],
     }
 
 
