@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import Select, func, select, true, tuple_
+from sqlalchemy import BigInteger, Integer, Select, bindparam, func, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from webapp.models import (
@@ -60,6 +61,17 @@ def select_practice_rows(user_id: int, params: PracticeListParams, page: int) ->
     The page's sessions are chosen first; the sentiment and skill look-ups then run for those
     rows only (a sort by topic or skills still needs them for every session of the candidate).
     """
+    return _practice_rows(params.sort).params(_page_values(user_id, page))
+
+
+def _page_values(user_id: int, page: int) -> dict[str, int]:
+    return {"user": user_id, "skip": (page - 1) * PER_PAGE}
+
+
+@lru_cache(maxsize=32)
+def _practice_rows(sort: str) -> Select:
+    """select_practice_rows' statement for one sort, built once: the user and the offset are parameters."""
+    params = PracticeListParams(sort=sort)
 
     def sort_columns(sentiment, skills):
         # A session without a job practises topics: its first focus area names it.
@@ -83,9 +95,9 @@ def select_practice_rows(user_id: int, params: PracticeListParams, page: int) ->
     elif params.sort_key == "skills":
         chosen = chosen.join(skills, true())
     shown = (
-        chosen.where(*_own_practice(user_id))
+        chosen.where(*_own_practice(bindparam("user", type_=Integer)))
         .order_by(order, tie_breaker)
-        .offset((page - 1) * PER_PAGE)
+        .offset(bindparam("skip", type_=BigInteger))
         .limit(PER_PAGE)
         .subquery("shown")
     )
@@ -139,7 +151,7 @@ def practice_page(session: Session, user_id: int, params: PracticeListParams) ->
     """The list: two statements (count, then the page's rows)."""
     matching = session.scalar(select_practice_count(user_id)) or 0
     page, pages = clamp_page(params.page, matching, PER_PAGE)
-    rows = session.execute(select_practice_rows(user_id, params, page)).all() if matching else []
+    rows = session.execute(_practice_rows(params.sort), _page_values(user_id, page)).all() if matching else []
     return PracticePage(rows, matching, page, pages, PER_PAGE, params=params.with_(page=page))
 
 
