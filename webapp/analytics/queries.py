@@ -166,29 +166,31 @@ _FIGURES = f"""
         WHERE d.company_id = :company_id {{daily_job}} AND d.date >= :first AND d.date <= :last
           AND d.date IN (SELECT date FROM rolled)
     ),
-    per_job AS (
+    live_per_job AS (
         SELECT job_id, {", ".join(f"sum({c}) AS {c}" for c in ROLLED_COLUMNS)}
-        FROM (
-            SELECT job_id, {_COLUMNS} FROM live WHERE day >= :current_first
-            UNION ALL
-            SELECT j.id, {", ".join(f"upto.{c} - coalesce(before.{c}, 0)" for c in ROLLED_COLUMNS)}
-            FROM company_job j
-            JOIN LATERAL (
-                SELECT * FROM analytics_jobrunningtotal t WHERE t.job_id = j.id AND t.date <= :last
-                ORDER BY t.date DESC LIMIT 1
-            ) upto ON true
-            LEFT JOIN LATERAL (
-                SELECT * FROM analytics_jobrunningtotal t WHERE t.job_id = j.id AND t.date < :current_first
-                ORDER BY t.date DESC LIMIT 1
-            ) before ON true
-            WHERE j.company_id = :company_id {{running_job}}
-        ) sums
+        FROM live WHERE day >= :current_first
         GROUP BY job_id
-        HAVING sum(total) > 0
+    ),
+    -- Each job's sums: the rolled-up days' running totals (two look-ups) plus its live days, added
+    -- column by column (no aggregate over every job's rows).
+    per_job AS (
+        SELECT j.id AS job_id, j.title, coalesce(j.job_focus, 'balanced') AS focus,
+               {", ".join(f"coalesce(upto.{c}, 0) - coalesce(before.{c}, 0) + coalesce(l.{c}, 0) AS {c}"
+                          for c in ROLLED_COLUMNS)}
+        FROM company_job j
+        LEFT JOIN live_per_job l ON l.job_id = j.id
+        LEFT JOIN LATERAL (
+            SELECT * FROM analytics_jobrunningtotal t WHERE t.job_id = j.id AND t.date <= :last
+            ORDER BY t.date DESC LIMIT 1
+        ) upto ON true
+        LEFT JOIN LATERAL (
+            SELECT * FROM analytics_jobrunningtotal t WHERE t.job_id = j.id AND t.date < :current_first
+            ORDER BY t.date DESC LIMIT 1
+        ) before ON true
+        WHERE j.company_id = :company_id {{running_job}}
     ),
     ranked AS (
-        SELECT p.*, j.title, coalesce(j.job_focus, 'balanced') AS focus, count(*) OVER () AS job_count
-        FROM per_job p JOIN company_job j ON j.id = p.job_id AND j.company_id = :company_id
+        SELECT per_job.*, count(*) OVER () AS job_count FROM per_job WHERE total > 0
     ),
     ordered AS (
         SELECT ranked.*, row_number() OVER (ORDER BY {{sort}} NULLS LAST, lower(title), job_id) AS rank FROM ranked

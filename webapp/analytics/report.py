@@ -64,9 +64,11 @@ def build(session: Session, company_id: int, params: AnalyticsParams, jobs: list
     days = [r for r in rows if r.kind == "day"]
     top_jobs = sorted((r for r in rows if r.kind == "job"), key=lambda r: r.rank)
     previous_first, previous_last = params.previous
-    current = metrics.Totals.of(r for r in days if params.first <= r.day <= params.last)
     previous = metrics.Totals.of(r for r in days if previous_first <= r.day <= previous_last)
     series = metrics.series(days, params.first, params.last, params.granularity)
+    current = metrics.Totals()  # the range's days are the series' (each day added once)
+    for _, bucket in series:
+        current.merge(bucket)
     figures = {}
     if current.total:
         spread = _bins([r for r in rows if r.kind == "focus"])

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, abort, request, stream_with_context, url_for
 
 from webapp import db
-from webapp.analytics import export, metrics, queries, report
+from webapp.analytics import cells, export, metrics, queries, report
 from webapp.analytics.forms import PRESETS, AnalyticsParams, UnknownJob
 from webapp.auth.access import role_required
 from webapp.company.scope import current_company_or_404
@@ -15,6 +15,7 @@ from webapp.dateranges import BadQueryParameter
 from webapp.htmx import render_page_or_block, wants_block
 
 bp = Blueprint("analytics", __name__)
+bp.add_app_template_global(cells.job_cells, "job_cells")
 
 CONTENT_BLOCK = "analytics_content"
 
@@ -34,8 +35,8 @@ def index():
     company = current_company_or_404()
     session = db.session()
     jobs = session.execute(queries.select_jobs(company.id)).all()
-    context = dict(company=company, jobs=jobs, presets=PRESETS, granularities=metrics.GRANULARITIES,
-                   no_data_figures=metrics.NO_DATA_FIGURES)
+    context = dict(company=company, jobs=jobs, job_choices=[(job.id, job.title) for job in jobs], presets=PRESETS,
+                   granularities=metrics.GRANULARITIES, no_data_figures=metrics.NO_DATA_FIGURES)
     today = _today()
     try:
         params = _params(jobs, today)
