@@ -437,3 +437,12 @@ def test_thousands_of_points_are_all_drawn_with_webgl(logged_in, db_session, int
     timeline = chart(response.get_data(as_text=True), "sentiment-timeline")
     assert len(timeline["data"][0]["x"]) == 3000
     assert timeline["data"][0]["type"] == "scattergl"
+
+
+def test_other_pages_read_points_with_themes_and_flags_decoded(db_session, interview):
+    # The practice feedback draws its timeline from select_history_points: lists, not JSON text.
+    from webapp.interviews.page_queries import select_history_points
+
+    add_points(db_session, interview, 1)
+    point = db_session.execute(select_history_points(interview)).mappings().one()
+    assert point["key_themes"] == ["gear trains", "torque"] and point["flags"] == ["hesitation"]

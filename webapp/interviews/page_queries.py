@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Select, Text, bindparam, cast, func, inspect, or_, select, text, update
+from sqlalchemy import Float, Select, Text, bindparam, cast, exists, func, inspect, or_, select, text, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
@@ -84,7 +84,7 @@ def _as_float(column):
 
 
 def read_points(session: Session, statement: Select, params: dict | None = None) -> list[dict[str, Any]]:
-    """The points of `select_history_points` as dicts, with key_themes and flags decoded from JSON."""
+    """The points of `select_history_points(..., json_as_text=True)` as dicts, key_themes and flags decoded."""
     decoded: dict[str, Any] = {}
 
     def load(raw: str | None) -> Any:
@@ -103,17 +103,21 @@ def read_points(session: Session, statement: Select, params: dict | None = None)
     return points
 
 
-def select_history_points(interview: InterviewSession, now: datetime | None = None) -> Select:
-    """Every sentiment point of the interview with its context factors, in time order."""
+def select_history_points(interview: InterviewSession, now: datetime | None = None, *, json_as_text: bool = False
+                          ) -> Select:
+    """Every sentiment point of the interview with its context factors, in time order.
+
+    `json_as_text`: key_themes and flags as their JSON text, for read_points to decode.
+    """
     low, high = history_window(interview, now)
-    return _history_points(interview.id, low, high)
+    return _history_points(interview.id, low, high, json_as_text=json_as_text)
 
 
 @functools.cache
 def _history_points_template(bounded_below: bool) -> Select:
     # Built once: constructing and keying this statement costs more than running it.
     low = bindparam("low") if bounded_below else None
-    return _history_points(bindparam("interview_id"), low, bindparam("high"))
+    return _history_points(bindparam("interview_id"), low, bindparam("high"), json_as_text=True)
 
 
 def read_history_points(session: Session, interview: InterviewSession) -> list[dict[str, Any]]:
@@ -123,9 +127,14 @@ def read_history_points(session: Session, interview: InterviewSession) -> list[d
     return read_points(session, _history_points_template(low is not None), params)
 
 
-def _history_points(interview_id, low, high) -> Select:
+def _history_points(interview_id, low, high, *, json_as_text: bool) -> Select:
     """The points statement for values or bind parameters (`low` None: no lower bound)."""
     context = SentimentContextFactors
+    if json_as_text:
+        # Decoded once per distinct value by read_points (answers repeat their themes), not once per row.
+        themes, flags = cast(context.key_themes, Text).label("key_themes"), cast(context.flags, Text).label("flags")
+    else:
+        themes, flags = context.key_themes, context.flags
     statement = (
         select(
             SentimentHistory.id,
@@ -142,9 +151,8 @@ def _history_points(interview_id, low, high) -> Select:
             _as_float(context.confidence_score),
             _as_float(context.enthusiasm_score),
             _as_float(context.authenticity_score),
-            # As text, decoded once per distinct value by read_points (answers repeat their themes).
-            cast(context.key_themes, Text).label("key_themes"),
-            cast(context.flags, Text).label("flags"),
+            themes,
+            flags,
         )
         .outerjoin(
             context,
@@ -333,13 +341,37 @@ def select_points_after(interview: InterviewSession, cursor: LiveCursor, now: da
     makes the index range (and the partitions read) start at the page's last point; the id
     breaks ties between points of the same instant.
     """
-    statement = select_history_points(interview, now)
-    if cursor.last_time is not None:
-        statement = statement.where(
-            SentimentHistory.timestamp >= cursor.last_time,
-            or_(SentimentHistory.timestamp > cursor.last_time, SentimentHistory.id > (cursor.last_id or 0)),
-        )
-    return statement
+    return select_history_points(interview, now, json_as_text=True).where(*_after_cursor(cursor))
+
+
+def _after_cursor(cursor: LiveCursor) -> list:
+    if cursor.last_time is None:
+        return []
+    return [
+        SentimentHistory.timestamp >= cursor.last_time,
+        or_(SentimentHistory.timestamp > cursor.last_time, SentimentHistory.id > (cursor.last_id or 0)),
+    ]
+
+
+def select_live_summaries(interview: InterviewSession, cursor: LiveCursor, now: datetime | None = None) -> Select:
+    """The sentiment summaries, newest first, each row saying whether a point follows the cursor.
+
+    A poll with nothing new (most of them) then needs no second statement. At least one row.
+    """
+    low, high = history_window(interview, now)
+    newer = select(SentimentHistory.id).where(
+        SentimentHistory.interview_session_id == interview.id,
+        SentimentHistory.timestamp <= high,
+        *([SentimentHistory.timestamp >= low] if low is not None else []),
+        *_after_cursor(cursor),
+    )
+    return (
+        select(SentimentSession, exists(newer).label("has_new_points"))
+        .select_from(InterviewSession)
+        .outerjoin(SentimentSession, SentimentSession.interview_session_id == InterviewSession.id)
+        .where(InterviewSession.id == interview.id)
+        .order_by(SentimentSession.created_at.desc().nulls_last(), SentimentSession.id.desc())
+    )
 
 
 def _row_values(row: Any) -> tuple:
@@ -366,10 +398,12 @@ class LiveUpdate:
 
 
 def load_live_update(session: Session, interview: InterviewSession, cursor: LiveCursor) -> LiveUpdate:
-    """Two statements: the sentiment summaries, and the points after the cursor (none when hidden)."""
-    sentiments = list(session.scalars(select_sentiment_sessions(interview.id)))
+    """The sentiment summaries; then, only when there are some (and they are not hidden), the new points."""
+    rows = session.execute(select_live_summaries(interview, cursor)).all()
+    sentiments = [row.SentimentSession for row in rows if row.SentimentSession is not None]
     hidden = sentiment_hidden(sentiments)
-    points = [] if hidden else read_points(session, select_points_after(interview, cursor))
+    fetch = rows[0].has_new_points and not hidden
+    points = read_points(session, select_points_after(interview, cursor)) if fetch else []
     return LiveUpdate(sentiments=sentiments, sentiment_hidden=hidden, new_points=points)
 
 
