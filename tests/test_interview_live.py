@@ -321,6 +321,21 @@ def test_a_poll_reads_only_the_partitions_after_the_last_point(db_session, candi
     assert "idx_sentiment_history_session" in plan or "interview_session_id" in plan
 
 
+def test_the_new_point_check_reads_only_the_partitions_after_the_last_point(db_session, candidate, job):
+    """The summaries' "is there a new point" test is bounded like the points read itself."""
+    from webapp.interviews.page_queries import LiveCursor, select_live_summaries
+
+    started = datetime.now(UTC) - timedelta(days=70)
+    interview, _ = _in_progress_with_points(db_session, candidate, job, minutes_ago=(1,), start_time=started)
+    last = datetime.now(UTC) - timedelta(minutes=1)
+    statement = select_live_summaries(interview, LiveCursor("v", last_time=last, last_id=1, points=1))
+    compiled = statement.compile(db_session.bind, compile_kwargs={"literal_binds": True})
+    plan = "\n".join(row[0] for row in db_session.connection().exec_driver_sql(f"EXPLAIN {compiled}"))
+    scanned = set(re.findall(r"interview_sentimenthistory_y(\d{4})m(\d{2})", plan))
+    reachable = {(f"{day:%Y}", f"{day:%m}") for day in (last, datetime.now(UTC) + timedelta(days=1))}
+    assert scanned and scanned <= reachable, plan
+
+
 def test_polls_run_a_fixed_number_of_statements(app, db_session, logged_in, candidate, job):
     """Whatever the interview holds, a poll costs the same few statements; nothing changed costs fewer."""
     from tests.querycount import recorded_statements
