@@ -149,8 +149,8 @@ def test_recompute_runs_a_constant_number_of_statements(db_session, job):
             services.recompute(db_session)
         return len(statements)
 
-    # claim marks, work_mem (every job), weights, components, write, remove, places
-    assert statements_for(1) == statements_for(12) == 7
+    # claim marks, lock, work_mem (every job), weights, components, write, remove, places
+    assert statements_for(1) == statements_for(12) == 8
 
 
 def test_the_weights_read_for_the_recompute_match_weights_for_job(db_session):

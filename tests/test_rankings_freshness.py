@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from tests.factories import (
     gen_context_factors,
@@ -235,3 +236,52 @@ def test_deleting_a_job_with_ranked_interviews_deletes_it_and_marks_nothing(db_s
     db_session.execute(text("DELETE FROM company_job WHERE id = :id"), {"id": job.id})
     assert stale_jobs(db_session) == set()
     assert db_session.scalar(text("SELECT count(*) FROM interview_interviewsession WHERE id = :id"), {"id": held.id}) == 0
+
+
+def test_two_recomputes_of_one_job_run_one_after_the_other(db_engine):
+    """Each rewrites the job's places; run at once they could deadlock, so the second waits for the first."""
+    engine = make_engine(db_engine.url.render_as_string(hide_password=False))
+    ids: dict[str, int] = {}
+    try:
+        with engine.begin() as conn:
+            ids["user"] = conn.scalar(text(
+                "INSERT INTO users_user (username, email, password, role) "
+                "VALUES ('rank-race', 'rank-race@example.test', 'x', 'employer') RETURNING id"))
+            ids["company"] = conn.scalar(text(
+                "INSERT INTO company_company (user_id, company_name) VALUES (:u, 'Rank Co') RETURNING id"),
+                {"u": ids["user"]})
+            ids["job"] = conn.scalar(text(
+                "INSERT INTO company_job (company_id, title) VALUES (:c, 'Ranker') RETURNING id"), {"c": ids["company"]})
+            ids["other"] = conn.scalar(text(
+                "INSERT INTO users_user (username, email, password) "
+                "VALUES ('rank-race-2', 'rank-race-2@example.test', 'x') RETURNING id"))
+            for n, user in enumerate((ids["user"], ids["other"])):
+                conn.execute(text(
+                    "INSERT INTO interview_interviewsession (session_id, user_id, job_id, status, start_time) "
+                    "VALUES (:s, :u, :j, 'completed', now())"), {"s": f"rank-race-{n}", "u": user, "j": ids["job"]})
+        second_done = threading.Event()
+        # two candidates' recomputes: different rows, the same job's places
+        first_scope = services.Scope(pairs=((ids["job"], ids["user"]),))
+        second_scope = services.Scope(pairs=((ids["job"], ids["other"]),))
+
+        def second_recompute():
+            with Session(engine) as session:
+                services._recompute(session, second_scope)
+                session.commit()
+            second_done.set()
+
+        with Session(engine) as first:
+            services._recompute(first, first_scope)
+            second = threading.Thread(target=second_recompute)
+            second.start()
+            assert not second_done.wait(1.0)  # waiting for the first's lock on the job
+            first.commit()
+        second.join(10)
+        assert second_done.is_set()
+        with engine.connect() as conn:
+            places = conn.scalars(text("SELECT place FROM rankings_component WHERE job_id = :j"), {"j": ids["job"]})
+            assert sorted(places) == [1, 1]  # both ranked, tied (no evidence yet), places from both writes
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM users_user WHERE id = ANY(:u)"), {"u": [ids.get("user", 0), ids.get("other", 0)]})
+        engine.dispose()

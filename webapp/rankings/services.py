@@ -94,6 +94,17 @@ PLACES = text(
     """
 )
 
+# Two recomputes of one job at once would rewrite its places in different row orders and
+# deadlock: a job's recompute waits for any other of the same job (advisory locks, in job
+# order), and the every-job recompute for all of them (and they for it).
+LOCK_NAMESPACE = 0x52414E4B  # "RANK"
+LOCK_ALL = text("SELECT pg_advisory_xact_lock(:ns, 0)")
+LOCK_JOBS = text(
+    """SELECT pg_advisory_xact_lock_shared(:ns, 0),
+              (SELECT count(pg_advisory_xact_lock(:ns, job_id))
+               FROM (SELECT unnest(CAST(:job_ids AS integer[])) AS job_id ORDER BY 1) AS jobs)"""
+)
+
 # Claiming before reading matters: results committed after the claim mark again
 # (the trigger's INSERT waits for this transaction), so no change is lost.
 CLAIM = text(
@@ -171,9 +182,12 @@ def _recompute(session: Session, scope: Scope) -> Recomputed:
     A component with no evidence is stored as 0 (the columns are NOT NULL) but
     carries no weight in the overall score, and lowers ai_confidence.
     """
-    if scope.all_jobs:
-        session.execute(text(f"SET LOCAL work_mem = '{BULK_WORK_MEM}'"))
     jobs = None if scope.all_jobs else sorted(set(scope.job_ids) | {job for job, _ in scope.pairs})
+    if scope.all_jobs:
+        session.execute(LOCK_ALL, {"ns": LOCK_NAMESPACE})
+        session.execute(text(f"SET LOCAL work_mem = '{BULK_WORK_MEM}'"))
+    else:
+        session.execute(LOCK_JOBS, {"ns": LOCK_NAMESPACE, "job_ids": jobs})
     weights_of = queries.weights_of_jobs(session, jobs)
     kept: list[tuple[int, int]] = []
     batch: list = []
