@@ -144,3 +144,15 @@ def test_as_text_renders_any_json_shape():
     assert charts.as_text({"a": [1, 2], "b": None}) == "a: 1, 2, b: "
     assert charts.as_text(["x", {"y": True}]) == "x, y: True"
     assert charts.as_text(None) == ""
+
+
+def test_points_sharing_their_theme_and_flag_lists_get_the_same_labels_as_copies():
+    shared_themes, shared_flags = ["gears", "<b>torque</b>"], ["vague"]
+    shared = [point(i, key_themes=shared_themes, flags=shared_flags, confidence=70.4) for i in range(3)]
+    copies = [point(i, key_themes=list(shared_themes), flags=list(shared_flags), confidence=70.4) for i in range(3)]
+    for figure in (charts.sentiment_timeline(shared), charts.sentiment_timeline(copies)):
+        assert figure["data"][0]["customdata"][2] == (
+            "<b>Q1: point 2</b><br>Themes: gears, &lt;b&gt;torque&lt;/b&gt;<br>Flags: vague<br>Confidence: 70"
+        )
+        assert figure["data"][-1]["text"] == ["vague"] * 3
+    assert charts.sentiment_timeline(shared) == charts.sentiment_timeline(copies)

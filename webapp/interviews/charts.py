@@ -79,6 +79,15 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _numbers(values: Iterable[Any]) -> list[float | None]:
+    """_number of each value, with its float case inline (a function call per value shows at 250 points)."""
+    return [value if type(value) is float and math.isfinite(value) else _number(value) for value in values]
+
+
+def _times(values: Iterable[Any]) -> list[str | None]:
+    return [value.isoformat() if type(value) is datetime else _time(value) for value in values]
+
+
 def _time(value: Any) -> str | None:
     if type(value) is datetime:
         return value.isoformat()
@@ -112,6 +121,30 @@ def _words(value: Any) -> str:
         text = str(value)
     # Plotly renders a few HTML-like tags in hover labels; the engine's text must stay text.
     return html.escape(text, quote=False)
+
+
+def _words_once():
+    """_words, computed once per value object: the page's points share the lists of repeated themes."""
+    seen: dict[int, tuple[Any, str]] = {}
+
+    def words(value: Any) -> str:
+        known = seen.get(id(value))
+        if known is None or known[0] is not value:
+            known = seen[id(value)] = (value, _words(value))
+        return known[1]
+
+    return words
+
+
+def _hover_text(detail: Any, themes: Any, flags: Any, confidence: Any, words) -> str:
+    """One point's hover label: its detail (bold), themes and flags when it has some, its confidence."""
+    parts = [f"<b>{html.escape(str(detail or 'No detail'), quote=False)}</b>"]
+    if themes:
+        parts.append(f"Themes: {words(themes)}")
+    if flags:
+        parts.append(f"Flags: {words(flags)}")
+    parts.append(f"Confidence: {_number(confidence) or 0:.0f}")
+    return "<br>".join(parts)
 
 
 def _scatter_type(count: int) -> str:
@@ -170,19 +203,11 @@ def sentiment_timeline(
     count = _drawn_count(points, total)
     kind = _scatter_type(count)
     mode = "lines" if count > 1 else "markers"
-    x = [_time(value) for value in _column(points, "timestamp")]
+    x = _times(_column(points, "timestamp"))
     themes, flags = _column(points, "key_themes"), _column(points, "flags")
+    words = _words_once()
     hover = [
-        "<br>".join(
-            part
-            for part in (
-                f"<b>{html.escape(str(detail or 'No detail'), quote=False)}</b>",
-                f"Themes: {_words(theme)}" if theme else "",
-                f"Flags: {_words(flag)}" if flag else "",
-                f"Confidence: {_number(confidence) or 0:.0f}",
-            )
-            if part
-        )
+        _hover_text(detail, theme, flag, confidence, words)
         for detail, theme, flag, confidence in zip(
             _column(points, "detail"), themes, flags, _column(points, "confidence"), strict=True
         )
@@ -194,7 +219,7 @@ def sentiment_timeline(
             "mode": mode,
             "name": name,
             "x": x,
-            "y": [_number(value) for value in _column(points, column)],
+            "y": _numbers(_column(points, column)),
             "line": {"color": color, "width": 2},
             "marker": {"color": color},
             "hovertemplate": f"{name}: %{{y:.1f}}<extra></extra>",
@@ -209,7 +234,7 @@ def sentiment_timeline(
             "mode": mode,
             "name": "Confidence",
             "x": x,
-            "y": [_number(value) for value in _column(points, "confidence")],
+            "y": _numbers(_column(points, "confidence")),
             "line": {"color": "#1f2937", "width": 1, "dash": "dot"},
             "marker": {"color": "#1f2937"},
             "hovertemplate": "Confidence: %{y:.1f}<extra></extra>",
@@ -225,7 +250,7 @@ def sentiment_timeline(
                 "x": [xi for xi, _ in flagged],
                 "y": [98] * len(flagged),
                 "marker": {"symbol": "triangle-down", "size": 9, "color": "#b91c1c"},
-                "text": [_words(flag) for _, flag in flagged],
+                "text": [words(flag) for _, flag in flagged],
                 "hovertemplate": "Flag: %{text}<extra></extra>",
             }
         )
@@ -281,14 +306,14 @@ def context_factors_chart(points: Sequence[Any], *, total: int | None = None) ->
     """The six context factors over time; points without context factors leave gaps. `total` as above."""
     count = _drawn_count(points, total)
     kind = _scatter_type(count)
-    x = [_time(value) for value in _column(points, "timestamp")]
+    x = _times(_column(points, "timestamp"))
     data = [
         {
             "type": kind,
             "mode": "lines" if count > 1 else "markers",
             "name": name,
             "x": x,
-            "y": [_number(value) for value in _column(points, column)],
+            "y": _numbers(_column(points, column)),
             "line": {"color": color, "width": 1.5},
             "marker": {"color": color},
             "hovertemplate": f"{name}: %{{y:.1f}}<extra></extra>",
