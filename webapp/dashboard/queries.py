@@ -7,8 +7,9 @@ scan of a company's or the platform's history; lists are bounded index reads.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import DateTime, Select, cast, func, select
+from sqlalchemy import DateTime, Select, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from webapp.models import (
@@ -66,14 +67,17 @@ def select_interviews_by_status(company_id: int, start: datetime, end: datetime)
     )
 
 
-def select_recent_completed_interviews(company_id: int, limit: int = 10) -> Select:
+@cache
+def recent_completed_interviews(limit: int = 10) -> Select:
     """The documented "recent interviews" pattern, scoped to one company's jobs, practice left out.
 
     The company-day counters bound the search: the `limit` newest days with a completed interview
     hold at least `limit` of them, so only sessions from the first of those days on are read. The
     planner then walks the platform's newest completed sessions (a big company finds ten at once)
     or each job's newest (a small company with few jobs), never a company's whole history.
+    Built once per process (its cache key too); execute it with {"company_id": ...}.
     """
+    company_id = bindparam("company_id")
     newest_days = (
         select(CompanyDayCount.day)
         .where(
@@ -118,6 +122,11 @@ def select_recent_completed_interviews(company_id: int, limit: int = 10) -> Sele
         .join(User, InterviewSession.user_id == User.id)
         .order_by(InterviewSession.start_time.desc(), InterviewSession.id.desc())
     )
+
+
+def select_recent_completed_interviews(company_id: int, limit: int = 10) -> Select:
+    """recent_completed_interviews with the company bound (for callers without parameters)."""
+    return recent_completed_interviews(limit).params(company_id=company_id)
 
 
 def select_recent_practice_sessions(user_id: int, limit: int = 10) -> Select:

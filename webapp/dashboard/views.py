@@ -54,7 +54,7 @@ def _employer():
         company=company,
         active_job_count=active_jobs[0].active_job_count if active_jobs else 0,
         active_jobs=active_jobs,
-        recent=session.execute(queries.select_recent_completed_interviews(company.id)).all(),
+        recent=session.execute(queries.recent_completed_interviews(), {"company_id": company.id}).all(),
         **week,
     )
 
