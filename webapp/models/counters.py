@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, String, text
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Base
@@ -20,6 +20,10 @@ class JobInterviewCount(Base):
     """Employer interviews (not practice) of one job with one status."""
 
     __tablename__ = "dashboard_jobinterviewcount"
+    # the jobs list sorted by interviews sums every job's counters index-only
+    __table_args__ = (
+        Index("ix_dashboard_jobinterviewcount_job_covering", "job_id", postgresql_include=["status", "interviews"]),
+    )
 
     job_id: Mapped[int] = mapped_column(ForeignKey("company_job.id", ondelete="CASCADE"), primary_key=True)
     status: Mapped[str] = mapped_column(String(20), primary_key=True)

@@ -56,3 +56,26 @@ class RankingComponent(Base):
     place: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     sort_name: Mapped[str] = mapped_column(Text, server_default=text("''"))
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+
+
+class StaleJob(Base):
+    """A job whose whole ranking must be recomputed (its weights changed); written by triggers."""
+
+    __tablename__ = "rankings_stalejob"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("company_job.id", ondelete="CASCADE"), primary_key=True)
+    marked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+
+
+class StaleCandidate(Base):
+    """A (job, candidate) whose results changed since their ranking was computed; written by triggers.
+
+    No foreign key to the candidate: a candidate's delete cascades to their interviews, whose
+    triggers still mark the pair; the recompute then drops the ranking.
+    """
+
+    __tablename__ = "rankings_stalecandidate"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("company_job.id", ondelete="CASCADE"), primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    marked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))

@@ -68,9 +68,9 @@ class DailyMetrics(Base):
 
     # Histograms: interviews per 5-minute duration bin (12: an hour or more) and per 10-point overall-score bin.
     for _n in range(13):
-        locals()[f"duration_bin_{_n}"] = mapped_column(Integer, server_default=text("0"))
+        locals()[f"duration_bin_{_n}"] = mapped_column(Integer, nullable=False, server_default=text("0"))
     for _n in range(10):
-        locals()[f"score_bin_{_n}"] = mapped_column(Integer, server_default=text("0"))
+        locals()[f"score_bin_{_n}"] = mapped_column(Integer, nullable=False, server_default=text("0"))
     del _n
 
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
