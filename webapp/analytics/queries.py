@@ -10,6 +10,7 @@ they agree.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -141,13 +142,40 @@ JOB_SORT_SQL = {
        for name in ("technical", "communication", "skill_match")},
 }
 
+# A job's sums over [:current_first, :last]: its running totals at :last less those before
+# :current_first, plus its live days. `{job}` names the job id column of the outer query.
+_JOB_SUMS_JOINS = """LEFT JOIN live_per_job l ON l.job_id = {job}
+        LEFT JOIN LATERAL (
+            SELECT * FROM analytics_jobrunningtotal t WHERE t.job_id = {job} AND t.date <= :last
+            ORDER BY t.date DESC LIMIT 1
+        ) upto ON true
+        LEFT JOIN LATERAL (
+            SELECT * FROM analytics_jobrunningtotal t WHERE t.job_id = {job} AND t.date < :current_first
+            ORDER BY t.date DESC LIMIT 1
+        ) before ON true"""
+
+
+def _job_sums(columns) -> str:
+    return ", ".join(f"coalesce(upto.{c}, 0) - coalesce(before.{c}, 0) + coalesce(l.{c}, 0) AS {c}" for c in columns)
+
+
+# The 'focus' rows carry the histograms and the interview count; their other columns are NULL.
+FOCUS_COLUMNS = ("total", *BIN_COLUMNS)
+
+
+def _sort_columns(key: str) -> tuple[str, ...]:
+    """The rollup columns a per-job sort key reads (JOB_SORT_SQL)."""
+    return tuple(c for c in METRIC_COLUMNS if re.search(rf"\b{c}\b", JOB_SORT_SQL[key]))
+
+
 # What the page shows, in one statement whatever the range:
 # - kind 'day': per day over [:first, :last] (the range and the period before it), the rolled-up
 #   days from the company's daily rows (or the job's, with a job filter), the others live;
 # - kind 'job': the :top jobs with interviews in [:current_first, :last] in the table's order
 #   (`rank`), each with `job_count` (how many jobs had interviews): rolled-up days from the running
 #   totals (two look-ups per job), the others live;
-# - kind 'focus': the range's sums per job focus of every job (the histograms).
+# - kind 'focus': per job focus, the range's interviews and histograms over every job (FOCUS_COLUMNS;
+#   the other columns NULL).
 _FIGURES = f"""
     WITH rolled AS (
         SELECT r.date FROM analytics_rollupday r
@@ -171,29 +199,27 @@ _FIGURES = f"""
         FROM live WHERE day >= :current_first
         GROUP BY job_id
     ),
-    -- Each job's sums: the rolled-up days' running totals (two look-ups) plus its live days, added
-    -- column by column (no aggregate over every job's rows).
+    -- Every job's sums of the columns its rank and the histograms need: the rolled-up days'
+    -- running totals (two look-ups) plus its live days, column by column; the other columns only
+    -- for the :top jobs shown (`top`).
     per_job AS (
-        SELECT j.id AS job_id, j.title, coalesce(j.job_focus, 'balanced') AS focus,
-               {", ".join(f"coalesce(upto.{c}, 0) - coalesce(before.{c}, 0) + coalesce(l.{c}, 0) AS {c}"
-                          for c in ROLLED_COLUMNS)}
+        SELECT j.id AS job_id, j.title, coalesce(j.job_focus, 'balanced') AS focus, {{narrow_sums}}
         FROM company_job j
-        LEFT JOIN live_per_job l ON l.job_id = j.id
-        LEFT JOIN LATERAL (
-            SELECT * FROM analytics_jobrunningtotal t WHERE t.job_id = j.id AND t.date <= :last
-            ORDER BY t.date DESC LIMIT 1
-        ) upto ON true
-        LEFT JOIN LATERAL (
-            SELECT * FROM analytics_jobrunningtotal t WHERE t.job_id = j.id AND t.date < :current_first
-            ORDER BY t.date DESC LIMIT 1
-        ) before ON true
+        {_JOB_SUMS_JOINS.format(job="j.id")}
         WHERE j.company_id = :company_id {{running_job}}
     ),
     ranked AS (
         SELECT per_job.*, count(*) OVER () AS job_count FROM per_job WHERE total > 0
     ),
     ordered AS (
-        SELECT ranked.*, row_number() OVER (ORDER BY {{sort}} NULLS LAST, lower(title), job_id) AS rank FROM ranked
+        SELECT job_id, focus, job_count, row_number() OVER (ORDER BY {{sort}} NULLS LAST, lower(title), job_id) AS rank
+        FROM ranked
+    ),
+    top AS (
+        SELECT o.job_id, o.focus, o.job_count, o.rank, {_job_sums(ROLLED_COLUMNS)}
+        FROM ordered o
+        {_JOB_SUMS_JOINS.format(job="o.job_id")}
+        WHERE o.rank <= :top
     )
     SELECT 'day' AS kind, day, NULL::int AS job_id, NULL::text AS focus, NULL::bigint AS job_count,
            NULL::bigint AS rank, {_summed(METRIC_COLUMNS)}, {", ".join(f"0::float8 AS {c}" for c in BIN_COLUMNS)}
@@ -201,9 +227,10 @@ _FIGURES = f"""
     GROUP BY day
     UNION ALL
     SELECT 'job', NULL, job_id, focus, job_count, rank, {", ".join(f"{c}::float8" for c in ROLLED_COLUMNS)}
-    FROM ordered WHERE rank <= :top
+    FROM top
     UNION ALL
-    SELECT 'focus', NULL, NULL, focus, NULL, NULL, {_summed(ROLLED_COLUMNS)}
+    SELECT 'focus', NULL, NULL, focus, NULL, NULL,
+           {", ".join(f"sum({c})::float8" if c in FOCUS_COLUMNS else "NULL::float8" for c in ROLLED_COLUMNS)}
     FROM ranked
     GROUP BY focus
 """
@@ -276,6 +303,7 @@ def figures(
         daily_job="AND d.job_id = :job_id" if job_id else "",
         running_job="AND j.id = :job_id" if job_id else "",
         sort=f"{JOB_SORT_SQL[key]} {'DESC' if sort.startswith('-') else 'ASC'}",
+        narrow_sums=_job_sums(dict.fromkeys((*FOCUS_COLUMNS, *_sort_columns(key)))),
     )
     return session.execute(text(sql), params).all()
 
