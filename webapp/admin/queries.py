@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, String, and_, bindparam, cast, func, or_, select
@@ -169,8 +169,23 @@ def _user_count_statement(shape: UserFilters) -> Select:
         if shape.role:
             conditions.append(PlatformCount.key == bindparam("role"))
         return select(func.coalesce(func.sum(PlatformCount.count), 0)).where(*conditions)
-    matching = select(User.id).where(*_user_conditions(shape)).limit(bindparam("limit")).subquery()
+    matching = select(User.id).where(*_user_conditions(shape)).limit(bindparam("count_limit")).subquery()
     return select(func.count()).select_from(matching)
+
+
+def _count_limit(filters: UserFilters, limit: int) -> int:
+    if 0 < len(filters.q) < TRIGRAM:
+        # No trigram in the text, so no index narrows it: every row is tested until the limit is
+        # reached. Ten pages' worth keeps typing the first letters of a name fast.
+        return min(limit, SHORT_SEARCH_COUNT_LIMIT)
+    return limit
+
+
+def _counted(filters: UserFilters, total: int, limit: int) -> tuple[int, bool]:
+    """(count, capped) from what the count statement found (at most limit + 1)."""
+    if not _counted_by_counters(filters) and total > limit:
+        return limit, True
+    return total, False
 
 
 def user_count(session: Session, filters: UserFilters, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
@@ -179,15 +194,10 @@ def user_count(session: Session, filters: UserFilters, limit: int = COUNT_LIMIT)
     More than `limit` is capped: "limit+" on the page, as counting every match of a loose
     search would read most of the table on each keystroke.
     """
-    if 0 < len(filters.q) < TRIGRAM:
-        # No trigram in the text, so no index narrows it: every row is tested until the limit is
-        # reached. Ten pages' worth keeps typing the first letters of a name fast.
-        limit = min(limit, SHORT_SEARCH_COUNT_LIMIT)
+    limit = _count_limit(filters, limit)
     statement = _user_count_statement(_shape(filters))
-    total = int(session.scalar(statement, _user_params(filters) | {"limit": limit + 1}) or 0)
-    if not _counted_by_counters(filters) and total > limit:
-        return limit, True
-    return total, False
+    total = int(session.scalar(statement, _user_params(filters) | {"count_limit": limit + 1}) or 0)
+    return _counted(filters, total, limit)
 
 
 def _user_order(columns, sort: str) -> list:
@@ -202,7 +212,8 @@ def _user_order(columns, sort: str) -> list:
 
 @functools.lru_cache(maxsize=512)
 def _users_statement(shape: UserFilters, sort: str) -> Select:
-    """One page of users (and whether a row follows it) with their company's name, in a single statement.
+    """One page of users (and whether a row follows it) with their company's name and the count of
+    matching users (see user_count), in a single statement.
 
     The page is cut from users alone, walking the sort's index; only its rows look up a company.
     """
@@ -225,18 +236,36 @@ def _users_statement(shape: UserFilters, sort: str) -> Select:
         .offset(bindparam("offset"))
         .subquery("shown")
     )
+    matching = _user_count_statement(shape).scalar_subquery()
     return (
-        select(shown, Company.company_name)
+        select(shown, Company.company_name, matching.label("matching"))
         .outerjoin(Company, Company.user_id == shown.c.id)
         .order_by(*_user_order(shown.c, sort))
     )
 
 
-def users_page(session: Session, filters: UserFilters, sort: str, page: Page) -> tuple[list, bool]:
-    """The rows of `page` and whether more rows follow it."""
-    params = _user_params(filters) | {"limit": page.per_page + 1, "offset": page.offset}
-    rows = session.execute(_users_statement(_shape(filters), sort), params).all()
-    return rows[: page.per_page], len(rows) > page.per_page
+def users_page(
+    session: Session, filters: UserFilters, sort: str, requested: int, limit: int = COUNT_LIMIT
+) -> tuple[Page, list]:
+    """The requested page (clamped as page_of does) and its rows: the count comes with the rows.
+
+    One statement, unless the page asked for is past the end: then the count alone, and the
+    last page.
+    """
+    limit = _count_limit(filters, limit)
+    statement = _users_statement(_shape(filters), sort)
+    params = _user_params(filters) | {"count_limit": limit + 1, "limit": USERS_PER_PAGE + 1}
+    number = max(requested, 1)
+    rows = session.execute(statement, params | {"offset": (number - 1) * USERS_PER_PAGE}).all()
+    if rows:
+        total, capped = _counted(filters, int(rows[0].matching or 0), limit)
+    else:
+        total, capped = user_count(session, filters, limit) if number > 1 else (0, False)
+    page = page_of(total, number, USERS_PER_PAGE, capped=capped)
+    if page.number != number:  # past the end (or counters behind the table): the last page instead
+        rows = session.execute(statement, params | {"offset": page.offset}).all()
+    shown = rows[:USERS_PER_PAGE]
+    return replace(page, more=len(rows) > USERS_PER_PAGE, shown=len(shown)), shown
 
 
 def user_details(session: Session, user_id: int):

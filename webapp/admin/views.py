@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -60,10 +59,8 @@ def users():
         return _invalid_list("admin/users.html", "user_rows", form, sort=sort, state=state)
     session = db.session()
     filters = form.filters()
-    total, capped = queries.user_count(session, filters, current_app.config.get("LIST_COUNT_LIMIT", COUNT_LIMIT))
-    page = queries.page_of(total, form.page_number, queries.USERS_PER_PAGE, capped=capped)
-    rows, more = queries.users_page(session, filters, sort, page)
-    page = replace(page, more=more, shown=len(rows))
+    limit = current_app.config.get("LIST_COUNT_LIMIT", COUNT_LIMIT)
+    page, rows = queries.users_page(session, filters, sort, form.page_number, limit)
     filtered = any(value for key, value in state.items() if key != "sort")
     return render_page_or_block(
         "admin/users.html", "user_rows", form=form, rows=rows, page=page, sort=sort, state=state, filtered=filtered
