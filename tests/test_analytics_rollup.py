@@ -323,3 +323,20 @@ def test_days_not_rolled_up_are_read_live_on_both_sides_of_the_rolled_ones(db_se
     assert {row.day: int(row.total) for row in page if row.kind == "day"} == {
         before: 1, rolled_day: 101, gap: 1, TODAY: 1,
     }
+
+
+def test_the_live_part_reads_only_the_runs_of_days_not_rolled_up(db_session):
+    """A two-year comparison range with a year rolled up reads live only the days before the first
+    rollup and those after the last, not the year in between."""
+    db_session.execute(text("DELETE FROM analytics_rollupday"))  # rolled back with the test
+    rolled_first, rolled_last = TODAY - timedelta(days=300), TODAY - timedelta(days=1)
+    db_session.execute(
+        text("INSERT INTO analytics_rollupday (date) SELECT generate_series(CAST(:a AS date), CAST(:b AS date),"
+             " interval '1 day')::date"),
+        {"a": rolled_first, "b": rolled_last},
+    )
+    first = TODAY - timedelta(days=729)
+
+    windows = queries._live_windows(db_session, first, TODAY, TODAY)
+
+    assert windows == [(first, rolled_first), (TODAY, TODAY + timedelta(days=1))]
