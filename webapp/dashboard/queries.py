@@ -90,8 +90,19 @@ def recent_completed_interviews(limit: int = 10) -> Select:
         .subquery("newest_days")
     )
     since = select(func.timezone("UTC", cast(func.min(newest_days.c.day), DateTime))).scalar_subquery()
+    # The ten rows come straight from the session walk (no self-join); only the job title and the
+    # candidate's name are joined in (the company is the caller's own: fewer relations to plan).
     latest = (
-        select(InterviewSession.id)
+        select(
+            InterviewSession.id,
+            InterviewSession.session_id,
+            InterviewSession.start_time,
+            InterviewSession.completion_percentage,
+            InterviewSession.technical_accuracy,
+            InterviewSession.behavioral_score,
+            InterviewSession.job_id,
+            InterviewSession.user_id,
+        )
         .where(
             InterviewSession.status == "completed",
             InterviewSession.is_practice.is_not(True),
@@ -104,23 +115,20 @@ def recent_completed_interviews(limit: int = 10) -> Select:
     )
     return (
         select(
-            InterviewSession.id,
-            InterviewSession.session_id,
-            InterviewSession.start_time,
-            InterviewSession.completion_percentage,
-            InterviewSession.technical_accuracy,
-            InterviewSession.behavioral_score,
+            latest.c.id,
+            latest.c.session_id,
+            latest.c.start_time,
+            latest.c.completion_percentage,
+            latest.c.technical_accuracy,
+            latest.c.behavioral_score,
             Job.title.label("job_title"),
-            Company.company_name,
             User.first_name,
             User.last_name,
             User.username,
         )
-        .join(latest, latest.c.id == InterviewSession.id)
-        .join(Job, InterviewSession.job_id == Job.id)
-        .join(Company, Job.company_id == Company.id)
-        .join(User, InterviewSession.user_id == User.id)
-        .order_by(InterviewSession.start_time.desc(), InterviewSession.id.desc())
+        .join(Job, latest.c.job_id == Job.id)
+        .join(User, latest.c.user_id == User.id)
+        .order_by(latest.c.start_time.desc(), latest.c.id.desc())
     )
 
 
