@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import DateTime, Select, bindparam, cast, func, select
+from sqlalchemy import Date, DateTime, Select, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from webapp.models import (
@@ -29,12 +29,22 @@ def week_bounds(now: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
+# The employer dashboard's statements are built once per process (cache keys memoized too) and
+# executed with their values as parameters; the select_* functions bind them for other callers.
+
+
+@cache
+def _company_of() -> Select:
+    return select(Company).where(Company.user_id == bindparam("user_id"))
+
+
 def company_of(session: Session, user_id: int) -> Company | None:
-    return session.scalar(select(Company).where(Company.user_id == user_id))
+    return session.scalar(_company_of(), {"user_id": user_id})
 
 
-def select_active_jobs(company_id: int, limit: int = 8) -> Select:
-    """Active jobs, newest first, each with how many interviews it has (its counter rows)."""
+@cache
+def active_jobs(limit: int = 8) -> Select:
+    """Active jobs, newest first, each with how many interviews it has (its counter rows); {"company_id": ...}."""
     interviews = (
         select(func.coalesce(func.sum(JobInterviewCount.interviews), 0))
         .where(JobInterviewCount.job_id == Job.id)
@@ -47,24 +57,34 @@ def select_active_jobs(company_id: int, limit: int = 8) -> Select:
             Job.id, Job.title, Job.job_focus, Job.created_at, interviews.label("interview_count"),
             func.count().over().label("active_job_count"),
         )
-        .where(Job.company_id == company_id, Job.is_active.is_(True))
+        .where(Job.company_id == bindparam("company_id"), Job.is_active.is_(True))
         .order_by(Job.created_at.desc(), Job.id.desc())
         .limit(limit)
     )
 
 
-def select_interviews_by_status(company_id: int, start: datetime, end: datetime) -> Select:
-    """Interviews of the company's jobs starting in the UTC days [start, end), counted per status."""
+def select_active_jobs(company_id: int, limit: int = 8) -> Select:
+    return active_jobs(limit).params(company_id=company_id)
+
+
+@cache
+def interviews_by_status() -> Select:
+    """Interviews of the company's jobs starting in the UTC days [first_day, stop_day), counted per status;
+    {"company_id": ..., "first_day": ..., "stop_day": ...}."""
     return (
         select(CompanyDayCount.status, func.sum(CompanyDayCount.interviews).label("count"))
         .where(
-            CompanyDayCount.company_id == company_id,
-            CompanyDayCount.day >= start.date(),
-            CompanyDayCount.day < end.date(),
+            CompanyDayCount.company_id == bindparam("company_id"),
+            CompanyDayCount.day >= bindparam("first_day", type_=Date),
+            CompanyDayCount.day < bindparam("stop_day", type_=Date),
         )
         .group_by(CompanyDayCount.status)
         .having(func.sum(CompanyDayCount.interviews) > 0)
     )
+
+
+def select_interviews_by_status(company_id: int, start: datetime, end: datetime) -> Select:
+    return interviews_by_status().params(company_id=company_id, first_day=start.date(), stop_day=end.date())
 
 
 @cache

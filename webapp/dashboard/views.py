@@ -47,7 +47,7 @@ def _employer():
     if wants_block():
         # The week pager swaps only its card: the jobs and latest interviews are not read.
         return render_page_or_block("dashboard/employer.html", "week_summary", company=company, **week)
-    active_jobs = session.execute(queries.select_active_jobs(company.id)).all()
+    active_jobs = session.execute(queries.active_jobs(), {"company_id": company.id}).all()
     return render_page_or_block(
         "dashboard/employer.html",
         "week_summary",
@@ -62,7 +62,10 @@ def _employer():
 def _week(session, company_id: int) -> dict:
     """The requested week's interviews by status, its label and its pager links."""
     week_start, week_end = queries.week_bounds(_requested_week())
-    by_status = dict(session.execute(queries.select_interviews_by_status(company_id, week_start, week_end)).all())
+    by_status = dict(session.execute(
+        queries.interviews_by_status(),
+        {"company_id": company_id, "first_day": week_start.date(), "stop_day": week_end.date()},
+    ).all())
     this_week, _ = queries.week_bounds(datetime.now(UTC))
     return dict(
         week_label=f"{week_start:%d %b} – {week_end - timedelta(days=1):%d %b %Y}",
