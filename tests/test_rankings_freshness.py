@@ -184,20 +184,25 @@ def test_the_cli_recomputes_only_stale_jobs(app, db_session, job, held):
     assert ranking(db_session, job, held.user).technical_score == Decimal("88.00")
 
 
+def committed_job(conn, name: str) -> dict[str, int]:
+    """An employer ("user"), their company and a job, written with plain SQL for tests that commit."""
+    user = conn.scalar(text(
+        "INSERT INTO users_user (username, email, password, role) "
+        "VALUES (:n, :n || '@example.test', 'x', 'employer') RETURNING id"), {"n": name})
+    company = conn.scalar(text(
+        "INSERT INTO company_company (user_id, company_name) VALUES (:u, :n) RETURNING id"), {"u": user, "n": name})
+    job = conn.scalar(text(
+        "INSERT INTO company_job (company_id, title) VALUES (:c, :n) RETURNING id"), {"c": company, "n": name})
+    return {"user": user, "company": company, "job": job}
+
+
 def test_results_committed_during_a_recompute_are_not_lost(db_engine):
     """A result written while a recompute holds the job's claim marks the job again once it commits."""
     engine = make_engine(db_engine.url.render_as_string(hide_password=False))
     ids: dict[str, int] = {}
     try:
         with engine.begin() as conn:
-            ids["user"] = conn.scalar(text(
-                "INSERT INTO users_user (username, email, password, role) "
-                "VALUES ('fresh-race', 'fresh-race@example.test', 'x', 'employer') RETURNING id"))
-            ids["company"] = conn.scalar(text(
-                "INSERT INTO company_company (user_id, company_name) VALUES (:u, 'Race Co') RETURNING id"),
-                {"u": ids["user"]})
-            ids["job"] = conn.scalar(text(
-                "INSERT INTO company_job (company_id, title) VALUES (:c, 'Racer') RETURNING id"), {"c": ids["company"]})
+            ids.update(committed_job(conn, "fresh-race"))
             ids["interview"] = conn.scalar(text(
                 "INSERT INTO interview_interviewsession (session_id, user_id, job_id, status, start_time) "
                 "VALUES ('fresh-race-1', :u, :j, 'completed', now()) RETURNING id"),
@@ -244,14 +249,7 @@ def test_two_recomputes_of_one_job_run_one_after_the_other(db_engine):
     ids: dict[str, int] = {}
     try:
         with engine.begin() as conn:
-            ids["user"] = conn.scalar(text(
-                "INSERT INTO users_user (username, email, password, role) "
-                "VALUES ('rank-race', 'rank-race@example.test', 'x', 'employer') RETURNING id"))
-            ids["company"] = conn.scalar(text(
-                "INSERT INTO company_company (user_id, company_name) VALUES (:u, 'Rank Co') RETURNING id"),
-                {"u": ids["user"]})
-            ids["job"] = conn.scalar(text(
-                "INSERT INTO company_job (company_id, title) VALUES (:c, 'Ranker') RETURNING id"), {"c": ids["company"]})
+            ids.update(committed_job(conn, "rank-race"))
             ids["other"] = conn.scalar(text(
                 "INSERT INTO users_user (username, email, password) "
                 "VALUES ('rank-race-2', 'rank-race-2@example.test', 'x') RETURNING id"))

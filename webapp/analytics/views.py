@@ -68,20 +68,25 @@ def _bad_parameters(error: Exception, context: dict):
     return response
 
 
-@bp.get("/analytics.csv", endpoint="export")
-@role_required("employer")
-def export_csv():
-    """The series as shown (range, job, granularity) as CSV, streamed period by period."""
+def _export_request(session):
+    """An export's company, jobs, parameters and today; a bad parameter is a 400, a foreign job a 404."""
     company = current_company_or_404()
-    session = db.session()
     jobs = session.execute(queries.select_jobs(company.id)).all()
     today = _today()
     try:
-        params = _params(jobs, today)
+        return company, jobs, _params(jobs, today), today
     except UnknownJob as error:
         abort(404, description=str(error))
     except BadQueryParameter as error:
         abort(400, description=str(error))
+
+
+@bp.get("/analytics.csv", endpoint="export")
+@role_required("employer")
+def export_csv():
+    """The series as shown (range, job, granularity) as CSV, streamed period by period."""
+    session = db.session()
+    company, jobs, params, today = _export_request(session)
     rows = report.daily_rows(session, company.id, params, today, top=0)
     series = metrics.series(rows, params.first, params.last, params.granularity)
     filename = f"analytics-{params.first.isoformat()}-to-{params.last.isoformat()}-by-{params.granularity}.csv"
@@ -92,16 +97,8 @@ def export_csv():
 @role_required("employer")
 def export_jobs_csv():
     """Every job with interviews in the range (the page's table shows the first ones), in the table's order."""
-    company = current_company_or_404()
     session = db.session()
-    jobs = session.execute(queries.select_jobs(company.id)).all()
-    today = _today()
-    try:
-        params = _params(jobs, today)
-    except UnknownJob as error:
-        abort(404, description=str(error))
-    except BadQueryParameter as error:
-        abort(400, description=str(error))
+    company, jobs, params, today = _export_request(session)
     rows = [r for r in report.daily_rows(session, company.id, params, today, top=None) if r.kind == "job"]
     job_rows = metrics.job_rows(sorted(rows, key=lambda r: r.rank), jobs, params.sort)
     filename = f"analytics-jobs-{params.first.isoformat()}-to-{params.last.isoformat()}.csv"
