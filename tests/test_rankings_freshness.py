@@ -188,7 +188,7 @@ def committed_job(conn, name: str) -> dict[str, int]:
     """An employer ("user"), their company and a job, written with plain SQL for tests that commit."""
     user = conn.scalar(text(
         "INSERT INTO users_user (username, email, password, role) "
-        "VALUES (:n, :n || '@example.test', 'x', 'employer') RETURNING id"), {"n": name})
+        "VALUES (:n, :email, 'x', 'employer') RETURNING id"), {"n": name, "email": f"{name}@example.test"})
     company = conn.scalar(text(
         "INSERT INTO company_company (user_id, company_name) VALUES (:u, :n) RETURNING id"), {"u": user, "n": name})
     job = conn.scalar(text(
