@@ -100,10 +100,8 @@ def _summed(columns) -> str:
     return ", ".join(f"sum({column})::float8 AS {column}" for column in columns)
 
 
-# The company's days in [first, last]: rolled-up days from the rollups, the others (today
-# and any day not rolled up yet) live from the interviews of those days only.
-_COMBINED = f"""
-    WITH rolled AS (
+# The days of [first, last] already rolled up, and the company's other days live (by job and day).
+_ROLLED_AND_LIVE = f"""    WITH rolled AS (
         SELECT r.date FROM analytics_rollupday r
         WHERE r.date >= :first AND r.date <= :last AND r.date < :today
     ),
@@ -113,7 +111,12 @@ _COMBINED = f"""
         WHERE day NOT IN (SELECT date FROM rolled)
         GROUP BY job_id, day
     ),
-    stored AS (
+"""
+
+# The company's days in [first, last]: rolled-up days from the rollups, the others (today
+# and any day not rolled up yet) live from the interviews of those days only.
+_COMBINED = f"""
+{_ROLLED_AND_LIVE}    stored AS (
         SELECT job_id, date AS day, {_COLUMNS}
         FROM analytics_dailymetrics m
         WHERE m.company_id = :company_id {{stored_job}} AND m.date >= {{stored_first}} AND m.date <= :last
@@ -177,17 +180,7 @@ def _sort_columns(key: str) -> tuple[str, ...]:
 # - kind 'focus': per job focus, the range's interviews and histograms over every job (FOCUS_COLUMNS;
 #   the other columns NULL).
 _FIGURES = f"""
-    WITH rolled AS (
-        SELECT r.date FROM analytics_rollupday r
-        WHERE r.date >= :first AND r.date <= :last AND r.date < :today
-    ),
-    live AS (
-        SELECT job_id, day, {AGGREGATES}
-        FROM ({_LIVE_FIGURES.format(where="AND j.company_id = :company_id {job}")}) figures
-        WHERE day NOT IN (SELECT date FROM rolled)
-        GROUP BY job_id, day
-    ),
-    per_day AS (
+{_ROLLED_AND_LIVE}    per_day AS (
         SELECT day, {_COLUMNS} FROM live
         UNION ALL
         SELECT date, {_COLUMNS} FROM {{daily_rows}}
