@@ -20,7 +20,16 @@ from webapp import create_app, db  # noqa: E402
 from webapp.cli import alembic_config  # noqa: E402
 from webapp.db import database_url, make_engine  # noqa: E402
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:54329/jobhive_test")
+def _per_worker(url: str) -> str:
+    """Under pytest-xdist each worker gets its own database (`<name>_gw0`, ...), created on demand."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = _per_worker(os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:54329/jobhive_test"))
 DEMO_PASSWORD = "jobhive-demo-pass"
 
 
@@ -39,6 +48,15 @@ def _recreate_database(name: str) -> str:
     return database_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
 
 
+def _create_database_if_missing(name: str) -> None:
+    admin = _admin_engine()
+    with admin.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
 def _drop_database(name: str) -> None:
     admin = _admin_engine()
     with admin.connect() as connection:
@@ -49,6 +67,7 @@ def _drop_database(name: str) -> None:
 @pytest.fixture(scope="session")
 def db_engine() -> Iterator[Engine]:
     """The test database, emptied and migrated with the real migrations once per run."""
+    _create_database_if_missing(make_url(TEST_DATABASE_URL).database)
     engine = make_engine(TEST_DATABASE_URL)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
