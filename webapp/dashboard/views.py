@@ -35,6 +35,9 @@ def _requested_week() -> datetime:
         day = date.fromisoformat(raw)
     except ValueError:
         abort(400, description="The week must be a date such as 2026-11-23.")
+    if not 1900 <= day.year <= 2999:
+        # Keeps the week's end and its pager links (a week either side) inside what dates can hold.
+        abort(400, description="The week must be between the years 1900 and 2999.")
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
