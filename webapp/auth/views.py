@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -13,6 +11,7 @@ from webapp.auth.forms import LoginForm, LogoutForm, TwoFactorLoginForm
 from webapp.extensions import login_manager
 from webapp.htmx import hx_redirect
 from webapp.models import User
+from webapp.redirects import safe_path
 
 bp = Blueprint("auth", __name__)
 
@@ -38,9 +37,7 @@ def unauthorized():
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths; anything else goes to the dashboard."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("dashboard.index")
+    return safe_path(target) or url_for("dashboard.index")
 
 
 def _logged_in(user: User, next_url: str | None):

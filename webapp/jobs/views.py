@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -24,6 +22,7 @@ from webapp.jobs.forms import (
 )
 from webapp.jobs.scope import get_job_or_404
 from webapp.models import INTERVIEW_STATUSES
+from webapp.redirects import safe_path
 
 bp = Blueprint("jobs", __name__)
 
@@ -60,10 +59,7 @@ def _render_list(params: JobListParams, *, message: tuple[str, str] | None = Non
 
 def _back_to(fallback: str) -> str:
     """A same-site path posted as `next` (the page a button was on), else `fallback`."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target and not urlsplit(target).netloc:
-        return target
-    return fallback
+    return safe_path(request.form.get("next")) or fallback
 
 
 @bp.get("/jobs")
