@@ -32,7 +32,9 @@ _COLUMN_RE = re.compile(rf"^(\w+)\s+({_TYPE_RE})(?=\s|$)(.*)$", re.S | re.I)
 _DEFAULT_RE = re.compile(r"\bDEFAULT\s+('[^']*'|\w+\(\)|[\w.]+)", re.I)
 _REFERENCES_RE = re.compile(r"\bREFERENCES\s+(\w+)\s*\((\w+)\)(?:\s+ON\s+DELETE\s+(SET\s+NULL|\w+))?", re.I)
 _CREATE_TABLE_RE = re.compile(r"\bCREATE\s+TABLE\s+(\w+)\s*\((.*)\)\s*$", re.S | re.I)
-_CREATE_INDEX_RE = re.compile(r"\bCREATE\s+INDEX\s+(?:CONCURRENTLY\s+)?(\w+)\s+ON\s+(\w+)\s*\(([^)]*)\)", re.I)
+_CREATE_INDEX_RE = re.compile(
+    r"\bCREATE\s+INDEX\s+(?:CONCURRENTLY\s+)?(\w+)\s+ON\s+(\w+)\s*(\(([^)]*)\).*)$", re.S | re.I
+)
 _ADD_CHECK_RE = re.compile(r"\bALTER\s+TABLE\s+(\w+)\s+ADD\s+CONSTRAINT\s+(\w+)\s+CHECK\s*\((.*)\)\s*$", re.S | re.I)
 _ADD_FK_RE = re.compile(
     r"\bALTER\s+TABLE\s+(\w+)\s+ADD\s+CONSTRAINT\s+(\w+)\s+FOREIGN\s+KEY\s*\((\w+)\)\s*"
@@ -76,6 +78,7 @@ class Index:
     name: str
     table: str
     columns: tuple[tuple[str, bool], ...]  # (column, descending)
+    definition: str = ""  # everything after the table name: "(job_id, overall_score DESC)"
 
 
 @dataclass
@@ -185,12 +188,12 @@ def parse(text: str) -> Schema:
         elif match := _CREATE_TABLE_RE.search(statement):
             schema.tables[match.group(1)] = _parse_table(match.group(1), match.group(2), schema)
         elif match := _CREATE_INDEX_RE.search(statement):
-            name, table, cols = match.groups()
+            name, table, definition, cols = match.groups()
             columns = tuple(
                 (part.split()[0], len(part.split()) > 1 and part.split()[1].upper() == "DESC")
                 for part in (c.strip() for c in cols.split(","))
             )
-            schema.indexes[name] = Index(name, table, columns)
+            schema.indexes[name] = Index(name, table, columns, " ".join(definition.split()))
         elif match := _ADD_CHECK_RE.search(statement):
             schema.checks.append(Check(match.group(1), match.group(3).strip(), match.group(2)))
         elif match := _ADD_FK_RE.search(statement):
