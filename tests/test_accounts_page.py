@@ -274,15 +274,16 @@ def test_an_upload_over_the_request_limit_is_refused_cleanly(client, user, db_se
     assert reload(db_session, user).avatar is None
 
 
-def test_avatars_are_served_to_logged_in_users_only(app, client, user, db_session, instance_folder):
+def test_avatars_are_served_to_their_owner_not_to_any_logged_in_user(app, client, user, db_session, instance_folder):
     upload(client, image_bytes())
+    assert client.get(f"/account/avatar/{user.id}").status_code == 200
     assert app.test_client().get(f"/account/avatar/{user.id}").status_code == 302
     other = gen_user(db_session)
-    colleague = app.test_client()
-    colleague.post("/login", data={"email": other.email, "password": PASSWORD})
-    assert colleague.get(f"/account/avatar/{user.id}").status_code == 200
-    assert colleague.get(f"/account/avatar/{other.id}").status_code == 404  # has none
-    assert colleague.get("/account/avatar/999999999").status_code == 404
+    stranger = app.test_client()
+    stranger.post("/login", data={"email": other.email, "password": PASSWORD})
+    assert stranger.get(f"/account/avatar/{user.id}").status_code == 404  # see tests/test_avatar_access.py
+    assert stranger.get(f"/account/avatar/{other.id}").status_code == 404  # has none
+    assert stranger.get("/account/avatar/999999999").status_code == 404
 
 
 def test_an_imported_avatar_name_never_reaches_outside_the_folder(client, user, db_session, instance_folder):

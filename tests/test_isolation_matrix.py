@@ -8,10 +8,13 @@ Denied requests must write nothing: PostgreSQL's per-transaction counters
 
 from __future__ import annotations
 
+import io
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from PIL import Image
 from sqlalchemy import text
 
 from tests.factories import (
@@ -107,9 +110,20 @@ def any_user_id(world: World, actor: str, variant: str) -> dict:
     return {"user_id": MISSING_ID if variant == "missing" else world.users["candidate"].id}
 
 
-def own_avatar(world: World, actor: str, variant: str) -> dict:
-    """Avatars are shown to logged-in users; a missing user has none."""
-    return {"user_id": MISSING_ID if variant == "missing" else world.users["candidate"].id}
+def avatar_user(world: World, actor: str, variant: str) -> dict:
+    """A photo the actor may see, or one it may not (both candidates have one).
+
+    Own: a candidate's own photo; for an employer, the candidate interviewed for its job;
+    for an admin, anyone's. Foreign: the other candidate's (for an employer, the one who
+    only practised). Nothing is foreign to an admin, so its "foreign" is a missing user.
+    """
+    if variant == "missing" or (variant == "foreign" and actor == "admin"):
+        return {"user_id": MISSING_ID}
+    if actor in EMPLOYERS or actor == "admin":
+        mine, theirs = "candidate", "other_candidate"
+    else:
+        mine, theirs = _owner_and_stranger(actor, CANDIDATES)
+    return {"user_id": world.users[mine if variant == "own" else theirs].id}
 
 
 def focus(world: World, actor: str, variant: str) -> dict:
@@ -225,8 +239,8 @@ ROUTES: dict[str, Route] = {
     "accounts.show": Route(LOGIN),
     "accounts.update": Route(LOGIN),
     "accounts.update_avatar": Route(LOGIN),
-    "accounts.delete_avatar": Route(LOGIN),
-    "accounts.avatar": Route(LOGIN, own_avatar, variants=NO_FOREIGN, own_may_be_absent=True),
+    "accounts.delete_avatar": Route(LOGIN, destructive=True),  # removes the photo accounts.avatar serves
+    "accounts.avatar": Route(LOGIN, avatar_user),
     "accounts.change_password": Route(LOGIN),
     "accounts.resend_verification": Route(LOGIN),
     "accounts.disconnect": Route(LOGIN, connection_id, destructive=True),
@@ -345,7 +359,7 @@ ROUTES: dict[str, Route] = {
 }
 
 @pytest.fixture
-def world(db_session) -> World:
+def world(db_session, avatar_folder) -> World:
     users = {
         "candidate": gen_user(db_session, role="user"),
         "other_candidate": gen_user(db_session, role="user"),
@@ -368,6 +382,9 @@ def world(db_session) -> World:
         world.objects[candidate]["resume"] = gen_resume(db_session, users[candidate])
     for name, user in users.items():
         world.objects.setdefault(name, {})["oauth"] = gen_oauth_token(db_session, user)
+    for candidate in CANDIDATES:
+        users[candidate].avatar = _stored_photo(avatar_folder)
+    db_session.flush()
     world.objects["plans"] = {kind: gen_plan(db_session, kind) for kind in ("employer", "candidate")}
     # One row per catalog kind, none depending on another, so deleting one leaves the others in place.
     world.objects["catalog"] = {
@@ -378,6 +395,24 @@ def world(db_session) -> World:
         "resources": gen_catalog_resource(db_session, gen_catalog_skill(db_session)),
     }
     return world
+
+
+@pytest.fixture
+def avatar_folder(app, monkeypatch, tmp_path):
+    """Uploads land in a temporary instance folder, not the working tree's."""
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    folder = tmp_path / "uploads" / "avatars"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _stored_photo(folder) -> str:
+    """A tiny PNG under a name of the shape uploads stores; returns the name."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (0, 90, 160)).save(buffer, format="PNG")
+    name = f"{secrets.token_hex(16)}.png"
+    (folder / name).write_bytes(buffer.getvalue())
+    return name
 
 
 def writes_so_far(db_session) -> int:

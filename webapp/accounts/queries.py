@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 
-from webapp.models import User, UserOAuthToken
+from webapp.models import Company, InterviewSession, Job, User, UserOAuthToken
 
 
 def select_user_id_by_email(email: str) -> Select:
@@ -31,3 +31,26 @@ def select_connections(user_id: int) -> Select:
 def select_connection(user_id: int, token_id: int) -> Select:
     """One of the user's own OAuth connections (someone else's reads as missing)."""
     return select(UserOAuthToken).where(UserOAuthToken.id == token_id, UserOAuthToken.user_id == user_id)
+
+
+def select_visible_avatar(viewer: User, user_id: int) -> Select:
+    """The stored avatar name of `user_id`, only when `viewer` may see it; else no row.
+
+    The owner and admins see every photo; an employer sees a candidate's photo once the
+    candidate has a real (not practice) interview on one of the employer's company's jobs.
+    One statement, walking the candidate's sessions by idx_interview_session_user_status.
+    """
+    statement = select(User.avatar).where(User.id == user_id)
+    if viewer.id == user_id or viewer.is_admin:
+        return statement
+    interviewed_here = (
+        select(InterviewSession.id)
+        .join(Job, Job.id == InterviewSession.job_id)
+        .join(Company, Company.id == Job.company_id)
+        .where(
+            InterviewSession.user_id == User.id,
+            InterviewSession.is_practice.is_not(True),
+            Company.user_id == viewer.id,
+        )
+    )
+    return statement.where(exists(interviewed_here))

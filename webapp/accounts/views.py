@@ -24,7 +24,6 @@ from webapp.accounts.forms import (
 )
 from webapp.auth import sessions as login_sessions
 from webapp.htmx import hx_redirect, render_page_or_block, wants_block
-from webapp.models import User
 
 bp = Blueprint("accounts", __name__)
 
@@ -287,8 +286,9 @@ def delete_avatar():
 @bp.route("/account/avatar/<int:user_id>")
 @login_required
 def avatar(user_id: int):
-    user = db.session.get(User, user_id)
-    path = uploads.stored_path(services.AVATAR_FOLDER, user.avatar if user else None)
+    # Someone the viewer may not see reads as missing (404, not 403): ids are sequential.
+    name = db.session.scalar(queries.select_visible_avatar(current_user, user_id))
+    path = uploads.stored_path(services.AVATAR_FOLDER, name)
     if path is None:
         abort(404)
     return send_file(path, mimetype="image/png", max_age=0)
