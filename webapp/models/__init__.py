@@ -42,6 +42,8 @@ from webapp.models.rankings import RankingComponent, StaleCandidate, StaleJob  #
 from webapp.models.sentiment import SENTIMENTS, SentimentContextFactors, SentimentHistory, SentimentSession
 from webapp.models.skills import Skill, SkillAssessment, SkillAssessmentHistory, SkillCategory
 from webapp.models.users import ROLES, Resume, User, UserOAuthToken
+from webapp.models.archive import InterviewSessionArchive  # noqa: F401  (registers the table)
+from webapp.models import scale_indexes  # noqa: F401  (the migrations' indexes for pages at scale)
 
 __all__ = [
     "ATTEMPT_KINDS",

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Base
 
-# users_loginattempt.kind: a password check or a second-factor (TOTP/recovery) check.
-ATTEMPT_KINDS = ("password", "second_factor")
+# users_loginattempt.kind: a password check or a second-factor (TOTP/recovery) check, or a request
+# that mails someone (sign-up, password reset, verification link), throttled like logins.
+ATTEMPT_KINDS = ("password", "second_factor", "sign_up", "reset_request", "verify_request")
 
 
 class LoginSession(Base):
@@ -44,6 +45,7 @@ class LoginAttempt(Base):
         Index("idx_users_loginattempt_email", "email", "created_at"),
         Index("idx_users_loginattempt_ip", "ip_address", "created_at"),
         Index("idx_users_loginattempt_user", "user_id", "kind", "created_at"),
+        Index("idx_users_loginattempt_device", "device_hash", "created_at", postgresql_where="device_hash IS NOT NULL"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +55,8 @@ class LoginAttempt(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users_user.id", ondelete="CASCADE"))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+    # Digest of the trusted-device cookie a password check came with (webapp.auth.devices), else NULL.
+    device_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class RecoveryCode(Base):
