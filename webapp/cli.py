@@ -8,11 +8,11 @@ import click
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from webapp import db
 from webapp.db import database_url
-from webapp.demo.seed import seed_demo
+from webapp.demo.seed import has_users_from_elsewhere, seed_demo
 from webapp.billing.cli import billing_cli
 from webapp.analytics.cli import stats_cli
 from webapp.rankings.cli import rankings_cli
@@ -68,11 +68,28 @@ def revision(message: str, autogenerate: bool) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
-    """Load the demo data set (idempotent)."""
+    """Load the demo data set (idempotent); in production only into a database without real users."""
+    environment = current_app.config["ENV_NAME"]
+    relaxed = environment in ("development", "testing")
+    if not relaxed and has_users_from_elsewhere(db.session()):
+        db.session.rollback()
+        raise click.ClickException(
+            f"seed-demo refused: JOBHIVE_ENV is {environment} and this database has users that seed-demo "
+            "did not create (or demo accounts whose password changed). The demo accounts (admin@jobhive.test "
+            "and others) use the password printed in the README, so they must never sit beside real users. "
+            "Load the demo into a database of its own (JOBHIVE_ENV=development with another DATABASE_URL). "
+            "Nothing was changed."
+        )
     report = seed_demo(db.session())
     db.session.commit()
     click.echo(f"Demo data ready: {report}")
+    if not relaxed:
+        click.echo(
+            f"Warning: JOBHIVE_ENV is {environment}; every demo account uses the password printed in the README.",
+            err=True,
+        )
 
 
 def init_app(app: Flask) -> None:

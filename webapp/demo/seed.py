@@ -125,6 +125,16 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> SeedReport:
     return SeedReport(created=True, counts=table_counts(session))
 
 
+def has_users_from_elsewhere(session: Session) -> bool:
+    """Whether any account was not created by a demo load (a real user, or one whose password changed).
+
+    One load gives every demo account the same password hash (one salt per run), so an
+    account with another hash, or any account when the demo is not loaded, came from elsewhere.
+    """
+    demo_hash = select(User.password).where(User.email == cat.ADMIN_EMAIL).scalar_subquery()
+    return session.scalar(select(select(User.id).where(User.password.is_distinct_from(demo_hash)).exists()))
+
+
 def table_counts(session: Session) -> dict[str, int]:
     """Rows in every mapped table, in dependency order."""
     return {
