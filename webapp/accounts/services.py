@@ -23,7 +23,7 @@ from webapp.accounts import queries
 from webapp.audit import services as audit
 from webapp.audit.services import client_ip
 from webapp.auth import sessions as login_sessions
-from webapp.auth import throttle
+from webapp.auth import devices, throttle
 from webapp.auth.passwords import hash_password, verify_password
 from webapp.mail import queries as mail_queries
 from webapp.models import Company, User, UserOAuthToken
@@ -255,7 +255,7 @@ def change_password(session: Session, user: User, current_password: str, new_pas
     throttled and recorded the same way: a stolen session cannot guess it quickly.
     The caller commits also when this raises, so the failed attempt is kept.
     """
-    subject = throttle.Subject.password(user.email, client_ip(), user.id)
+    subject = throttle.Subject.password(user.email, client_ip(), user.id, device=devices.trusted(user.id))
     blocked = throttle.guard(session, subject)
     if blocked is not None:
         raise PasswordCheckThrottled({"current_password": blocked.message})

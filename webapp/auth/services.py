@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from webapp.audit import services as audit
 from webapp.auth import sessions as login_sessions
-from webapp.auth import throttle, twofactor
+from webapp.auth import devices, throttle, twofactor
 from webapp.auth.passwords import hash_password, needs_rehash, verify_password
 from webapp.auth.throttle import Subject, Throttled
 from webapp.models import User
@@ -42,13 +42,15 @@ def password_step(session: Session, email: str, password: str, ip: str | None) -
     """Check a login's password unless throttled; record the attempt, audit a failure, upgrade an old hash.
 
     The right password of a 2FA user does not log in: the caller asks for the code next.
+    From a trusted device of the account the check is throttled on that device's
+    own budget (webapp.auth.devices), so lockout by others does not reach it.
     """
-    subject = Subject.password(email, ip)
+    user = find_user(session, email)
+    subject = Subject.password(email, ip, device=devices.trusted(user.id if user else None))
     blocked = throttle.guard(session, subject)
     if blocked:
         _audit_failure(session, None, "password", "throttled", email=email)
         return PasswordStep(throttled=blocked)
-    user = find_user(session, email)
     valid = verify_password(user.password if user else None, password) and user is not None and bool(user.is_active)
     throttle.record(session, subject, succeeded=valid, user_id=user.id if user else None)
     if not valid:
@@ -68,8 +70,9 @@ def second_factor_step(session: Session, user: User, code: str, ip: str | None) 
 
 
 def complete_login(session: Session, user: User, second_factor: str | None = None) -> None:
-    """Start the login session (fresh cookie) and audit it."""
+    """Start the login session (fresh cookie), trust this browser for the user next time, and audit it."""
     login_sessions.start(session, user)
+    devices.remember(user.id)
     details = {"second_factor": second_factor} if second_factor else None
     audit.record(session, "user.login", actor=user, target=user, details=details)
 
