@@ -22,8 +22,10 @@ TODAY = datetime.now(UTC).date()
 
 # docs/database-schema.md, Common Query Patterns, "Get interview analytics for company", verbatim
 # but for one line: practice sessions (`is_practice`) are the candidates' own and never counted
-# (as in the seed's statistics and the interviews list). Run with the session in UTC, since
-# DATE() takes the session's time zone and the dashboard's days are UTC days.
+# (as in the seed's statistics and the interviews list); and for the date: a planned interview has
+# no start_time yet and is dated by its scheduled_time (migration 0016), so `i.start_time` reads
+# `coalesce(i.start_time, i.scheduled_time)` except in the duration. Run with the session in UTC,
+# since DATE() takes the session's time zone and the dashboard's days are UTC days.
 DOCUMENTED_ANALYTICS = """
 SELECT
     DATE(i.start_time) as interview_date,
@@ -40,6 +42,9 @@ WHERE j.company_id = :company_id
 GROUP BY DATE(i.start_time)
 ORDER BY interview_date DESC
 """
+_WHEN = "coalesce(i.start_time, i.scheduled_time)"
+DOCUMENTED_ANALYTICS = (DOCUMENTED_ANALYTICS.replace("i.start_time", _WHEN)
+                        .replace(f"i.end_time - {_WHEN}", "i.end_time - i.start_time"))
 
 
 @pytest.fixture

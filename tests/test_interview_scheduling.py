@@ -62,7 +62,7 @@ def test_scheduling_books_the_interview_and_records_its_usage(client, db_session
     assert (interview.user_id, interview.status, interview.is_practice, interview.is_active) == (
         candidate.id, "scheduled", False, True,
     )
-    assert interview.scheduled_time == interview.start_time == LATER
+    assert (interview.scheduled_time, interview.start_time) == (LATER, None)  # not started yet
     assert interview.max_duration_minutes == 45
     record = db_session.scalar(select(UsageRecord).where(UsageRecord.user_id == employer.id))
     assert (record.usage_type, record.resource_id) == ("interview", interview.session_id)

@@ -201,6 +201,14 @@ def test_rankings_only_rank_candidates_who_interviewed_for_the_job(session):
     assert strays == 0
 
 
+def test_planned_sessions_have_not_started_and_are_dated_by_their_scheduled_time(session):
+    planned = session.execute(text(
+        """SELECT count(*), count(start_time), count(scheduled_time) FROM interview_interviewsession
+           WHERE status IN ('scheduled', 'rescheduled')"""
+    )).one()
+    assert planned[0] > 0 and planned[1:] == (0, planned[0])  # start_time NULL until it starts (issue 14)
+
+
 def test_daily_statistics_count_the_seeded_sessions(session):
     mismatches = session.scalar(
         text(
@@ -209,7 +217,7 @@ def test_daily_statistics_count_the_seeded_sessions(session):
             WHERE s.total_interviews <> (
                 SELECT count(*) FROM interview_interviewsession i JOIN company_job j ON j.id = i.job_id
                 WHERE j.company_id = s.company_id AND NOT i.is_practice
-                  AND (i.start_time AT TIME ZONE 'UTC')::date = s.date
+                  AND (coalesce(i.start_time, i.scheduled_time) AT TIME ZONE 'UTC')::date = s.date
             )
             """
         )
@@ -218,10 +226,12 @@ def test_daily_statistics_count_the_seeded_sessions(session):
     # one row per company and day with interviews (the rollup keeps no all-zero days)
     days = session.scalar(text("SELECT count(DISTINCT date) FROM interview_interviewstatistics"))
     active_days = session.scalar(text(
-        """SELECT count(DISTINCT (i.start_time AT TIME ZONE 'UTC')::date) FROM interview_interviewsession i
+        """SELECT count(DISTINCT (i.d AT TIME ZONE 'UTC')::date)
+           FROM (SELECT coalesce(i.start_time, i.scheduled_time) AS d, i.job_id, i.is_practice  -- the interview date
+                 FROM interview_interviewsession i) i
            JOIN company_job j ON j.id = i.job_id
-           WHERE i.is_practice IS NOT TRUE AND i.start_time >= (SELECT min(date) FROM interview_interviewstatistics)
-             AND (i.start_time AT TIME ZONE 'UTC')::date <= (SELECT max(date) FROM interview_interviewstatistics)"""))
+           WHERE i.is_practice IS NOT TRUE AND i.d >= (SELECT min(date) FROM interview_interviewstatistics)
+             AND (i.d AT TIME ZONE 'UTC')::date <= (SELECT max(date) FROM interview_interviewstatistics)"""))
     assert 60 < days == active_days <= 90
 
 

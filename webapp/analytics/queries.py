@@ -3,9 +3,15 @@
 Which days come from where: a day reads its rollup (`analytics_dailymetrics`) once
 `flask stats rollup` has rolled it up, which `analytics_rollupday` records (a company-day
 without a rollup row then had no interviews); today, and any day not rolled up yet, is
-computed live from the interviews, and only those days are read (an index range on
-start_time). Both paths aggregate the same per-interview figures (INTERVIEW_FIGURES), so
+computed live from the interviews, and only those days are read (an index range on the
+interview date). Both paths aggregate the same per-interview figures (INTERVIEW_FIGURES), so
 they agree.
+
+An interview's day is the UTC day of its interview date, `coalesce(start_time, scheduled_time)`
+(webapp.models.interview_date): a planned interview counts, as scheduled or rescheduled, on the
+day it is planned for, follows a reschedule, and moves to the day it really started once it
+starts, as the dashboard's counters do (migration 0016). A day already rolled up keeps its
+figures until `flask stats rollup` rolls it up again.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ SCORE_BINS = 10  # 0-9, 10-19, ..., 90-100
 # One row per employer interview (practice sessions are the candidates' own), with every
 # figure the rollups sum. Days are UTC days. `{where}` adds the caller's conditions.
 INTERVIEW_FIGURES = """
-    SELECT j.company_id, i.job_id, (i.start_time AT TIME ZONE 'UTC')::date AS day, i.status,
+    SELECT j.company_id, i.job_id, (coalesce(i.start_time, i.scheduled_time) AT TIME ZONE 'UTC')::date AS day, i.status,
            EXTRACT(EPOCH FROM i.end_time - i.start_time)::float8 AS duration,
            i.completion_percentage AS completion,
            (i.technical_accuracy + i.behavioral_score) / 2 AS score,
@@ -54,17 +60,19 @@ INTERVIEW_FIGURES = """
         WHERE s.interview_session_id = i.id
     ) skills ON true
     WHERE i.is_practice IS NOT TRUE
-      AND i.start_time >= :start AND i.start_time < :stop
+      AND coalesce(i.start_time, i.scheduled_time) >= :start AND coalesce(i.start_time, i.scheduled_time) < :stop
       {{where}}
 """.format(bin_seconds=DURATION_BIN_MINUTES * 60, duration_bins=DURATION_BINS, score_bins_max=SCORE_BINS - 1)
 
 # The same figures, read only inside the windows of days not rolled up (:live_starts[n] to
-# :live_stops[n], from _live_windows): one index range on start_time per window, so a range
-# reaching back before the first rollup, or a gap, costs only its own days.
+# :live_stops[n], from _live_windows): one index range on the interview date per window
+# (idx_interview_session_when), so a range reaching back before the first rollup, or a gap,
+# costs only its own days.
 _LIVE_FIGURES = INTERVIEW_FIGURES.replace(
     "FROM interview_interviewsession i",
     "FROM unnest(CAST(:live_starts AS timestamptz[]), CAST(:live_stops AS timestamptz[])) AS w(start, stop)\n"
-    "    JOIN interview_interviewsession i ON i.start_time >= w.start AND i.start_time < w.stop",
+    "    JOIN interview_interviewsession i\n"
+    "      ON coalesce(i.start_time, i.scheduled_time) >= w.start AND coalesce(i.start_time, i.scheduled_time) < w.stop",
 )
 assert _LIVE_FIGURES != INTERVIEW_FIGURES
 

@@ -207,7 +207,7 @@ FROM (SELECT company_id, title, focus, active, CAST(ord AS integer) AS id
                   CAST(:actives AS boolean[])) WITH ORDINALITY AS u(company_id, title, focus, active, ord)) j
 """
 
-# Who, which job, which status, when: one row per session, numbered afterwards in start-time order.
+# Who, which job, which status, when (started, or planned): one row per session, numbered afterwards in that order.
 PLAN_SESSIONS = """
 CREATE TEMP TABLE bench_plan ON COMMIT DROP AS
 SELECT job_id, user_id, is_practice, status,
@@ -240,7 +240,9 @@ INSERT INTO interview_interviewsession (
     reminder_sent, reminder_time, calendar_event_id, calendar_link, response_times, attention_metrics,
     employer_metrics, interviewer_growth_metrics, knowledge_gaps, suggested_resources, warning_sent_at,
     created_at, updated_at)
-SELECT id, 'bench-' || lpad(id::text, 8, '0'), user_id, job_id, start_time,
+SELECT id, 'bench-' || lpad(id::text, 8, '0'), user_id, job_id,
+       -- A planned interview has not started: NULL, its planned time in scheduled_time (migration 0016).
+       CASE WHEN status NOT IN ('scheduled', 'rescheduled') THEN start_time END,
        CASE WHEN done THEN start_time + make_interval(secs => duration) END, start_time,
        CASE WHEN done THEN start_time + make_interval(secs => duration) END, CASE WHEN done THEN duration END,
        max_minutes, 0, status, status IN ('scheduled', 'in_progress', 'rescheduled'),

@@ -19,6 +19,7 @@ from webapp.models import (
     SentimentSession,
     SubscriptionPlan,
     User,
+    interview_date,
 )
 from webapp.models.counters import CompanyDayCount, JobInterviewCount, PlatformCount
 
@@ -69,8 +70,12 @@ def select_active_jobs(company_id: int, limit: int = 8) -> Select:
 
 @cache
 def interviews_by_status() -> Select:
-    """Interviews of the company's jobs starting in the UTC days [first_day, stop_day), counted per status;
-    {"company_id": ..., "first_day": ..., "stop_day": ...}."""
+    """Interviews of the company's jobs dated in the UTC days [first_day, stop_day), counted per status;
+    {"company_id": ..., "first_day": ..., "stop_day": ...}.
+
+    The counters date an interview by when it started, else when it is planned (migration 0016): a
+    scheduled interview counts on its planned day, moves with a reschedule, and to its real day once it starts.
+    """
     return (
         select(CompanyDayCount.status, func.sum(CompanyDayCount.interviews).label("count"))
         .where(
@@ -158,12 +163,14 @@ def select_recent_completed_interviews(company_id: int, limit: int = 10) -> Sele
 
 
 def select_recent_practice_sessions(user_id: int, limit: int = 10) -> Select:
-    """A candidate's own practice sessions with the overall sentiment, newest first."""
+    """A candidate's own practice sessions with the overall sentiment, newest first (by when they started,
+    else when they are planned)."""
+    when = interview_date()
     return (
         select(
             InterviewSession.id,
             InterviewSession.session_id,
-            InterviewSession.start_time,
+            when.label("interview_date"),
             InterviewSession.status,
             InterviewSession.completion_percentage,
             Job.title.label("job_title"),
@@ -173,7 +180,7 @@ def select_recent_practice_sessions(user_id: int, limit: int = 10) -> Select:
         .outerjoin(Job, InterviewSession.job_id == Job.id)
         .outerjoin(SentimentSession, SentimentSession.interview_session_id == InterviewSession.id)
         .where(InterviewSession.user_id == user_id, InterviewSession.is_practice.is_(True))
-        .order_by(InterviewSession.start_time.desc(), InterviewSession.id.desc())
+        .order_by(when.desc().nulls_last(), InterviewSession.id.desc())
         .limit(limit)
     )
 

@@ -242,7 +242,8 @@ class _Interview:
 
     @property
     def start(self) -> datetime:
-        return self.row["start_time"]
+        """When it started, else when it is planned."""
+        return self.row["start_time"] or self.row["scheduled_time"]
 
     @property
     def end(self) -> datetime:
@@ -724,11 +725,15 @@ class _Seeder:
                 "interviewer_notes": "Candidate did not join within 10 minutes of the start time.",
                 "updated_at": start + timedelta(minutes=15),
             }
+        # Planned (not started): start_time NULL, the planned time in scheduled_time (migration 0016).
         if status == "rescheduled":
             return {
+                "start_time": None,
                 "scheduled_time": start + timedelta(days=self.rng.randint(2, 10)),
                 "interviewer_notes": "Moved to a new slot at the candidate's request.",
             }
+        if status == "scheduled":
+            return {"start_time": None}
         return {}
 
     def _limits(self, job: _Job | None, practice: bool) -> tuple[int, int, int, int, int]:

@@ -43,12 +43,14 @@ from webapp.models import (
     JobInterviewCount,
     SentimentSession,
     User,
+    interview_date,
 )
 from webapp.pagination import COUNT_LIMIT, ListPage, ListParams, clamp_page, page_number
 
 PER_PAGE = 25
 SEARCH_MAX = 255
-# Newest first: the interview an employer looks for is usually the latest one.
+# Newest first: the interview an employer looks for is usually the latest one. The `start_time` sort (its URL
+# name) and the date filters read the interview date: when it started, else when it is planned (interview_date).
 DEFAULT_SORT = "-start_time"
 SORT_KEYS = ("start_time", "candidate", "job", "status", "completion", "technical", "behavioral")
 # Columns whose natural first click is "highest/newest first".
@@ -217,9 +219,9 @@ def _interview_list_conditions(shape: Shape, in_company=None) -> tuple[list, lis
     if shape.status:
         conditions.append(InterviewSession.status == bindparam("status", type_=String))
     if shape.date_from:
-        conditions.append(InterviewSession.start_time >= bindparam("since", type_=DateTime(timezone=True)))
+        conditions.append(interview_date() >= bindparam("since", type_=DateTime(timezone=True)))
     if shape.date_to:
-        conditions.append(InterviewSession.start_time < bindparam("until", type_=DateTime(timezone=True)))
+        conditions.append(interview_date() < bindparam("until", type_=DateTime(timezone=True)))
     return scope, conditions
 
 
@@ -304,19 +306,20 @@ def _latest_sentiment():
     )
 
 
-# Session columns sorted through their own index (0008: `col DESC NULLS LAST, id DESC`).
+# Session values sorted through their own index (0008: `col DESC NULLS LAST, id DESC`; the interview date:
+# 0016's idx_interview_session_when), from the sessions table or an alias of it.
 INDEXED_COLUMNS = {
-    "start_time": InterviewSession.start_time,
-    "completion": InterviewSession.completion_percentage,
-    "technical": InterviewSession.technical_accuracy,
-    "behavioral": InterviewSession.behavioral_score,
-    "status": InterviewSession.status,
+    "start_time": interview_date,
+    "completion": lambda sessions: sessions.completion_percentage,
+    "technical": lambda sessions: sessions.technical_accuracy,
+    "behavioral": lambda sessions: sessions.behavioral_score,
+    "status": lambda sessions: sessions.status,
 }
 
 
 # What the branches read of a session.
-SESSION_COLUMNS = ("id", "job_id", "user_id", "status", "start_time", "completion_percentage", "technical_accuracy",
-                   "behavioral_score")
+SESSION_COLUMNS = ("id", "job_id", "user_id", "status", "start_time", "scheduled_time", "completion_percentage",
+                   "technical_accuracy", "behavioral_score")
 
 
 def _ordered(column, descending: bool, nulls_last: bool | None = None):
@@ -334,9 +337,9 @@ def _newest_first(descending: bool, sessions=InterviewSession) -> list:
     """Within one job or one candidate: newest first, reversed with the list (one index walk either way)."""
     within = not descending
     return [
-        _ordered(sessions.start_time, within, nulls_last=within),
+        _ordered(interview_date(sessions), within, nulls_last=within),
         _ordered(sessions.id, within),
-    ]  # nulls_last=within: `start_time DESC NULLS LAST` read forward (within) or backward
+    ]  # nulls_last=within: `date DESC NULLS LAST` read forward (within) or backward
 
 
 def _ordered_branches(conditions: list, params: Shape, limit, sessions=InterviewSession) -> list[Select]:
@@ -351,7 +354,7 @@ def _ordered_branches(conditions: list, params: Shape, limit, sessions=Interview
     descending = params.descending
     blank_key, no_id, no_time = null().cast(Text), null().cast(Integer), null().cast(DateTime(timezone=True))
     if params.sort_key in INDEXED_COLUMNS:
-        column = getattr(sessions, INDEXED_COLUMNS[params.sort_key].key)
+        column = INDEXED_COLUMNS[params.sort_key](sessions)
         # Backward, `DESC NULLS LAST` reads as `ASC NULLS FIRST`: same rows once NULLs are filtered out.
         values = (
             select(literal(0).label("branch"), column.label("k1"), no_id.label("k2"), no_time.label("k3"),
@@ -372,27 +375,27 @@ def _ordered_branches(conditions: list, params: Shape, limit, sessions=Interview
         return [select(valued), blanks.limit(limit)]
     if params.sort_key == "job":
         # The company's jobs in title order (as the view read them), each one's newest sessions first
-        # (idx_interview_session_job_start): at most `limit` rows per job, never a sort of the company.
+        # (idx_interview_session_job_when): at most `limit` rows per job, never a sort of the company.
         jobs = (
             func.unnest(_job_ids())
             .table_valued("job_id", with_ordinality="position")
             .render_derived(name="jobs")
         )
         newest = (
-            select(sessions.id, sessions.start_time)
+            select(sessions.id, interview_date(sessions).label("interview_date"))
             .where(sessions.job_id == jobs.c.job_id, *conditions)
             .order_by(*_newest_first(descending, sessions))
             .limit(limit)
             .lateral("newest")
         )
         by_job = select(literal(0).label("branch"), jobs.c.position.label("k1"), no_id.label("k2"),
-                        newest.c.start_time.label("k3"), newest.c.id).select_from(jobs).join(newest, true())
+                        newest.c.interview_date.label("k3"), newest.c.id).select_from(jobs).join(newest, true())
         return [by_job]
     # candidate: walks people by name (idx_users_user_display_name); sessions without one come last.
     key = _candidate_key()
     people = (
         select(literal(0).label("branch"), key.label("k1"), User.id.label("k2"),
-               sessions.start_time.label("k3"), sessions.id)
+               interview_date(sessions).label("k3"), sessions.id)
         .join(User, sessions.user_id == User.id)
         .where(*conditions)
         .order_by(_ordered(key, descending), _ordered(User.id, descending), *_newest_first(descending, sessions))
@@ -459,7 +462,9 @@ def _rows_statement(shape: Shape) -> Select:
             InterviewSession.id,
             InterviewSession.session_id,
             InterviewSession.status,
-            # Shown in UTC whatever the connection's time zone: naive UTC, labelled as such.
+            # Shown in UTC whatever the connection's time zone: naive UTC, labelled as such. The interview
+            # date: when it started, else (start_utc NULL) when it is planned.
+            func.timezone("UTC", interview_date()).label("date_utc"),
             func.timezone("UTC", InterviewSession.start_time).label("start_utc"),
             InterviewSession.duration,
             InterviewSession.completion_percentage,

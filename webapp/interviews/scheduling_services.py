@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 from sqlalchemy.orm import Session
 
 from webapp.audit import services as audit
@@ -50,7 +50,9 @@ def schedule_interview(
         user_id=candidate.id,
         job_id=job.id,
         scheduled_time=when,
-        start_time=when,
+        # Not started: NULL, written explicitly (None would let the column's DEFAULT now() fill it in);
+        # a planned interview is dated by scheduled_time.
+        start_time=null(),
         status="scheduled",
         is_practice=False,
         is_active=True,

@@ -1,16 +1,16 @@
-"""Writes on one interview: notes, the technical-difficulty flag, extensions, cancel and reschedule. No commits here."""
+"""Writes on one interview: notes, the technical-difficulty flag, extensions, cancel, reschedule and start. No commits here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from webapp.audit.services import record
 from webapp.company.services import PLATFORM_DEFAULTS, Timing
 from webapp.interviews import page_queries
-from webapp.models import InterviewSession, User
+from webapp.models import PLANNED_STATUSES, InterviewSession, User
 
 
 def update_notes(session: Session, interview: InterviewSession, notes: str | None, *, actor: User) -> bool:
@@ -49,8 +49,8 @@ def toggle_difficulty(session: Session, interview: InterviewSession, *, actor: U
 
 # --- Live and actions: extend, cancel, reschedule ---------------------------------------------
 
-CANCELLABLE_STATUSES = ("scheduled", "rescheduled")
-RESCHEDULABLE_STATUSES = ("scheduled", "rescheduled")
+CANCELLABLE_STATUSES = PLANNED_STATUSES
+RESCHEDULABLE_STATUSES = PLANNED_STATUSES
 
 
 class ActionRefused(Exception):
@@ -144,6 +144,7 @@ def reschedule(session: Session, interview: InterviewSession, when: datetime, *,
     previous = interview.scheduled_time
     interview.status = "rescheduled"
     interview.scheduled_time = when
+    interview.start_time = None  # a planned interview is dated by scheduled_time alone (clears pre-0016 copies)
     record(
         session,
         "interview.rescheduled",
@@ -155,3 +156,15 @@ def reschedule(session: Session, interview: InterviewSession, when: datetime, *,
             "to": when.isoformat(),
         },
     )
+
+
+def start(interview: InterviewSession, at: datetime | None = None) -> None:
+    """A planned interview begins: in progress, start_time = when it really started (now by default).
+
+    What the interview engine writes when a candidate joins; from then on the interview is dated
+    by its start, and the dashboard counters move it to that day.
+    """
+    if interview.status not in PLANNED_STATUSES:
+        raise ActionRefused("Only a scheduled interview can start.")
+    interview.status = "in_progress"
+    interview.start_time = at or datetime.now(UTC)

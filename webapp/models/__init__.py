@@ -27,7 +27,14 @@ from webapp.models.billing import (
 )
 from webapp.models.billing_events import StripeCustomer, WebhookEvent
 from webapp.models.company import JOB_FOCUSES, Company, Job
-from webapp.models.interview import INTERVIEW_STATUSES, BehavioralAnalysis, CulturalFit, InterviewSession
+from webapp.models.interview import (
+    INTERVIEW_STATUSES,
+    PLANNED_STATUSES,
+    BehavioralAnalysis,
+    CulturalFit,
+    InterviewSession,
+    interview_date,
+)
 from webapp.models.mail import OutboxMessage
 from webapp.models.learning import (
     LEARNING_PATH_STATUSES,
@@ -54,6 +61,7 @@ __all__ = [
     "RecoveryCode",
     "TwoFactorState",
     "INTERVIEW_STATUSES",
+    "PLANNED_STATUSES",
     "JOB_FOCUSES",
     "LEARNING_PATH_STATUSES",
     "PLAN_INTERVALS",
@@ -74,6 +82,7 @@ __all__ = [
     "DynamicScoreWeight",
     "InterviewAssessment",
     "InterviewSession",
+    "interview_date",
     "InterviewStatistics",
     "Job",
     "LearningPath",

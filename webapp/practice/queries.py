@@ -16,6 +16,7 @@ from webapp.models import (
     Skill,
     SkillAssessment,
     SkillCategory,
+    interview_date,
 )
 from webapp.pagination import ListPage, clamp_page
 from webapp.practice.forms import PER_PAGE, PracticeListParams
@@ -77,7 +78,7 @@ def _practice_rows(sort: str) -> Select:
         # A session without a job practises topics: its first focus area names it.
         topic = func.coalesce(Job.title, sentiment.c.practice_focus_areas.op("->>")(0))
         return {
-            "date": InterviewSession.start_time,
+            "date": interview_date(),  # when it started, else when it is planned
             "topic": func.lower(topic),
             "status": InterviewSession.status,
             "technical": InterviewSession.technical_accuracy,
@@ -106,7 +107,7 @@ def _practice_rows(sort: str) -> Select:
         select(
             InterviewSession.id,
             InterviewSession.session_id,
-            InterviewSession.start_time,
+            interview_date().label("interview_date"),
             InterviewSession.status,
             InterviewSession.technical_accuracy,
             InterviewSession.behavioral_score,
