@@ -146,7 +146,7 @@ def test_an_unreachable_mail_server_is_logged_and_the_request_still_succeeds(
 
 
 def test_links_use_the_public_base_url_when_configured(app, monkeypatch, client, db_session):
-    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://jobs.example.com")
+    monkeypatch.setitem(app.config, "BASE_URL", "https://jobs.example.com")
     user = gen_user(db_session)
     client.post("/password/forgot", data={"email": user.email}, headers={"Host": "evil.example"})
     body = db_session.scalar(select(OutboxMessage.body_text).where(OutboxMessage.to_address == user.email))
@@ -183,13 +183,13 @@ def test_a_bad_mail_port_is_a_configuration_error():
 
 def test_production_mail_needs_a_sender_and_a_public_url():
     production = {"JOBHIVE_ENV": "production", "SECRET_KEY": "s" * 32, "DATABASE_URL": TEST_DATABASE_URL}
-    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
-        from_environment(production | {"MAIL_SERVER": "smtp.example.com", "MAIL_FROM": "a@example.com"})
-    config = from_environment(
-        production
-        | {"MAIL_SERVER": "smtp.example.com", "MAIL_FROM": "a@example.com", "PUBLIC_BASE_URL": "https://x.example/"}
-    )
-    assert config["PUBLIC_BASE_URL"] == "https://x.example"
+    smtp = {"MAIL_SERVER": "smtp.example.com", "MAIL_FROM": "a@example.com"}
+    with pytest.raises(ConfigError, match="JOBHIVE_BASE_URL"):
+        from_environment(production | smtp)
+    with pytest.raises(ConfigError, match="MAIL_FROM"):
+        from_environment(production | {"MAIL_SERVER": "smtp.example.com", "JOBHIVE_BASE_URL": "https://x.example"})
+    config = from_environment(production | smtp | {"JOBHIVE_BASE_URL": "https://x.example/"})
+    assert config["BASE_URL"] == "https://x.example"
 
 
 # --- the development outbox --------------------------------------------------------

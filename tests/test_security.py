@@ -65,7 +65,14 @@ def test_hsts_is_sent_over_https(client):
 def test_production_cookies_are_secure_and_httponly():
     from webapp.config import from_environment
 
-    config = from_environment({"JOBHIVE_ENV": "production", "SECRET_KEY": "k" * 32, "DATABASE_URL": "postgresql://x@h/db"})
+    config = from_environment(
+        {
+            "JOBHIVE_ENV": "production",
+            "SECRET_KEY": "k" * 32,
+            "DATABASE_URL": "postgresql://x@h/db",
+            "JOBHIVE_BASE_URL": "https://jobs.example.com",
+        }
+    )
     assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_HTTPONLY"]
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
 

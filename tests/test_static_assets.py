@@ -128,7 +128,8 @@ def test_the_build_folder_can_be_put_elsewhere(tmp_path, db_engine):
     from webapp import create_app
     from webapp.config import from_environment
 
-    assert from_environment({"JOBHIVE_STATIC_BUILD_DIR": str(tmp_path)})["STATIC_BUILD_DIR"] == str(tmp_path)
+    environ = {"JOBHIVE_ENV": "testing", "JOBHIVE_STATIC_BUILD_DIR": str(tmp_path)}
+    assert from_environment(environ)["STATIC_BUILD_DIR"] == str(tmp_path)
     app = create_app({"DATABASE_URL": TEST_DATABASE_URL, "TESTING": True, "STATIC_BUILD_DIR": str(tmp_path)})
     hashed = app.extensions["asset_manifest"]["app.css"]
     assert (tmp_path / hashed).read_bytes() == (ROOT / "static" / "app.css").read_bytes()

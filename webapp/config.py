@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 # The project-local cluster started by scripts/localdb.py (see README).
 LOCAL_DATABASE_URL = "postgresql://postgres@127.0.0.1:54329/jobhive"
@@ -17,22 +18,28 @@ class ConfigError(RuntimeError):
 def from_environment(environ: dict[str, str] | None = None) -> dict:
     """Build the Flask config mapping; production refuses to start without real secrets."""
     env = os.environ if environ is None else environ
-    name = env.get("JOBHIVE_ENV", "development")
+    # Unset means production: a server started without thinking must not run with development's shortcuts.
+    name = env.get("JOBHIVE_ENV") or "production"
     if name not in ENVIRONMENTS:
         raise ConfigError(f"JOBHIVE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {name!r}")
     relaxed = name in ("development", "testing")
+    hint = "" if env.get("JOBHIVE_ENV") else (
+        " (JOBHIVE_ENV is unset, which means production; set JOBHIVE_ENV=development to run on your own machine)"
+    )
 
     secret_key = env.get("SECRET_KEY") or (DEVELOPMENT_ONLY_SECRET if relaxed else None)
     if not secret_key:
-        raise ConfigError("SECRET_KEY must be set when JOBHIVE_ENV=production")
+        raise ConfigError(f"SECRET_KEY must be set when JOBHIVE_ENV=production{hint}")
     database_url = env.get("DATABASE_URL") or (LOCAL_DATABASE_URL if relaxed else None)
     if not database_url:
-        raise ConfigError("DATABASE_URL must be set when JOBHIVE_ENV=production")
+        raise ConfigError(f"DATABASE_URL must be set when JOBHIVE_ENV=production{hint}")
+    base_url = _base_url(env, relaxed, hint)
 
     https = env.get("JOBHIVE_HTTPS", "0" if relaxed else "1") == "1"
     mail = _mail_settings(env, relaxed)
     return mail | {
         "ENV_NAME": name,
+        "BASE_URL": base_url,
         "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -65,11 +72,8 @@ def _mail_settings(env, relaxed: bool) -> dict:
     if not (raw_port.isascii() and raw_port.isdigit()) or not 0 < int(raw_port) < 65536:
         raise ConfigError(f"MAIL_PORT must be a port number, not {raw_port!r}")
     mail_from = env.get("MAIL_FROM") or ("JobHive <no-reply@localhost>" if relaxed else None)
-    # Links in mail must not be built from the request's Host header (a forged Host
-    # would send password-reset links to the attacker's site), so production names its URL.
-    base_url = (env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None
-    if server and not relaxed and not (mail_from and base_url):
-        raise ConfigError("MAIL_FROM and PUBLIC_BASE_URL must be set when MAIL_SERVER is set in production")
+    if server and not relaxed and not mail_from:
+        raise ConfigError("MAIL_FROM must be set when MAIL_SERVER is set in production")
     return {
         "MAIL_SERVER": server,
         "MAIL_PORT": int(raw_port),
@@ -77,8 +81,29 @@ def _mail_settings(env, relaxed: bool) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": use_tls,
         "MAIL_FROM": mail_from or "JobHive <no-reply@localhost>",
-        "PUBLIC_BASE_URL": base_url,
     }
+
+
+def _base_url(env, relaxed: bool, hint: str) -> str | None:
+    """The site's public address for links in mail: JOBHIVE_BASE_URL (PUBLIC_BASE_URL is its old name).
+
+    Links in mail must never be built from the request's Host header (a forged Host would
+    mail password-reset links to the attacker's site), so production must name its address.
+    """
+    raw = (env.get("JOBHIVE_BASE_URL") or env.get("PUBLIC_BASE_URL") or "").strip()
+    if not raw:
+        if relaxed:
+            return None  # development and tests: links on the address the browser used
+        raise ConfigError(
+            "JOBHIVE_BASE_URL must be set when JOBHIVE_ENV=production: the site's public address, "
+            f"such as https://jobs.example.com, used in the links mailed to users{hint}"
+        )
+    parts = urlsplit(raw.rstrip("/"))
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment:
+        raise ConfigError(
+            f"JOBHIVE_BASE_URL must be an http(s) address without a path, such as https://jobs.example.com, not {raw!r}"
+        )
+    return raw.rstrip("/")
 
 
 MAX_REQUEST_MB = 8  # any request body; an upload limit must stay below it

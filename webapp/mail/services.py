@@ -49,10 +49,13 @@ def send(session: Session, to: str, subject: str, body: str) -> OutboxMessage:
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    """A link for a message: PUBLIC_BASE_URL when configured, never a forged Host header in production."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
+    """A link for a message on JOBHIVE_BASE_URL; never on the request's Host header outside development."""
+    base = current_app.config.get("BASE_URL")
     if base:
         return base + url_for(endpoint, **values)
+    if current_app.config.get("ENV_NAME") not in ("development", "testing"):
+        # The configuration refuses to start without it; a forged Host must never reach a mailed link.
+        raise RuntimeError("JOBHIVE_BASE_URL is not configured: links in mail cannot be built")
     return url_for(endpoint, _external=True, **values)
 
 
