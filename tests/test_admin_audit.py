@@ -56,6 +56,14 @@ def test_events_are_listed_newest_first_with_actor_target_and_details(client, db
     assert "2026-01-03 12:00:00 test.system — — 127.0.0.1 —" in text_  # no actor, no target, no details
 
 
+def test_events_of_one_transaction_share_a_time_and_are_listed_newest_first_by_id(client, db_session, admin):
+    moment = at("2026-02-01")  # now() is the transaction's start: every event of one request gets the same time
+    for action in ("test.b_first", "test.c_second", "test.a_third"):
+        gen_audit_event(db_session, action, actor=admin, created_at=moment)
+    response = client.get("/admin/audit?from=2026-02-01&to=2026-02-01")
+    assert listed_actions(response) == ["test.a_third", "test.c_second", "test.b_first"]
+
+
 def test_filter_by_action_with_a_select_of_the_actions_present(client, db_session, admin):
     gen_audit_event(db_session, "test.alpha", actor=admin)
     gen_audit_event(db_session, "test.beta", actor=admin)

@@ -37,7 +37,12 @@ def plan_count(db_session) -> int:
 
 
 def actions(db_session) -> list[str]:
-    return db_session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("plan.%"))).all()
+    """Plan events, oldest first: events of one transaction share created_at, so the id breaks ties."""
+    return db_session.scalars(
+        select(AuditEvent.action)
+        .where(AuditEvent.action.like("plan.%"))
+        .order_by(AuditEvent.created_at, AuditEvent.id)
+    ).all()
 
 
 def text(response) -> str:
