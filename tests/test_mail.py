@@ -6,15 +6,17 @@ import logging
 import socket
 import socketserver
 import threading
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import gen_outbox_message, gen_user
 from webapp import create_app, db, mail
 from webapp.config import ConfigError, from_environment
+from webapp.mail import delivery
 from webapp.models import OutboxMessage
 
 
@@ -239,3 +241,121 @@ def test_outbox_exists_only_in_development_and_testing(db_session, environment, 
         assert (b"A secret link" in response.data) is (status == 200)
     finally:
         other.extensions["db_engine"].dispose()
+
+
+# --- retries: backoff, giving up, and showing it ----------------------------------------
+
+
+@pytest.fixture
+def closed_port():
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def unreachable_smtp_app(app, monkeypatch, closed_port):
+    """The test app with MAIL_SERVER pointing at a port nothing listens on."""
+    for key, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": closed_port, "MAIL_USE_TLS": False}.items():
+        monkeypatch.setitem(app.config, key, value)
+    return app
+
+
+def outbox_row(db_session, message_id: int) -> dict:
+    """The message's delivery state, `next_in` being how long after now() (the test's transaction time) it is due."""
+    db_session.expire_all()
+    return dict(db_session.execute(
+        text("SELECT status, attempts, last_error, sent_at, next_attempt_at - now() AS next_in "
+             "FROM mail_outboxmessage WHERE id = :id"), {"id": message_id}).mappings().one())
+
+
+def make_due(db_session, message_id: int) -> None:
+    db_session.execute(
+        text("UPDATE mail_outboxmessage SET next_attempt_at = now() - interval '1 second' WHERE id = :id"),
+        {"id": message_id},
+    )
+    db_session.flush()
+
+
+def retry(app):
+    return app.test_cli_runner().invoke(args=["mail", "retry"])
+
+
+def failed_in_outbox(db_session) -> int:
+    return db_session.scalar(text("SELECT count(*) FROM mail_outboxmessage WHERE status = 'failed'"))
+
+
+def test_a_failed_send_is_queued_and_the_retry_sends_it(unreachable_smtp_app, monkeypatch, smtp_server, db_session):
+    app = unreachable_smtp_app
+    with app.app_context():
+        message = mail.send(db.session(), "ann@example.test", "Verify", "Open https://example.test/verify/x")
+        db.session.commit()  # the after-commit attempt fails: nothing listens
+    state = outbox_row(db_session, message.id)
+    assert (state["status"], state["attempts"], state["sent_at"]) == ("queued", 1, None)
+    assert state["last_error"].startswith("ConnectionRefusedError")
+    assert state["next_in"] == delivery.RETRY_DELAYS[0]
+
+    assert "Sent 0, 0 to retry later" in retry(app).output  # not due yet: nothing tried
+    assert outbox_row(db_session, message.id)["attempts"] == 1
+
+    monkeypatch.setitem(app.config, "MAIL_PORT", smtp_server.server_address[1])  # the server is back
+    make_due(db_session, message.id)
+    result = retry(app)
+    assert result.exit_code == 0, result.output
+    assert "Sent 1, 0 to retry later, gave up on 0." in result.output
+    (_sender, recipients, received) = smtp_server.received[0]
+    assert recipients == ["ann@example.test"] and received["Subject"] == "Verify"
+    state = outbox_row(db_session, message.id)
+    assert (state["status"], state["attempts"], state["next_in"]) == ("sent", 2, None)
+    assert state["sent_at"] is not None
+
+
+def test_retries_back_off_and_give_up_visibly_after_the_last_attempt(unreachable_smtp_app, client, db_session):
+    app = unreachable_smtp_app
+    failed_before = failed_in_outbox(db_session)
+    with app.app_context():
+        message = mail.send(db.session(), "bob@example.test", "Reset your password", "https://example.test/reset/y")
+        db.session.commit()
+    waits = [outbox_row(db_session, message.id)["next_in"]]
+    for attempt in range(2, delivery.MAX_ATTEMPTS):
+        make_due(db_session, message.id)
+        result = retry(app)
+        assert result.exit_code == 0, result.output
+        assert "Sent 0, 1 to retry later, gave up on 0." in result.output
+        state = outbox_row(db_session, message.id)
+        assert (state["status"], state["attempts"]) == ("queued", attempt)
+        waits.append(state["next_in"])
+    assert waits == [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1)]
+
+    make_due(db_session, message.id)
+    result = retry(app)
+    assert result.exit_code == 1  # a cron job that gave up on mail needs a person
+    assert f"gave up on message {message.id} to bob@example.test: ConnectionRefusedError" in result.output
+    assert f"Sent 0, 0 to retry later, gave up on 1. Outbox: 0 queued, {failed_before + 1} failed." in result.output
+    state = outbox_row(db_session, message.id)
+    assert (state["status"], state["attempts"], state["next_in"]) == ("failed", 5, None)
+
+    make_due(db_session, message.id)  # a failed message is never tried again
+    assert "Sent 0, 0 to retry later, gave up on 0." in retry(app).output
+    assert outbox_row(db_session, message.id)["attempts"] == 5
+
+    page = client.get("/dev/outbox?to=bob@example.test").data.decode()
+    assert "Failed after 5 attempts" in page and "Last error: ConnectionRefusedError" in page
+
+
+def test_the_outbox_shows_queued_messages_and_emptied_bodies(client, db_session):
+    gen_outbox_message(db_session, to="cy@example.test", subject="Waiting", status="queued", attempts=2,
+                       last_error="SMTPServerDisconnected: Connection unexpectedly closed")
+    gen_outbox_message(db_session, to="cy@example.test", subject="Old", status="sent", body_text="",
+                       body_removed_at=datetime.now(UTC))
+    page = client.get("/dev/outbox?to=cy@example.test").data.decode()
+    assert "Queued after 2 failed attempts" in page and "Last error: SMTPServerDisconnected" in page
+    assert "Body removed by retention" in page
+
+
+def test_retry_without_a_mail_server_sends_nothing_and_says_why(app, db_session):
+    gen_outbox_message(db_session, status="queued")
+    result = retry(app)
+    assert result.exit_code == 1
+    assert "MAIL_SERVER is not set: nothing sent." in result.output
+    assert "messages are queued for SMTP but MAIL_SERVER is not set" in result.output

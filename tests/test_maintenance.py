@@ -29,8 +29,10 @@ from tests.factories import (
 from tests.test_backup import fingerprint
 from webapp import create_app
 from webapp.cli import alembic_config
+from webapp.config import ConfigError, from_environment
 from webapp.db import make_engine
 from webapp.maintenance.catalog import month_bounds
+from webapp.maintenance.prune import RULES, batch_select
 
 
 @pytest.fixture(scope="module")
@@ -363,3 +365,228 @@ def test_analyze_and_vacuum_refresh_statistics_and_dry_run_does_not(ops):
     vacuumed = invoke(app, "analyze", "--vacuum")
     assert vacuumed.exit_code == 0, vacuumed.output
     assert scalar(engine, "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'billing_usagerecord'")
+
+
+# --- retention of the growing tables: login attempts, audit events, mail, webhook events ---------
+
+
+def insert_rows(engine, table: str, rows: list[dict]) -> list[int]:
+    """Rows with times given as SQL intervals before now ("30 days 1 minute"), in order; their ids."""
+    ids = []
+    with engine.begin() as connection:
+        for row in rows:
+            values = {k: v for k, v in row.items() if k != "age"}
+            time_column = "processed_at" if table == "billing_webhookevent" else "created_at"
+            columns = ", ".join([*values, time_column])
+            placeholders = ", ".join([*(f":{k}" for k in values), "now() - CAST(:age AS interval)"])
+            ids.append(connection.execute(
+                text(f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING id"), values | {"age": row["age"]}
+            ).scalar_one())
+    return ids
+
+
+def ids_left(engine, table: str, ids: list[int]) -> list[int]:
+    with engine.connect() as connection:
+        return connection.execute(
+            text(f"SELECT id FROM {table} WHERE id = ANY(:ids) ORDER BY id"), {"ids": ids}
+        ).scalars().all()
+
+
+def delete_rows(engine, rows: dict[str, list[int]]) -> None:
+    with engine.begin() as connection:
+        for table, ids in rows.items():
+            connection.execute(text(f"DELETE FROM {table} WHERE id = ANY(:ids)"), {"ids": ids})
+
+
+JUST_OLDER, JUST_YOUNGER = "1 minute", "-1 minute"  # either side of a cutoff
+
+
+def attempt(age: str) -> dict:
+    return {"kind": "password", "email": "someone@example.test", "succeeded": False, "age": age}
+
+
+def outbox(age: str, status: str = "sent", **kw) -> dict:
+    return {"to_address": "ann@example.test", "subject": "Reset your password",
+            "body_text": "Open http://localhost/password/reset/secret-token", "status": status, "age": age} | kw
+
+
+def webhook(event_id: str, age: str, subscription: str | None = None, applied: bool = False,
+            created: str = "2026-01-01T00:00:00Z") -> dict:
+    return {"event_id": event_id, "event_type": "customer.subscription.updated", "event_created": created,
+            "stripe_subscription_id": subscription, "applied": applied, "age": age}
+
+
+@pytest.fixture
+def growing_tables(ops):
+    """Rows on both sides of each default period (login attempts 30 days, audit 365 days, mail 30 days,
+    mail bodies 24 hours, webhook events 90 days)."""
+    _app, engine = ops
+    rows = {
+        "users_loginattempt": insert_rows(engine, "users_loginattempt", [
+            attempt("30 days " + JUST_OLDER), attempt("30 days " + JUST_YOUNGER), attempt("1 minute")]),
+        "audit_auditevent": insert_rows(engine, "audit_auditevent", [
+            {"action": "user.deactivated", "age": "365 days " + JUST_OLDER},
+            {"action": "user.deactivated", "age": "365 days " + JUST_YOUNGER}]),
+        "mail_outboxmessage": insert_rows(engine, "mail_outboxmessage", [
+            outbox("30 days " + JUST_OLDER),  # 0: goes
+            outbox("30 days " + JUST_OLDER, status="failed", attempts=5),  # 1: goes
+            outbox("30 days " + JUST_OLDER, status="queued", next_attempt_at=datetime.now(UTC)),  # 2: still to send
+            outbox("30 days " + JUST_YOUNGER),  # 3: kept, body emptied
+            outbox("24 hours " + JUST_OLDER, status="failed", attempts=5, last_error="SMTPServerDisconnected"),  # 4
+            outbox("24 hours " + JUST_OLDER, status="recorded"),  # 5: kept, body emptied
+            outbox("24 hours " + JUST_YOUNGER),  # 6: kept whole
+        ]),
+        "billing_webhookevent": insert_rows(engine, "billing_webhookevent", [
+            webhook("evt_old_ignored", "90 days " + JUST_OLDER),  # goes
+            webhook("evt_old_superseded", "90 days " + JUST_OLDER, "sub_a", applied=True),  # goes: a newer one applied
+            webhook("evt_newer_applied", "90 days " + JUST_YOUNGER, "sub_a", applied=True,
+                    created="2026-02-01T00:00:00Z"),  # kept: young
+            webhook("evt_old_watermark", "100 days", "sub_b", applied=True),  # kept: sub_b's newest applied event
+            webhook("evt_old_stale", "100 days", "sub_b", created="2025-12-01T00:00:00Z"),  # goes: not applied
+        ]),
+    }
+    yield rows
+    delete_rows(engine, rows)
+
+
+def test_retention_prunes_each_growing_table_exactly_by_its_period(ops, growing_tables):
+    app, engine = ops
+    rows = growing_tables
+    before = fingerprint(engine)
+
+    dry = invoke(app, "retention", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    for line in ("Login attempts older than 30 days (before ", "): would remove 1 in 1 batches of at most 5000.",
+                 "Audit events older than 365 days", "Mail outbox messages older than 30 days",
+                 "Mail bodies older than 24 hours", "Webhook events older than 90 days",
+                 "would remove 3 in 1 batches of at most 5000 (the newest applied event of each subscription is kept).",
+                 "would empty 3 in 1 batches of at most 5000 (subject and recipient kept).",
+                 "Mail outbox: 1 queued for a retry, 2 failed"):
+        assert line in dry.output
+    assert fingerprint(engine) == before
+
+    done = invoke(app, "retention")
+    assert done.exit_code == 0, done.output
+    assert "Mail outbox messages older than 30 days" in done.output and "): removed 2 in 1 batches" in done.output
+    assert "emptied 3 in 1 batches of at most 5000 (subject and recipient kept)." in done.output
+    assert "Mail outbox: 1 queued for a retry, 1 failed" in done.output
+
+    attempts, audit, mail, hooks = (rows[t] for t in ("users_loginattempt", "audit_auditevent",
+                                                      "mail_outboxmessage", "billing_webhookevent"))
+    assert ids_left(engine, "users_loginattempt", attempts) == attempts[1:]
+    assert ids_left(engine, "audit_auditevent", audit) == audit[1:]
+    assert ids_left(engine, "mail_outboxmessage", mail) == mail[2:]
+    assert ids_left(engine, "billing_webhookevent", hooks) == [hooks[2], hooks[3]]
+    with engine.connect() as connection:
+        bodies = dict(connection.execute(
+            text("SELECT id, body_text FROM mail_outboxmessage WHERE id = ANY(:ids) AND body_removed_at IS NULL"),
+            {"ids": mail},
+        ).all())
+        emptied = connection.execute(
+            text("SELECT subject, to_address, body_text FROM mail_outboxmessage WHERE id = ANY(:ids) "
+                 "AND body_removed_at IS NOT NULL"), {"ids": mail}).all()
+    # The queued message keeps the body it still has to send; the young one keeps its link.
+    assert set(bodies) == {mail[2], mail[6]} and "secret-token" in bodies[mail[6]]
+    assert emptied == [("Reset your password", "ann@example.test", "")] * 3
+
+    again = invoke(app, "retention")
+    assert "Login attempts older than 30 days" in again.output and "removed 1 " not in again.output
+    assert "emptied 0 (subject and recipient kept)." in again.output
+
+
+def test_retention_periods_come_from_the_environment(ops, monkeypatch):
+    app, engine = ops
+    monkeypatch.setenv("JOBHIVE_RETENTION_AUDIT_EVENTS_DAYS", "10")
+    monkeypatch.setenv("JOBHIVE_RETENTION_MAIL_BODY_HOURS", "2")
+    configured = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "TESTING": True})
+    audit = insert_rows(engine, "audit_auditevent", [{"action": "a", "age": "10 days " + JUST_OLDER},
+                                                     {"action": "a", "age": "10 days " + JUST_YOUNGER}])
+    mail = insert_rows(engine, "mail_outboxmessage", [outbox("2 hours " + JUST_OLDER), outbox("2 hours " + JUST_YOUNGER)])
+    try:
+        result = invoke(configured, "retention")
+        assert result.exit_code == 0, result.output
+        assert "Audit events older than 10 days" in result.output and "Mail bodies older than 2 hours" in result.output
+        assert ids_left(engine, "audit_auditevent", audit) == audit[1:]
+        emptied = "SELECT id FROM mail_outboxmessage WHERE id = ANY(:ids) AND body_removed_at IS NOT NULL"
+        with engine.connect() as connection:
+            assert connection.execute(text(emptied), {"ids": mail}).scalars().all() == mail[:1]
+    finally:
+        configured.extensions["db_engine"].dispose()
+        delete_rows(engine, {"audit_auditevent": audit, "mail_outboxmessage": mail})
+
+
+def test_retention_works_in_batches_each_committed_on_its_own(ops):
+    app, engine = ops
+    attempts = insert_rows(engine, "users_loginattempt", [attempt(f"40 days {n} minutes") for n in range(5)])
+    mail = insert_rows(engine, "mail_outboxmessage", [outbox(f"2 days {n} minutes") for n in range(5)])
+    try:
+        result = invoke(app, "retention", "--batch-size", "2")
+        assert result.exit_code == 0, result.output
+        assert "removed 5 in 3 batches of at most 2." in result.output
+        assert "emptied 5 in 3 batches of at most 2" in result.output
+        assert ids_left(engine, "users_loginattempt", attempts) == []
+        # Every batch was a transaction of its own: the emptied rows carry three transaction ids,
+        # oldest rows first.
+        with engine.connect() as connection:
+            writers = connection.execute(
+                text("SELECT xmin::text FROM mail_outboxmessage WHERE id = ANY(:ids) ORDER BY created_at"),
+                {"ids": mail},
+            ).scalars().all()
+        assert [writers.count(w) for w in dict.fromkeys(writers)] == [2, 2, 1]
+    finally:
+        delete_rows(engine, {"users_loginattempt": attempts, "mail_outboxmessage": mail})
+
+
+@pytest.mark.parametrize(("rule", "index"), [
+    ("Login attempts", "idx_users_loginattempt_created_at"),
+    ("Audit events", "idx_audit_auditevent_created_at"),
+    ("Mail outbox messages", "idx_mail_outboxmessage_created_at"),
+    ("Mail bodies", "idx_mail_outboxmessage_body_kept"),
+    ("Webhook events", "idx_billing_webhookevent_processed_at"),
+])
+def test_each_batch_is_read_from_the_time_index(ops, rule, index):
+    _app, engine = ops
+    statement = next(r for r in RULES if r.label == rule)
+    with engine.connect() as connection:
+        connection.execute(text("SET LOCAL enable_seqscan = off"))  # the tables are tiny here
+        connection.execute(text("SET LOCAL enable_bitmapscan = off"))
+        plan = connection.execute(
+            text(f"EXPLAIN (FORMAT JSON) {batch_select(statement)}"),
+            {"cutoff": datetime.now(UTC), "after_time": datetime(2020, 1, 1, tzinfo=UTC), "after_id": 0, "batch": 10},
+        ).scalar_one()
+    nodes, scans = [plan[0]["Plan"]], []
+    while nodes:
+        node = nodes.pop()
+        nodes += node.get("Plans", [])
+        if node.get("Relation Name") == statement.table and node["Parent Relationship"] == "Outer":
+            scans.append(node)
+    # The batch starts where the last one stopped: both ends of its time range bound the index scan
+    # (at scale an incremental sort then orders the few rows of one timestamp by id).
+    (scan,) = scans
+    assert (scan["Node Type"], scan["Index Name"]) == ("Index Scan", index), scan
+    assert f"({statement.time_column} < " in scan["Index Cond"] and f"({statement.time_column} >= " in scan["Index Cond"]
+
+
+@pytest.mark.parametrize(("environ", "message"), [
+    ({"JOBHIVE_RETENTION_LOGIN_ATTEMPTS_DAYS": "0"},
+     "JOBHIVE_RETENTION_LOGIN_ATTEMPTS_DAYS must be a whole number of days from 1 to 36500, not '0'"),
+    ({"JOBHIVE_RETENTION_AUDIT_EVENTS_DAYS": "1y"},
+     "JOBHIVE_RETENTION_AUDIT_EVENTS_DAYS must be a whole number of days from 1 to 36500, not '1y'"),
+    ({"JOBHIVE_RETENTION_MAIL_DAYS": "-3"}, "JOBHIVE_RETENTION_MAIL_DAYS must be a whole number of days"),
+    ({"JOBHIVE_RETENTION_WEBHOOK_EVENTS_DAYS": "3"},
+     "JOBHIVE_RETENTION_WEBHOOK_EVENTS_DAYS must be a whole number of days from 7 to 36500, not '3'"),
+    ({"JOBHIVE_RETENTION_MAIL_DAYS": "2", "JOBHIVE_RETENTION_MAIL_BODY_HOURS": "49"},
+     "JOBHIVE_RETENTION_MAIL_BODY_HOURS must be a whole number of hours from 1 to 48 (bodies go no later than "
+     "their messages: JOBHIVE_RETENTION_MAIL_DAYS), not '49'"),
+])
+def test_bad_retention_settings_are_refused_with_a_clear_message(environ, message):
+    with pytest.raises(ConfigError) as refused:
+        from_environment({"JOBHIVE_ENV": "testing"} | environ)
+    assert message in str(refused.value)
+
+
+def test_retention_defaults():
+    config = from_environment({"JOBHIVE_ENV": "testing"})
+    assert {k: v for k, v in config.items() if k.startswith("RETENTION_")} == {
+        "RETENTION_LOGIN_ATTEMPTS_DAYS": 30, "RETENTION_AUDIT_EVENTS_DAYS": 365, "RETENTION_MAIL_DAYS": 30,
+        "RETENTION_MAIL_BODY_HOURS": 24, "RETENTION_WEBHOOK_EVENTS_DAYS": 90}

@@ -17,6 +17,7 @@ from webapp.billing.cli import billing_cli
 from webapp.analytics.cli import stats_cli
 from webapp.rankings.cli import rankings_cli
 from webapp.maintenance.cli import maintenance_cli
+from webapp.mail.cli import mail_cli
 from webapp.backup.cli import backup_cli
 from webapp.benchdata.cli import bench_data_command
 
@@ -98,6 +99,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(rankings_cli)
     app.cli.add_command(stats_cli)
     app.cli.add_command(maintenance_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(billing_cli)
     app.cli.add_command(bench_data_command)

@@ -37,7 +37,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict:
 
     https = env.get("JOBHIVE_HTTPS", "0" if relaxed else "1") == "1"
     mail = _mail_settings(env, relaxed)
-    return mail | {
+    return mail | _retention_settings(env) | {
         "ENV_NAME": name,
         "BASE_URL": base_url,
         "SECRET_KEY": secret_key,
@@ -121,3 +121,33 @@ def _proxy_hops(raw: str) -> int:
     if not (raw.isascii() and raw.isdigit()) or int(raw) > 5:
         raise ConfigError(f"JOBHIVE_PROXY_HOPS must be a number from 0 to 5, not {raw!r}")
     return int(raw)
+
+
+# `maintenance retention`: (variable, config key, default, smallest, largest); see README.
+RETENTION_PERIODS = (
+    # Throttling looks back 15 minutes; a day is the least that keeps every window whole.
+    ("JOBHIVE_RETENTION_LOGIN_ATTEMPTS_DAYS", "RETENTION_LOGIN_ATTEMPTS_DAYS", 30, 1, 36500),
+    ("JOBHIVE_RETENTION_AUDIT_EVENTS_DAYS", "RETENTION_AUDIT_EVENTS_DAYS", 365, 1, 36500),
+    ("JOBHIVE_RETENTION_MAIL_DAYS", "RETENTION_MAIL_DAYS", 30, 1, 36500),
+    # Stripe redelivers an event for up to 3 days; its row must still be there to be recognised.
+    ("JOBHIVE_RETENTION_WEBHOOK_EVENTS_DAYS", "RETENTION_WEBHOOK_EVENTS_DAYS", 90, 7, 36500),
+)
+MAIL_BODY_HOURS = ("JOBHIVE_RETENTION_MAIL_BODY_HOURS", "RETENTION_MAIL_BODY_HOURS", 24)
+
+
+def _retention_settings(env) -> dict:
+    """How long `maintenance retention` keeps each growing table, in whole days (mail bodies: hours)."""
+    settings = {}
+    for variable, key, default, smallest, largest in RETENTION_PERIODS:
+        raw = env.get(variable) or str(default)
+        if not (raw.isascii() and raw.isdigit()) or not smallest <= int(raw) <= largest:
+            raise ConfigError(f"{variable} must be a whole number of days from {smallest} to {largest}, not {raw!r}")
+        settings[key] = int(raw)
+    variable, key, default = MAIL_BODY_HOURS
+    raw, largest = env.get(variable) or str(default), settings["RETENTION_MAIL_DAYS"] * 24
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= largest:
+        raise ConfigError(
+            f"{variable} must be a whole number of hours from 1 to {largest} "
+            f"(bodies go no later than their messages: JOBHIVE_RETENTION_MAIL_DAYS), not {raw!r}"
+        )
+    return settings | {key: int(raw)}

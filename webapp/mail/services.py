@@ -5,7 +5,8 @@ MAIL_SERVER configured, the message is handed to SMTP only once that transaction
 commits, so a sign-up that rolls back (say, it lost a race for its email address)
 never mails anyone. Delivery then runs inside the request that committed, which
 is simple and fine at our volume; a slow SMTP server slows that one response
-(bounded by SMTP_TIMEOUT). A failed delivery is logged and leaves `sent_at` empty.
+(bounded by SMTP_TIMEOUT). A failed delivery is logged and queued for `flask mail
+retry`, which tries again with backoff and finally marks it failed (see delivery.py).
 Without MAIL_SERVER the message is only logged, and the development outbox page
 shows it.
 """
@@ -15,15 +16,15 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app, url_for
-from sqlalchemy import event, update
+from sqlalchemy import event, func
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from webapp.mail import delivery
 from webapp.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -34,10 +35,12 @@ _PENDING = "mail.pending"  # session.info key: messages to deliver after the com
 
 def send(session: Session, to: str, subject: str, body: str) -> OutboxMessage:
     """Record a plain-text message (the caller commits); deliver it by SMTP after the commit."""
+    config = current_app.config
     message = OutboxMessage(to_address=to, subject=subject[:255], body_text=body)
+    if config.get("MAIL_SERVER"):
+        message.status, message.next_attempt_at = "queued", func.now() + delivery.FIRST_ATTEMPT_GRACE
     session.add(message)
     session.flush()
-    config = current_app.config
     if config.get("MAIL_SERVER"):
         session.info.setdefault(_PENDING, []).append((message, session.get_bind(), _smtp_settings(config)))
     elif config.get("ENV_NAME") in ("development", "testing"):
@@ -80,33 +83,32 @@ def _deliver(message: OutboxMessage, settings: dict) -> None:
         smtp.send_message(email)
 
 
-def _mark_sent(bind: Engine | Connection, message_ids: list[int]) -> None:
-    # The committed session cannot run SQL inside after_commit: use a short session of its own.
-    with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
-        session.execute(
-            update(OutboxMessage).where(OutboxMessage.id.in_(message_ids)).values(sent_at=datetime.now(UTC))
-        )
-        session.commit()
-
-
 @event.listens_for(Session, "after_commit")
 def _deliver_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
-    sent: dict[int, Engine | Connection] = {}
+    outcomes: dict[int, tuple[Engine | Connection, str | None]] = {}
     for message, bind, settings in pending:
         try:
             _deliver(message, settings)
-        except (OSError, smtplib.SMTPException):
+        except (OSError, smtplib.SMTPException) as error:
             log.exception("Could not deliver message %s to %s", message.id, message.to_address)
+            outcomes[message.id] = (bind, delivery.describe(error))
         else:
-            sent[message.id] = bind
-    for bind in set(sent.values()):
-        _mark_sent(bind, [message_id for message_id, b in sent.items() if b is bind])
+            outcomes[message.id] = (bind, None)
+    for bind in {bind for bind, _ in outcomes.values()}:
+        delivery.record_attempts(bind, {id_: error for id_, (b, error) in outcomes.items() if b is bind})
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_pending(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction, not a savepoint inside it
         session.info.pop(_PENDING, None)
+
+
+def retry_due(limit: int, echo) -> delivery.RetryReport:
+    """Send the queued messages whose next attempt is due, with the configured SMTP server (`flask mail retry`)."""
+    settings = _smtp_settings(current_app.config)
+    bind = current_app.extensions["db_bind"]
+    return delivery.retry_due(bind, lambda message: _deliver(message, settings), limit, echo)

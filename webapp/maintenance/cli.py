@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from webapp.maintenance import analyze as analyze_tables
 from webapp.maintenance import archive as archive_interviews
 from webapp.maintenance import partitions as history_partitions
+from webapp.maintenance import prune as table_retention
 from webapp.maintenance import retention as history_retention
 
 maintenance_cli = AppGroup(
@@ -71,10 +72,11 @@ def partitions(months_ahead: int, dry_run: bool) -> None:
               help="Rows per DELETE (each batch commits on its own).")
 @dry_run_option
 def retention(keep_days: int, batch_size: int, dry_run: bool) -> None:
-    """Remove old sentiment history (whole partitions, then batches) and long-expired OAuth tokens."""
+    """Remove old sentiment history, expired OAuth tokens, and rows past their JOBHIVE_RETENTION_* period."""
     heading("Retention", dry_run)
     with connect(dry_run) as connection:
         history_retention.run(connection, keep_days, batch_size, dry_run, click.echo)
+        table_retention.run(connection, current_app.config, batch_size, dry_run, click.echo)
 
 
 @maintenance_cli.command("archive")

@@ -21,6 +21,7 @@ class WebhookEvent(Base):
     __tablename__ = "billing_webhookevent"
     __table_args__ = (
         Index("idx_billing_webhookevent_subscription", "stripe_subscription_id", "event_created"),
+        Index("idx_billing_webhookevent_processed_at", "processed_at"),  # retention deletes oldest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

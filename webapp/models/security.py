@@ -45,6 +45,7 @@ class LoginAttempt(Base):
         Index("idx_users_loginattempt_email", "email", "created_at"),
         Index("idx_users_loginattempt_ip", "ip_address", "created_at"),
         Index("idx_users_loginattempt_user", "user_id", "kind", "created_at"),
+        Index("idx_users_loginattempt_created_at", "created_at"),  # retention deletes oldest first
         Index("idx_users_loginattempt_device", "device_hash", "created_at", postgresql_where="device_hash IS NOT NULL"),
     )
 

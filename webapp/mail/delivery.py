@@ -1,0 +1,137 @@
+"""Delivery attempts: a failed send is retried with backoff and, after the last attempt, marked failed.
+
+A message for SMTP is `queued` with `next_attempt_at` a little ahead, so the
+request's own attempt after its commit goes first. Each attempt adds one to
+`attempts`; a failure keeps the error and waits RETRY_DELAYS[attempts - 1],
+and the MAX_ATTEMPTS-th failure makes the message `failed` for good (the
+development outbox shows it, `mail retry` and `maintenance retention` count it).
+`retry_due` (`flask mail retry`, from cron every few minutes) sends what is due,
+claiming one message at a time so two runs never send the same one.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# The request that wrote the message tries it right after its commit; SMTP_TIMEOUT bounds that.
+FIRST_ATTEMPT_GRACE = timedelta(minutes=2)
+# A claimed message is due again after this if the run that claimed it died mid-send.
+CLAIM_LEASE = timedelta(minutes=5)
+
+# One statement, so the count and the schedule come from the row as it is now.
+RECORD_ATTEMPT = text(
+    """
+    UPDATE mail_outboxmessage SET
+        attempts = attempts + 1,
+        status = CASE WHEN CAST(:error AS text) IS NULL THEN 'sent'
+                      WHEN attempts + 1 >= :max_attempts THEN 'failed' ELSE 'queued' END,
+        sent_at = CASE WHEN CAST(:error AS text) IS NULL THEN now() ELSE sent_at END,
+        next_attempt_at = CASE WHEN CAST(:error AS text) IS NULL OR attempts + 1 >= :max_attempts THEN NULL
+                               ELSE now() + (CAST(:delays AS interval[]))[attempts + 1] END,
+        last_error = coalesce(CAST(:error AS text), last_error)
+    WHERE id = :id
+    RETURNING status, attempts
+    """
+)
+CLAIM_DUE = text(
+    """
+    UPDATE mail_outboxmessage SET next_attempt_at = now() + :lease
+    WHERE id = (SELECT id FROM mail_outboxmessage
+                WHERE status = 'queued' AND next_attempt_at <= now()
+                ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING id, to_address, subject, body_text
+    """
+)
+COUNT_BY_STATUS = text(
+    "SELECT status, count(*) FROM mail_outboxmessage WHERE status IN ('queued', 'failed') GROUP BY status"
+)
+
+
+def describe(error: BaseException) -> str:
+    """What went wrong, for `last_error` (never the message itself)."""
+    return f"{type(error).__name__}: {error}"[:255]
+
+
+def record_attempts(bind: Engine | Connection, outcomes: dict[int, str | None]) -> dict[int, str]:
+    """Store each attempt's outcome (message id → None when sent, else the error); return the new statuses."""
+    # A session of its own: the committed request session cannot run SQL inside after_commit.
+    delays = [f"{int(delay.total_seconds())} seconds" for delay in RETRY_DELAYS]
+    statuses = {}
+    with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
+        for message_id, error in outcomes.items():
+            params = {"id": message_id, "error": error, "max_attempts": MAX_ATTEMPTS, "delays": delays}
+            status, attempts = session.execute(RECORD_ATTEMPT, params).one()
+            if status == "failed":
+                log.error("Gave up on message %s after %s attempts: %s", message_id, attempts, error)
+            statuses[message_id] = status
+        session.commit()
+    return statuses
+
+
+@dataclass
+class RetryReport:
+    sent: int = 0
+    retry_later: int = 0
+    gave_up: int = 0
+    queued: int = 0  # still waiting after this run
+    failed: int = 0  # every failed message in the outbox
+
+    def __str__(self) -> str:
+        return (
+            f"Sent {self.sent}, {self.retry_later} to retry later, gave up on {self.gave_up}. "
+            f"Outbox: {self.queued} queued, {self.failed} failed."
+        )
+
+
+def retry_due(
+    bind: Engine | Connection,
+    deliver: Callable[[object], None],
+    limit: int,
+    echo: Callable[[str], None] = lambda line: None,
+) -> RetryReport:
+    """Send up to `limit` due messages with `deliver(message)`, one claimed message at a time."""
+    report = RetryReport()
+    for _ in range(limit):
+        with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
+            message = session.execute(CLAIM_DUE, {"lease": CLAIM_LEASE}).one_or_none()
+            session.commit()
+        if message is None:
+            break
+        try:
+            deliver(message)
+        except (OSError, smtplib.SMTPException) as error:
+            log.warning("Could not deliver message %s to %s: %s", message.id, message.to_address, error)
+            error_text = describe(error)
+        else:
+            error_text = None
+        status = record_attempts(bind, {message.id: error_text})[message.id]
+        if status == "sent":
+            report.sent += 1
+        elif status == "failed":
+            report.gave_up += 1
+            echo(f"  gave up on message {message.id} to {message.to_address}: {error_text}")
+        else:
+            report.retry_later += 1
+    counts = outbox_counts(bind)
+    report.queued, report.failed = counts["queued"], counts["failed"]
+    return report
+
+
+def outbox_counts(bind: Engine | Connection) -> dict[str, int]:
+    """How many messages wait for a retry and how many failed for good."""
+    with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
+        counts = dict(session.execute(COUNT_BY_STATUS).all())
+    return {"queued": counts.get("queued", 0), "failed": counts.get("failed", 0)}
+
