@@ -323,13 +323,18 @@ def gen_skill_assessment(session: Session, interview: InterviewSession, skill: s
 
 def gen_interview_assessment(session: Session, interview: InterviewSession, type_name: str = "Technical",
                              category: str | None = None, **kw):
-    """An interview_interviewassessment row under a (new or existing) type and a new category."""
+    """An interview_interviewassessment row under a (new or existing) type and a new category.
+
+    A new type counts toward the technical score when its name starts with "Technical" (the rule
+    migration 0012 turned into the admin's flag).
+    """
     from sqlalchemy import select
 
     from webapp.models import AssessmentCategory, AssessmentType, InterviewAssessment
 
     kind = session.scalar(select(AssessmentType).where(AssessmentType.name == type_name))
-    kind = kind or _add(session, AssessmentType(name=type_name))
+    kind = kind or _add(session, AssessmentType(
+        name=type_name, counts_as_technical=type_name.lower().startswith("technical")))
     category_row = _add(session, AssessmentCategory(assessment_type_id=kind.id,
                                                     name=category or f"Category {next(_sequence)}"))
     values = {

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, StopValidation
 
@@ -24,6 +24,15 @@ SEARCH_MAX = 100
 
 def _blank_to_none(value):
     return value or None
+
+
+CHECKED = ("y", "on", "true", "1")  # what a ticked checkbox sends (WTForms renders value="y")
+
+
+def _checkbox_value(field) -> None:
+    """A checkbox is ticked (one of CHECKED) or absent; anything else is a forged form."""
+    if field.raw_data and (len(field.raw_data) > 1 or field.raw_data[0] not in CHECKED):
+        raise StopValidation("Tick the box or leave it empty.")
 
 
 def _name_field(label: str = "Name", hint: str = "Up to 100 characters; must be unique.") -> StringField:
@@ -138,6 +147,12 @@ class AssessmentTypeForm(CatalogForm):
             Length(max=TEXT_MAX, message=f"Keep the description to {TEXT_MAX:,} characters or fewer."),
             rejects_controls(CONTROL_IN_TEXT),
         ],
+    )
+    counts_as_technical = BooleanField(
+        "Counts toward the technical score",
+        description="Its interview results count in candidates' technical score in job rankings, whatever the "
+                    "type is called. Changing this recomputes the rankings it affects.",
+        validators=[lambda form, field: _checkbox_value(field)],
     )
 
 

@@ -138,6 +138,7 @@ ASSESSMENT_TYPES = Kind(
     columns=(
         Column("Name", "name"),
         Column("Description"),
+        Column("Technical score"),
         Column("Categories", "categories"),
         Column("Interview results", "results"),
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from webapp.admin.queries import Page, escape_like
@@ -20,6 +20,7 @@ from webapp.models import (
     SkillAssessment,
     SkillAssessmentHistory,
     SkillCategory,
+    TechnicalAssessmentType,
 )
 
 PER_PAGE = 25
@@ -124,9 +125,13 @@ _category_count = _count(AssessmentCategory, AssessmentCategory.assessment_type_
 _type_result_count = _count(InterviewAssessment, InterviewAssessment.assessment_type_id == AssessmentType.id).label(
     "result_count"
 )
+_counts_as_technical = exists().where(TechnicalAssessmentType.assessment_type_id == AssessmentType.id).label(
+    "counts_as_technical"
+)
 ASSESSMENT_TYPES = Listing(
     columns=lambda: select(
-        AssessmentType.id, AssessmentType.name, AssessmentType.description, _category_count, _type_result_count
+        AssessmentType.id, AssessmentType.name, AssessmentType.description, _counts_as_technical, _category_count,
+        _type_result_count,
     ),
     search=(AssessmentType.name, AssessmentType.description),
     sorts={"name": func.lower(AssessmentType.name), "categories": _category_count, "results": _type_result_count},

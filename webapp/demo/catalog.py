@@ -409,6 +409,8 @@ FOCUS_ASSESSMENTS = {
 }
 # Assessment types scored from the soft-skill level rather than the technical one.
 SOFT_ASSESSMENT_TYPES = ("Behavioral", "Communication", "Cultural Fit")
+# Assessment types whose results count toward the rankings' technical score (the admin's flag).
+TECHNICAL_ASSESSMENT_TYPES = ("Technical",)
 
 # technical, skills, cultural fit, sentiment; each row sums to 1.00
 SCORE_WEIGHTS = {

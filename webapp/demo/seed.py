@@ -51,6 +51,7 @@ from webapp.models import (
     SkillAssessmentHistory,
     SkillCategory,
     SubscriptionPlan,
+    TechnicalAssessmentType,
     UsageRecord,
     User,
     UserOAuthToken,
@@ -370,6 +371,10 @@ class _Seeder:
         names = list(cat.ASSESSMENT_CATALOG)
         type_rows = [{"name": name, "description": cat.ASSESSMENT_CATALOG[name][0]} for name in names]
         type_ids = self._ids(AssessmentType, type_rows)
+        self._insert(TechnicalAssessmentType, [
+            {"assessment_type_id": type_id} for type_id, name in zip(type_ids, names, strict=True)
+            if name in cat.TECHNICAL_ASSESSMENT_TYPES
+        ])
         rows = [
             {"assessment_type_id": type_id, "name": category}
             for type_id, name in zip(type_ids, names, strict=True)

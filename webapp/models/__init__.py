@@ -45,7 +45,12 @@ from webapp.models.learning import (
 )
 from webapp.models.security import ATTEMPT_KINDS, LoginAttempt, LoginSession, RecoveryCode, TwoFactorState
 from webapp.models.scoring import CandidateRanking, DynamicScoreWeight, ScoreWeight
-from webapp.models.rankings import RankingComponent, StaleCandidate, StaleJob  # noqa: F401  (registers the tables)
+from webapp.models.rankings import (  # noqa: F401  (registers the tables)
+    RankingComponent,
+    StaleCandidate,
+    StaleJob,
+    TechnicalAssessmentType,
+)
 from webapp.models.sentiment import SENTIMENTS, SentimentContextFactors, SentimentHistory, SentimentSession
 from webapp.models.skills import Skill, SkillAssessment, SkillAssessmentHistory, SkillCategory
 from webapp.models.users import ROLES, Resume, User, UserOAuthToken

@@ -13,6 +13,8 @@ from sqlalchemy.sql.naming import conv
 
 from webapp.db import Base
 
+from webapp.models.rankings import TechnicalAssessmentType
+
 if TYPE_CHECKING:
     from webapp.models.interview import InterviewSession
 
@@ -30,6 +32,21 @@ class AssessmentType(Base):
     assessments: Mapped[list[InterviewAssessment]] = relationship(
         back_populates="assessment_type", cascade="all", passive_deletes=True
     )
+    technical_mark: Mapped[TechnicalAssessmentType | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def counts_as_technical(self) -> bool:
+        """Whether its interview assessments count toward the ranking's technical score (whatever its name)."""
+        return self.technical_mark is not None
+
+    @counts_as_technical.setter
+    def counts_as_technical(self, value: bool) -> None:
+        if value and self.technical_mark is None:
+            self.technical_mark = TechnicalAssessmentType()
+        elif not value:
+            self.technical_mark = None
 
     def __repr__(self) -> str:
         return f"<AssessmentType {self.id} {self.name!r}>"

@@ -1,4 +1,4 @@
-"""Rankings tables of ours (migration 0009): the stored components behind each ranking row."""
+"""Rankings tables of ours: the stored components behind each ranking row (0009), freshness marks, technical types (0012)."""
 
 from __future__ import annotations
 
@@ -79,3 +79,17 @@ class StaleCandidate(Base):
     job_id: Mapped[int] = mapped_column(ForeignKey("company_job.id", ondelete="CASCADE"), primary_key=True)
     candidate_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     marked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+
+
+class TechnicalAssessmentType(Base):
+    """An assessment type whose interview assessments count toward the technical score (migration 0012).
+
+    Set by admins on the catalog's assessment type form (AssessmentType.counts_as_technical); adding or
+    removing a row marks the candidates with such assessments stale, through triggers.
+    """
+
+    __tablename__ = "rankings_technicalassessmenttype"
+
+    assessment_type_id: Mapped[int] = mapped_column(
+        ForeignKey("interview_assessmenttype.id", ondelete="CASCADE"), primary_key=True
+    )

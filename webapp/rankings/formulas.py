@@ -11,8 +11,9 @@ Components
 technical
     The mean of the parts that exist among
     A = mean `interview_interviewsession.technical_accuracy` over the interviews and
-    B = mean score of the interview assessments whose assessment type is named
-    "Technical..." (case-insensitive prefix; the catalogue's "Technical" type).
+    B = mean score of the interview assessments whose assessment type counts as
+    technical (the flag admins set in the catalog, rankings_technicalassessmenttype;
+    a type's name does not matter).
 skills
     The mean `accumulated_score` of the candidate's skill assessments.
 cultural_fit

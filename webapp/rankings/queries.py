@@ -28,10 +28,6 @@ from webapp.pagination import ListPage, clamp_page
 from webapp.rankings import formulas as f
 from webapp.scoring import weights as w
 
-# Technical assessments are those whose assessment type is named "Technical..." (the
-# catalogue's "Technical" type; "Technical Depth" and the like would count too).
-TECHNICAL_TYPE_PATTERN = "technical%"
-
 COMPONENTS = """
 WITH held AS (
     -- the evidence: completed, non-practice interviews for a job
@@ -60,10 +56,12 @@ per_candidate AS (
 ),
 assessed AS (
     SELECT h.job_id, h.candidate_id, count(*) AS interview_assessments,
-           CAST(avg(a.score) FILTER (WHERE t.name ILIKE :technical_type) AS double precision) AS technical_assessments
+           -- technical: the types an admin marked so (migration 0012), whatever their names
+           CAST(avg(a.score) FILTER (WHERE t.assessment_type_id IS NOT NULL) AS double precision)
+               AS technical_assessments
     FROM held h
     JOIN interview_interviewassessment a ON a.interview_session_id = h.id
-    LEFT JOIN interview_assessmenttype t ON t.id = a.assessment_type_id
+    LEFT JOIN rankings_technicalassessmenttype t ON t.assessment_type_id = a.assessment_type_id
     GROUP BY h.job_id, h.candidate_id
 ),
 skilled AS (
@@ -130,7 +128,6 @@ def components(
         "job_ids": None if job_ids is None else list(job_ids),
         "pair_jobs": None if pairs is None else [job for job, _ in pairs],
         "pair_candidates": None if pairs is None else [candidate for _, candidate in pairs],
-        "technical_type": TECHNICAL_TYPE_PATTERN,
     }
     return session.execute(statement, params, execution_options={"yield_per": 2000}).mappings()
 
