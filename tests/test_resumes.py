@@ -6,8 +6,11 @@ from __future__ import annotations
 import hashlib
 import io
 import secrets
+import struct
 import threading
+import time
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from webapp import uploads
 from webapp.auth import sessions
 from webapp.extensions import login_manager
 from webapp.models import AuditEvent, LoginSession, Resume, Skill, User
-from webapp.resumes import documents
+from webapp.resumes import documents, extraction
 
 MB = 1024 * 1024
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
@@ -242,7 +245,7 @@ def test_a_file_with_no_readable_text_is_kept_and_the_fields_stay_empty(client, 
 
 def test_text_is_read_from_a_bounded_number_of_pages(client, db_session, candidate):
     pages = [["Ada Lovelace"]] + [[f"Page {n}"] for n in range(2, 12)] + [["Education", "Only on page twelve"]]
-    assert len(pages) > documents.MAX_PAGES
+    assert len(pages) > extraction.MAX_PAGES
     assert upload(client, pdf_bytes(pages)).status_code == 303
     [resume] = resumes_of(db_session, candidate)
     assert resume.first_name == "Ada" and resume.education is None
@@ -250,7 +253,7 @@ def test_text_is_read_from_a_bounded_number_of_pages(client, db_session, candida
 
 def zip_bomb() -> bytes:
     """A small zip holding word/document.xml and a member that inflates past the limit."""
-    return zip_bytes({"word/document.xml": b"<w/>", "word/media/big.bin": b"\0" * (documents.MAX_UNZIPPED_BYTES + 1)})
+    return zip_bytes({"word/document.xml": b"<w/>", "word/media/big.bin": b"\0" * (extraction.MAX_UNZIPPED_BYTES + 1)})
 
 
 BAD_UPLOADS = [
@@ -264,7 +267,7 @@ BAD_UPLOADS = [
     pytest.param(encrypted_pdf(), "resume.pdf", "This PDF is password-protected.", id="encrypted-pdf"),
     pytest.param(zip_bytes({"readme.txt": b"hi"}), "resume.docx", "This zip file is not a Word (.docx) document.", id="zip"),
     pytest.param(zip_bytes({"word/document.xml": b"<not xml"}), "resume.docx", "This Word document is damaged", id="bad-docx"),
-    pytest.param(zip_bomb(), "resume.docx", "This Word document is damaged", id="zip-bomb"),
+    pytest.param(zip_bomb(), "resume.docx", "This document is too large or too complex", id="zip-bomb"),
     pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "resume.doc", "older Word (.doc) file", id="doc"),
 ]
 
@@ -294,6 +297,152 @@ def test_a_refused_htmx_upload_swaps_only_the_upload_card(client, candidate, upl
     assert body.lstrip().startswith('<section class="card" id="resume-upload"') and "<html" not in body
     assert "not a PDF or Word (.docx) document" in body
     assert stored_files(uploads_root) == []
+
+
+# --- hostile files: refused within seconds, nothing stored (issue 14, item 1) -------------
+
+W_NS = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+TOO_COMPLEX = "This document is too large or too complex for us to read."
+DAMAGED_DOCX = "This Word document is damaged and cannot be read."
+QUICK = 15  # seconds; the child reading a file is stopped after documents.EXTRACT_WALL_SECONDS
+
+
+def word_document(body: bytes, prolog: bytes = b"") -> bytes:
+    return b'<?xml version="1.0"?>' + prolog + b"<w:document " + W_NS + b"><w:body>" + body + b"</w:body></w:document>"
+
+
+def docx_with_document(xml: bytes) -> bytes:
+    """A real Word file (styles, relationships, content types) whose document.xml is `xml`."""
+    original = zipfile.ZipFile(io.BytesIO(docx_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for member in original.infolist():
+            archive.writestr(member.filename, xml if member.filename == "word/document.xml" else original.read(member))
+    return out.getvalue()
+
+
+def empty_paragraphs_docx() -> bytes:
+    """The reported file: 94 KB holding 39 MiB of empty paragraphs (100 s and 1.6 GB before the fix)."""
+    return docx_with_document(word_document(b"<w:p/>" * (39 * MB // 6)))
+
+
+def paragraphs_under_the_byte_cap_docx() -> bytes:
+    """1.5 million empty paragraphs in 9 MiB: under the size cap, over the paragraph cap."""
+    return docx_with_document(word_document(b"<w:p/>" * (9 * MB // 6)))
+
+
+def elements_in_one_paragraph_docx() -> bytes:
+    """One paragraph of 1.5 million empty runs: over the element cap."""
+    return docx_with_document(word_document(b"<w:p>" + b"<w:r/>" * (9 * MB // 6) + b"</w:p>"))
+
+
+def lying_header_docx() -> bytes:
+    """39 MiB of XML whose zip headers claim 1,000 bytes (so a check of declared sizes passes)."""
+    data = bytearray(empty_paragraphs_docx())
+    # Where a local file header and a central directory entry keep the uncompressed size, the
+    # name's length and the name (PKWARE APPNOTE 4.3.7 and 4.3.12).
+    layouts = {b"PK\x03\x04": (22, 26, 30), b"PK\x01\x02": (24, 28, 46)}
+    for signature, (size_at, name_length_at, name_at) in layouts.items():
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            (name_length,) = struct.unpack_from("<H", data, start + name_length_at)
+            if data[start + name_at : start + name_at + name_length] == b"word/document.xml":
+                struct.pack_into("<I", data, start + size_at, 1000)
+            start += len(signature)
+    assert zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml").file_size == 1000
+    return bytes(data)
+
+
+def billion_laughs_docx() -> bytes:
+    """Nested entities that would expand to 10^9 "lol"s."""
+    entities = [b'<!ENTITY lol0 "lol">'] + [
+        b'<!ENTITY lol%d "%s">' % (n, b"".join(b"&lol%d;" % (n - 1) for _ in range(10))) for n in range(1, 10)
+    ]
+    dtd = b"<!DOCTYPE w:document [" + b"".join(entities) + b"]>"
+    return docx_with_document(word_document(b"<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>", prolog=dtd))
+
+
+def deeply_nested_docx() -> bytes:
+    return docx_with_document(word_document(b"<w:sdt>" * 200_000 + b"</w:sdt>" * 200_000))
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        pytest.param(empty_paragraphs_docx, TOO_COMPLEX, id="39-MiB-of-empty-paragraphs"),
+        pytest.param(paragraphs_under_the_byte_cap_docx, TOO_COMPLEX, id="too-many-paragraphs"),
+        pytest.param(elements_in_one_paragraph_docx, TOO_COMPLEX, id="too-many-elements"),
+        pytest.param(lying_header_docx, DAMAGED_DOCX, id="zip-header-lies-about-size"),
+        pytest.param(billion_laughs_docx, DAMAGED_DOCX, id="billion-laughs"),
+        pytest.param(deeply_nested_docx, DAMAGED_DOCX, id="deeply-nested"),
+    ],
+)
+def test_a_hostile_word_file_is_refused_quickly_and_stores_nothing(client, db_session, candidate, uploads_root, build, message):
+    data = build()
+    assert len(data) < 200 * 1024  # all of them are small uploads
+    audit_before = db_session.scalar(select(func.count()).select_from(AuditEvent))
+
+    started = time.monotonic()
+    response = upload(client, data, "resume.docx", headers=HX)
+    assert time.monotonic() - started < QUICK
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert resumes_of(db_session, candidate) == [] and db_session.get(User, candidate.id).resume is None
+    assert stored_files(uploads_root) == []
+    assert db_session.scalar(select(func.count()).select_from(AuditEvent)) == audit_before
+    # The same candidate then uploads a real resume as usual.
+    assert upload(client, docx_bytes(), "resume.docx").status_code == 303
+    [resume] = resumes_of(db_session, candidate)
+    assert (resume.first_name, resume.email) == ("Ada", "ada.lovelace@example.com")
+
+
+def slow_pdf(pages: int = 10, operators: int = 500_000) -> bytes:
+    """7 KB of PDF whose pages share one content stream of half a million text operators: pypdf
+    takes about ten seconds a page to read it (and still within its own parsing limits)."""
+    content = zlib.compress(b"BT /F1 11 Tf " + b"(a) Tj " * operators + b"ET", 9)
+    page_ids = [5 + n for n in range(pages)]
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % i for i in page_ids) + b"] /Count %d >>" % pages,
+        3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        4: b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(content), content),
+    }
+    for page_id in page_ids:
+        objects[page_id] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+        )
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = out.tell()
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, objects[number]))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for number in sorted(objects):
+        out.write(b"%010d 00000 n \n" % offsets[number])
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def test_a_pdf_that_would_take_minutes_to_read_is_stopped_within_seconds(client, db_session, candidate, uploads_root):
+    started = time.monotonic()
+    response = upload(client, slow_pdf())
+    assert time.monotonic() - started < QUICK
+    assert response.status_code == 422
+    assert TOO_COMPLEX in response.get_data(as_text=True)
+    assert resumes_of(db_session, candidate) == [] and stored_files(uploads_root) == []
+
+
+def test_a_reader_that_outlives_the_wall_clock_limit_is_killed(client, db_session, candidate, uploads_root, monkeypatch):
+    # The CPU limit usually ends a slow read first; a child that waits (a busy machine) meets this one.
+    monkeypatch.setattr(documents, "EXTRACT_WALL_SECONDS", 0.5)
+    started = time.monotonic()
+    response = upload(client, slow_pdf(pages=1))
+    assert time.monotonic() - started < 2
+    assert response.status_code == 422 and TOO_COMPLEX in response.get_data(as_text=True)
+    assert resumes_of(db_session, candidate) == [] and stored_files(uploads_root) == []
 
 
 def test_the_size_limit_is_a_setting(app, client, db_session, candidate, monkeypatch):

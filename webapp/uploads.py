@@ -40,7 +40,8 @@ class UploadError(ValueError):
     """The upload was refused; `str(error)` is a message to show next to the file field.
 
     `reason` names the check that failed ("missing", "empty", "too_large", "not_image",
-    "damaged", "dimensions", "too_many_pixels"; for documents also "not_document", "encrypted"),
+    "damaged", "dimensions", "too_many_pixels"; for documents also "not_document", "encrypted",
+    "too_complex"),
     for a caller that words it its own way.
     """
 

@@ -2,27 +2,26 @@
 
 The file name and declared content type are ignored. A PDF must start with the
 `%PDF-` magic, open in pypdf, not be encrypted and have a page; a DOCX must be
-a zip holding `word/document.xml` that python-docx opens. Refusals raise
+a zip holding a readable `word/document.xml`. Refusals raise
 `webapp.uploads.UploadError` (its message is shown next to the file field).
-Reading the text is bounded (pages, zip members and characters) and never
-refuses a file that passed the checks: a scanned PDF simply yields no text.
+
+The text is read by `extraction.py` in a child process capped in memory, CPU and
+wall-clock time (a hostile file costs at most those seconds and never the
+worker's memory), with caps on pages, inflated bytes, XML elements, paragraphs
+and characters. A file past a cap is refused; a scanned PDF simply yields no text.
 """
 
 from __future__ import annotations
 
-import io
+import json
 import logging
-import re
-import zipfile
+import subprocess
+import sys
 from dataclasses import dataclass
 
-import docx
-from docx.text.paragraph import Paragraph
-from lxml.etree import LxmlError
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 from werkzeug.datastructures import FileStorage
 
+from webapp.resumes import extraction
 from webapp.uploads import UploadError, read_limited
 
 PDF, DOCX = "pdf", "docx"
@@ -32,20 +31,29 @@ MIME_TYPES = {
 }
 SUFFIXES = tuple(f".{kind}" for kind in MIME_TYPES)
 
-MAX_PAGES = 10  # a resume longer than this is read only this far
-MAX_CHARS = 60_000  # text kept for parsing
-# A DOCX is a zip: bound what python-docx would inflate, so a small zip bomb costs nothing.
-MAX_ZIP_MEMBERS = 500
-MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
+# The child that reads the text: a real resume takes it well under a second of CPU and 100 MB, so
+# these only ever stop hostile files (a crafted 7 KB PDF takes pypdf ten seconds a page; a 94 KB
+# DOCX took 100 s and 1.6 GB before its parsing was capped). The wall time, twice the CPU time for a
+# busy machine, also ends a child that waits instead of computing.
+EXTRACT_CPU_SECONDS = 3
+EXTRACT_WALL_SECONDS = 6
+EXTRACT_MEMORY_BYTES = 512 * 1024 * 1024  # address space, so a little over what it may use
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, and Word files saved with a password
-# What pypdf and python-docx raise on files they recognise but cannot read.
-_BROKEN = (PyPdfError, LxmlError, zipfile.BadZipFile, OSError, ValueError, KeyError, TypeError, IndexError,
-           AttributeError, AssertionError, RecursionError, EOFError, NotImplementedError)
-# PostgreSQL cannot store NUL; other controls (but tabs and line breaks) are noise from extraction.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 NOT_A_RESUME = "This file is not a PDF or Word (.docx) document. Upload your resume in one of those formats."
+TOO_COMPLEX = (
+    "This document is too large or too complex for us to read. A resume of a few pages is fine: "
+    "save it again (or export it as PDF) and upload the new file."
+)
+_REFUSALS = {
+    (PDF, extraction.DAMAGED): "This PDF is damaged and cannot be read. Export it again and upload the new file.",
+    (PDF, extraction.ENCRYPTED): "This PDF is password-protected. Upload a copy saved without a password.",
+    (DOCX, extraction.DAMAGED): "This Word document is damaged and cannot be read. Save it again and upload the new file.",
+    (DOCX, extraction.NOT_WORD): "This zip file is not a Word (.docx) document. Upload your resume as PDF or .docx.",
+}
+# UploadError reasons (the extraction's "not_word" is a kind of "not_document").
+_REASONS = {extraction.NOT_WORD: "not_document"}
 log = logging.getLogger(__name__)
 
 
@@ -64,9 +72,9 @@ def read_resume(file: FileStorage | None, max_bytes: int) -> ResumeFile:
     """Check an uploaded resume by content and extract its text; UploadError when refused."""
     data = read_limited(file, max_bytes, what="a PDF or Word (.docx) file", noun="file")
     if data.startswith(b"%PDF-"):
-        return ResumeFile(PDF, data, _pdf_text(data))
+        return ResumeFile(PDF, data, extract_text(PDF, data))
     if data.startswith(b"PK\x03\x04"):
-        return ResumeFile(DOCX, data, _docx_text(data))
+        return ResumeFile(DOCX, data, extract_text(DOCX, data))
     if data.startswith(_OLE_MAGIC):
         raise UploadError(
             "This is an older Word (.doc) file or a password-protected document. "
@@ -76,76 +84,27 @@ def read_resume(file: FileStorage | None, max_bytes: int) -> ResumeFile:
     raise UploadError(NOT_A_RESUME, "not_document")
 
 
-def _pdf_text(data: bytes) -> str:
-    damaged = UploadError("This PDF is damaged and cannot be read. Export it again and upload the new file.", "damaged")
+def extract_text(kind: str, data: bytes) -> str:
+    """The file's text, read by a child process under the limits above; UploadError when refused."""
+    command = [sys.executable, "-P", extraction.__file__, kind, str(EXTRACT_CPU_SECONDS), str(EXTRACT_MEMORY_BYTES)]
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise UploadError(
-                "This PDF is password-protected. Upload a copy saved without a password.", "encrypted"
-            )
-        pages = reader.pages
-        if len(pages) == 0:
-            raise damaged
-        pages[0]  # noqa: B018 - resolves the page tree far enough to know it holds a page
-    except UploadError:
-        raise
-    except _BROKEN as error:
-        raise damaged from error
-    parts: list[str] = []
-    for index in range(min(len(pages), MAX_PAGES)):
-        try:
-            parts.append(pages[index].extract_text() or "")
-        except _BROKEN:
-            # One unreadable page (odd fonts, broken stream) costs its text, not the upload.
-            log.info("resume PDF page %d: text not extractable", index + 1)
-        if sum(map(len, parts)) >= MAX_CHARS:
-            break
-    return _clean("\n".join(parts))
-
-
-def _docx_text(data: bytes) -> str:
-    not_word = UploadError(
-        "This zip file is not a Word (.docx) document. Upload your resume as PDF or .docx.", "not_document"
-    )
-    damaged = UploadError(
-        "This Word document is damaged and cannot be read. Save it again and upload the new file.", "damaged"
-    )
+        child = subprocess.run(command, input=data, capture_output=True, timeout=EXTRACT_WALL_SECONDS, check=False)
+    except subprocess.TimeoutExpired:  # run() has killed the child
+        log.warning("resume %s refused: text extraction still running after %s s", kind, EXTRACT_WALL_SECONDS)
+        raise UploadError(TOO_COMPLEX, "too_complex") from None
+    if child.returncode < 0:  # ended by a signal: SIGXCPU at the CPU limit (or SIGKILL when out of memory)
+        log.warning("resume %s refused: text extraction ended by signal %d", kind, -child.returncode)
+        raise UploadError(TOO_COMPLEX, "too_complex")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if "word/document.xml" not in {member.filename for member in members}:
-                raise not_word
-            if len(members) > MAX_ZIP_MEMBERS or sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
-                raise damaged
-        document = docx.Document(io.BytesIO(data))
-    except UploadError:
-        raise
-    except _BROKEN as error:
-        raise damaged from error
-    lines: list[str] = []
-    length = 0
-    # Body paragraphs and tables in reading order (many resumes lay out sections in tables).
-    for block in document.iter_inner_content():
-        texts = [block.text] if isinstance(block, Paragraph) else _table_lines(block)
-        lines.extend(texts)
-        length += sum(map(len, texts))
-        if length >= MAX_CHARS:
-            break
-    return _clean("\n".join(lines))
-
-
-def _table_lines(table) -> list[str]:
-    lines = []
-    for row in table.rows:
-        seen = []
-        for cell in row.cells:
-            # Merged cells repeat the same cell object across the row.
-            if cell.text and cell.text not in seen:
-                seen.append(cell.text)
-        lines.extend(seen)
-    return lines
-
-
-def _clean(text: str) -> str:
-    return _CONTROL.sub("", text)[:MAX_CHARS]
+        answer = json.loads(child.stdout)
+    except ValueError:
+        answer = None
+    if child.returncode != 0 or not isinstance(answer, dict):
+        # A failure of ours rather than of the file; the candidate still gets an answer, not a 500.
+        log.error("resume %s text extraction failed (exit %d): %s", kind, child.returncode, child.stderr[-4000:])
+        raise UploadError(_REFUSALS[kind, extraction.DAMAGED], "damaged")
+    if "refused" in answer:
+        reason = answer["refused"]
+        log.info("resume %s refused (%s): %s", kind, reason, answer.get("detail"))
+        raise UploadError(_REFUSALS.get((kind, reason), TOO_COMPLEX), _REASONS.get(reason, reason))
+    return answer["text"]
