@@ -359,3 +359,13 @@ def test_retry_without_a_mail_server_sends_nothing_and_says_why(app, db_session)
     assert result.exit_code == 1
     assert "MAIL_SERVER is not set: nothing sent." in result.output
     assert "messages are queued for SMTP but MAIL_SERVER is not set" in result.output
+
+
+def test_a_message_that_cannot_be_built_counts_as_a_failed_attempt(smtp_app, smtp_server, db_session):
+    message = gen_outbox_message(db_session, to="ann@example.test\nBcc: eve@example.test", status="queued")
+    make_due(db_session, message.id)
+    result = retry(smtp_app)
+    assert "Sent 0, 1 to retry later, gave up on 0." in result.output
+    state = outbox_row(db_session, message.id)
+    assert (state["status"], state["attempts"]) == ("queued", 1) and state["last_error"].startswith("ValueError")
+    assert smtp_server.received == []

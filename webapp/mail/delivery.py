@@ -12,7 +12,6 @@ claiming one message at a time so two runs never send the same one.
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -72,7 +71,10 @@ def record_attempts(bind: Engine | Connection, outcomes: dict[int, str | None]) 
     with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
         for message_id, error in outcomes.items():
             params = {"id": message_id, "error": error, "max_attempts": MAX_ATTEMPTS, "delays": delays}
-            status, attempts = session.execute(RECORD_ATTEMPT, params).one()
+            row = session.execute(RECORD_ATTEMPT, params).one_or_none()
+            if row is None:  # deleted meanwhile (by hand: retention keeps queued mail)
+                continue
+            status, attempts = row
             if status == "failed":
                 log.error("Gave up on message %s after %s attempts: %s", message_id, attempts, error)
             statuses[message_id] = status
@@ -111,18 +113,18 @@ def retry_due(
             break
         try:
             deliver(message)
-        except (OSError, smtplib.SMTPException) as error:
+        except Exception as error:  # noqa: BLE001 - whatever stops this message counts as its attempt
             log.warning("Could not deliver message %s to %s: %s", message.id, message.to_address, error)
             error_text = describe(error)
         else:
             error_text = None
-        status = record_attempts(bind, {message.id: error_text})[message.id]
+        status = record_attempts(bind, {message.id: error_text}).get(message.id)
         if status == "sent":
             report.sent += 1
         elif status == "failed":
             report.gave_up += 1
             echo(f"  gave up on message {message.id} to {message.to_address}: {error_text}")
-        else:
+        elif status == "queued":
             report.retry_later += 1
     counts = outbox_counts(bind)
     report.queued, report.failed = counts["queued"], counts["failed"]
