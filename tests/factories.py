@@ -511,3 +511,18 @@ def gen_subscription(session: Session, user: User, plan, **kw):
         "current_period_end": now + timedelta(days=27),
     }
     return _add(session, CustomerSubscription(**(values | kw)))
+
+
+def gen_login_session(session: Session, user: User, **kw):
+    """A live users_loginsession row of `user` on another browser (its cookie token is unknown)."""
+    import secrets
+
+    from webapp.models import LoginSession
+
+    values = {
+        "user_id": user.id,
+        "token_hash": secrets.token_hex(32),
+        "ip_address": "203.0.113.7",
+        "user_agent": "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0",
+    }
+    return _add(session, LoginSession(**(values | kw)))

@@ -28,6 +28,7 @@ from tests.factories import (
     gen_interview,
     gen_job,
     gen_learning_path,
+    gen_login_session,
     gen_oauth_token,
     gen_plan,
     gen_ranking,
@@ -124,6 +125,15 @@ def avatar_user(world: World, actor: str, variant: str) -> dict:
     else:
         mine, theirs = _owner_and_stranger(actor, CANDIDATES)
     return {"user_id": world.users[mine if variant == "own" else theirs].id}
+
+
+def login_session_id(world: World, actor: str, variant: str) -> dict:
+    """Another browser's session of the actor's own account, another user's session, or an id nobody has."""
+    if variant == "missing":
+        return {"login_id": MISSING_ID}
+    owner = actor if actor in world.users else "candidate"
+    stranger = "other_candidate" if owner != "other_candidate" else "candidate"
+    return {"login_id": world.objects[owner if variant == "own" else stranger]["login_session"].id}
 
 
 def focus(world: World, actor: str, variant: str) -> dict:
@@ -244,6 +254,9 @@ ROUTES: dict[str, Route] = {
     "accounts.change_password": Route(LOGIN),
     "accounts.resend_verification": Route(LOGIN),
     "accounts.disconnect": Route(LOGIN, connection_id, destructive=True),
+    # signing out one of the actor's other browsers, or all of them (never this one: the matrix stays logged in)
+    "accounts.revoke_session": Route(LOGIN, login_session_id, destructive=True),
+    "accounts.revoke_other_sessions": Route(LOGIN, destructive=True),
     "twofactor.show": Route(LOGIN),
     "twofactor.enroll": Route(LOGIN),
     "twofactor.confirm": Route(LOGIN),
@@ -382,6 +395,7 @@ def world(db_session, avatar_folder) -> World:
         world.objects[candidate]["resume"] = gen_resume(db_session, users[candidate])
     for name, user in users.items():
         world.objects.setdefault(name, {})["oauth"] = gen_oauth_token(db_session, user)
+        world.objects[name]["login_session"] = gen_login_session(db_session, user)
     for candidate in CANDIDATES:
         users[candidate].avatar = _stored_photo(avatar_folder)
     db_session.flush()

@@ -54,6 +54,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict:
         "TESTING": name == "testing",
         "ADMIN_2FA_REQUIRED": env.get("JOBHIVE_ADMIN_2FA_REQUIRED", "0") == "1",
         "PROXY_HOPS": _proxy_hops(env.get("JOBHIVE_PROXY_HOPS", "0")),
+        **_login_session_settings(env),
         # Fingerprinted, gzipped copies of static/ written at start-up (default: instance/static-build).
         "STATIC_BUILD_DIR": env.get("JOBHIVE_STATIC_BUILD_DIR") or None,
         # Billing through Stripe is on when a secret key is set; STRIPE_API_BASE points the SDK
@@ -104,6 +105,27 @@ def _base_url(env, relaxed: bool, hint: str) -> str | None:
             f"JOBHIVE_BASE_URL must be an http(s) address without a path, such as https://jobs.example.com, not {raw!r}"
         )
     return raw.rstrip("/")
+
+
+# Login sessions end after this long without a request (admins sooner) or this long after the login,
+# whichever comes first: (variable, config key, default, smallest, largest). See README.
+LOGIN_SESSION_LIMITS = (
+    ("JOBHIVE_SESSION_IDLE_MINUTES", "LOGIN_IDLE_MINUTES", 14 * 24 * 60, 5, 365 * 24 * 60),
+    ("JOBHIVE_ADMIN_SESSION_IDLE_MINUTES", "LOGIN_ADMIN_IDLE_MINUTES", 2 * 60, 5, 365 * 24 * 60),
+    ("JOBHIVE_SESSION_MAX_DAYS", "LOGIN_MAX_DAYS", 30, 1, 365),
+)
+
+
+def _login_session_settings(env) -> dict:
+    """The idle timeouts (minutes) and absolute lifetime (days) of a login session."""
+    settings = {}
+    for variable, key, default, smallest, largest in LOGIN_SESSION_LIMITS:
+        raw = env.get(variable) or str(default)
+        if not (raw.isascii() and raw.isdigit()) or not smallest <= int(raw) <= largest:
+            unit = "days" if key.endswith("DAYS") else "minutes"
+            raise ConfigError(f"{variable} must be a whole number of {unit} from {smallest} to {largest}, not {raw!r}")
+        settings[key] = int(raw)
+    return settings
 
 
 MAX_REQUEST_MB = 8  # any request body; an upload limit must stay below it

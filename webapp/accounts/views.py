@@ -203,6 +203,8 @@ def _account_page(profile_form=None, avatar_form=None, *, block: str = "content"
         connections=connections,
         provider_labels=PROVIDER_LABELS,
         social_links=SOCIAL_LINKS,
+        active_sessions=login_sessions.active_sessions(db.session(), current_user),
+        session_limits=login_sessions.limits_in_words(current_user),
         **extra,
     )
 
@@ -308,3 +310,51 @@ def disconnect(connection_id: int):
         flash(f"{label} is no longer connected to your account.", "success")
         return redirect(url_for("accounts.show"), 303)
     return render_template("accounts/disconnect.html", form=form, connection=connection, label=label)
+
+
+# --- where the user is logged in ---------------------------------------------------
+
+
+def _sessions_changed(notice: str):
+    """htmx: the refreshed list with the notice; otherwise back to the list with it as a message."""
+    if wants_block():
+        return _account_page(block="sessions", sessions_notice=notice)
+    flash(notice, "success")
+    return redirect(url_for("accounts.show", _anchor="sessions"), 303)
+
+
+@bp.route("/account/sessions/<int:login_id>/revoke", methods=["GET", "POST"])
+@login_required
+def revoke_session(login_id: int):
+    login = login_sessions.find_own(db.session(), current_user, login_id)
+    if login is None:
+        abort(404)  # someone else's session reads as missing
+    form = ConfirmForm()
+    if request.method == "GET":  # the confirmation page, for browsers without htmx
+        if not login_sessions.is_live(login, current_user):
+            flash("That session has already ended.", "info")
+            return redirect(url_for("accounts.show", _anchor="sessions"), 303)
+        return render_template("accounts/revoke_session.html", form=form, login=login_sessions.summary(login))
+    if not form.validate_on_submit():
+        abort(400)
+    revoked = login_sessions.revoke_own(db.session(), current_user, login)
+    db.session.commit()
+    if revoked.current:
+        flash("You have been logged out.", "info")
+        return hx_redirect(url_for("auth.login"))
+    return _sessions_changed(f"{revoked.device} was signed out." if revoked.ended else "That session had already ended.")
+
+
+@bp.route("/account/sessions/revoke-others", methods=["GET", "POST"])
+@login_required
+def revoke_other_sessions():
+    form = ConfirmForm()
+    if request.method == "GET":  # the confirmation page, for browsers without htmx
+        return render_template("accounts/revoke_other_sessions.html", form=form)
+    if not form.validate_on_submit():
+        abort(400)
+    ended = login_sessions.revoke_others(db.session(), current_user)
+    db.session.commit()
+    return _sessions_changed(
+        f"Signed out of {ended} other session{'s' if ended != 1 else ''}." if ended else "No other session was open."
+    )

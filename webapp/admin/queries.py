@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, String, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from webapp.auth import sessions as login_sessions
 from webapp.models import AuditEvent, Company, LoginSession, PlatformCount, User
 from webapp.pagination import COUNT_LIMIT, clamp_page
 
@@ -278,7 +279,7 @@ def user_details(session: Session, user_id: int):
     )
     live_sessions = (
         select(func.count(LoginSession.id))
-        .where(LoginSession.user_id == User.id, LoginSession.revoked_at.is_(None))
+        .where(LoginSession.user_id == User.id, login_sessions.live_in_sql())  # expired ones are not signed in
         .correlate(User)
         .scalar_subquery()
     )

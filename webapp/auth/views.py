@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import db
@@ -31,7 +31,8 @@ def unauthorized():
     target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
     if request.headers.get("HX-Request") == "true":
         return hx_redirect(target)
-    flash(login_manager.login_message, "info")
+    if not g.get("login_expired"):  # the loader already said the session expired
+        flash(login_manager.login_message, "info")
     return redirect(target)
 
 
