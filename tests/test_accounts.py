@@ -48,12 +48,12 @@ def test_register_page_offers_both_account_types_and_states_the_password_rule(cl
     assert b"Use 12 to 128 characters" in response.data
 
 
-def test_candidate_signup_logs_in_mails_a_link_and_lands_on_the_dashboard(client, db_session):
+def test_candidate_signup_mails_a_link_and_says_to_check_the_email(client, db_session):
     response = client.post("/register", data=signup(), follow_redirects=True)
     assert response.status_code == 200
-    assert response.request.path == "/dashboard"
-    assert b"Welcome to JobHive, Ada!" in response.data
-    assert b"Please verify your email address." in response.data
+    assert response.request.path == "/register/check-email"
+    assert b"We sent a message to <strong>ada@example.test</strong>." in response.data
+    assert client.get("/dashboard").status_code == 302  # logged in only after logging in
 
     user = db_session.scalar(select(User).where(User.username == "ada.lovelace"))
     assert (user.email, user.role, user.is_verified, user.is_staff) == ("ada@example.test", "user", False, False)
@@ -68,7 +68,7 @@ def test_candidate_signup_logs_in_mails_a_link_and_lands_on_the_dashboard(client
 
 def test_employer_signup_creates_the_company(client, db_session):
     response = client.post("/register", data=signup(account_type="employer", company_name="  Babbage Engines "))
-    assert response.status_code == 302
+    assert response.status_code == 303
     user = db_session.scalar(select(User).where(User.username == "ada.lovelace"))
     assert user.role == "employer"
     company = db_session.scalar(select(Company).where(Company.user_id == user.id))
@@ -134,12 +134,14 @@ def test_special_use_test_domain_is_refused_in_production(db_session):
         production.extensions["db_engine"].dispose()
 
 
-def test_email_already_registered_in_another_case_is_a_field_error(client, db_session):
-    gen_user(db_session, email="ada@example.test")
+def test_email_already_registered_in_another_case_creates_nothing_and_mails_the_owner(client, db_session):
+    owner = gen_user(db_session, email="ada@example.test")
     response = client.post("/register", data=signup(email="ADA@example.TEST"))
-    assert response.status_code == 422
-    assert b"An account with this email address already exists." in response.data
+    assert response.status_code == 303 and response.headers["Location"] == "/register/check-email"
     assert db_session.scalar(select(User).where(User.username == "ada.lovelace")) is None
+    mail = db_session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == owner.email))
+    assert mail.subject == services.SIGNUP_TAKEN_SUBJECT
+    assert "/login" in mail.body_text and "/password/forgot" in mail.body_text
 
 
 def test_username_taken_in_another_case_is_a_field_error(client, db_session):
@@ -156,7 +158,7 @@ def test_extra_posted_fields_change_nothing(client, db_session):
     other_company = gen_company(db_session)
     owner_id = other_company.user_id
     data = signup(role="admin", is_staff="y", is_verified="y", company_id=str(other_company.id), is_active="n", id="1")
-    assert client.post("/register", data=data).status_code == 302
+    assert client.post("/register", data=data).status_code == 303
     user = db_session.scalar(select(User).where(User.username == "ada.lovelace"))
     assert (user.role, user.is_staff, user.is_verified, user.is_active) == ("user", False, False, True)
     db_session.refresh(other_company)
@@ -175,12 +177,13 @@ def test_logged_in_users_are_sent_to_the_dashboard(client, auth, db_session):
 # --- email verification ------------------------------------------------------------
 
 
-def test_the_mailed_link_verifies_the_address(client, db_session):
+def test_the_mailed_link_verifies_the_address(client, auth, db_session):
     client.post("/register", data=signup())
     response = client.get(mail_link(db_session, "ada@example.test"), follow_redirects=True)
-    assert response.request.path == "/dashboard"
+    assert response.request.path == "/login"
     assert b"Thank you: ada@example.test is verified." in response.data
-    assert b"Please verify your email address." not in response.data
+    auth.login("ada@example.test", NEW_PASSWORD)
+    assert b"Please verify your email address." not in client.get("/dashboard").data
     user = db_session.scalar(select(User).where(User.username == "ada.lovelace"))
     db_session.refresh(user)
     assert user.is_verified is True

@@ -74,7 +74,7 @@ def test_a_rescheduled_interview_shows_its_new_date_in_the_list_the_dashboard_an
     booked = client.post("/interviews/new", data={
         "job_id": str(job.id), "candidate_email": candidate.email, "scheduled_time": FIRST.strftime("%Y-%m-%dT%H:%M"),
     })
-    assert booked.status_code == 302
+    assert booked.status_code == 303
     interview = db_session.scalar(select(InterviewSession).where(InterviewSession.user_id == candidate.id))
     assert (interview.scheduled_time, interview.start_time) == (FIRST, None)  # not started: no start time
 

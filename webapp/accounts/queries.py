@@ -11,6 +11,10 @@ def select_user_id_by_email(email: str) -> Select:
     return select(User.id).where(func.lower(User.email) == email.lower())
 
 
+def select_user_by_email(email: str) -> Select:
+    return select(User).where(func.lower(User.email) == email.lower())
+
+
 def select_user_id_by_username(username: str) -> Select:
     return select(User.id).where(func.lower(User.username) == username.lower())
 

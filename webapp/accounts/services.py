@@ -36,8 +36,8 @@ RESET_MAX_AGE = timedelta(hours=1)
 MAIL_INTERVAL = timedelta(minutes=5)
 VERIFY_SUBJECT = "Verify your email address for JobHive"
 RESET_SUBJECT = "Reset your JobHive password"
+SIGNUP_TAKEN_SUBJECT = "Someone tried to sign up to JobHive with your email address"
 
-EMAIL_TAKEN = "An account with this email address already exists. Log in, or reset your password."
 USERNAME_TAKEN = "This username is taken. Please choose another."
 WRONG_PASSWORD = "That is not your current password."
 
@@ -83,27 +83,34 @@ class Registration:
     company_name: str | None = None
 
 
-def register(session: Session, data: Registration) -> User:
-    """Create the user (and an employer's company); raises AccountError when email or username is taken.
+def register(session: Session, data: Registration) -> User | None:
+    """Create the user (and an employer's company) and mail the verification link; None when the email is taken.
+
+    Sign-up never tells whether an address has an account: for a taken email
+    nothing is created, the account's owner is mailed that someone tried to sign
+    up, and the caller answers exactly as for a new account. The password is
+    hashed and one message recorded either way, so both cost the same. A taken
+    username is still an error (usernames are shown to others anyway); it is
+    checked first, so the answer about it does not depend on the email.
 
     The unique constraints are case-sensitive, so two sign-ups as "Ann" and "ann"
     could both pass a plain check. A transaction-scoped advisory lock per lower-cased
     email and username makes the check and the insert one step for racing sign-ups.
     """
+    password_hash = hash_password(data.password)
     for key in sorted({f"users_user.email:{data.email.lower()}", f"users_user.username:{data.username.lower()}"}):
         session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
-    errors = {}
-    if session.scalar(queries.select_user_id_by_email(data.email)) is not None:
-        errors["email"] = EMAIL_TAKEN
     if session.scalar(queries.select_user_id_by_username(data.username)) is not None:
-        errors["username"] = USERNAME_TAKEN
-    if errors:
-        raise AccountError(errors)
+        raise AccountError({"username": USERNAME_TAKEN})
+    owner = session.scalar(queries.select_user_by_email(data.email))
+    if owner is not None:
+        _tell_owner_about_signup(session, owner)
+        return None
     employer = data.account_type == "employer"
     user = User(
         username=data.username,
         email=data.email.lower(),
-        password=hash_password(data.password),
+        password=password_hash,
         first_name=data.first_name,
         last_name=data.last_name,
         role="employer" if employer else "user",
@@ -114,21 +121,33 @@ def register(session: Session, data: Registration) -> User:
         social_links={},
     )
     session.add(user)
-    session.flush()  # a unique violation (a writer that skipped our lock) surfaces here, before login
+    session.flush()  # a unique violation (a writer that skipped our lock) surfaces here
     if employer:
         session.add(Company(user_id=user.id, company_name=data.company_name, contact_email=user.email))
         session.flush()
     audit.record(session, "user.registered", actor=user, target=user, details={"role": user.role})
+    send_verification(session, user)
     return user
 
 
-def taken_fields(error: IntegrityError) -> dict[str, str] | None:
-    """Field errors for a unique violation on email or username; None for any other integrity error."""
+def _tell_owner_about_signup(session: Session, owner: User) -> None:
+    """Mail an account's owner that someone tried to sign up with their address (at most every few minutes)."""
+    audit.record(session, "user.signup_with_taken_email", target=owner)
+    if not owner.is_active or _recently_mailed(session, owner.email, SIGNUP_TAKEN_SUBJECT) is not None:
+        return
+    body = render_template(
+        "accounts/mail/signup_taken.txt",
+        user=owner,
+        login_link=mail.absolute_url("auth.login"),
+        reset_link=mail.absolute_url("accounts.forgot_password"),
+    )
+    mail.send(session, owner.email, SIGNUP_TAKEN_SUBJECT, body)
+
+
+def taken_field(error: IntegrityError) -> str | None:
+    """"email" or "username" for a unique violation on that column; None for any other integrity error."""
     constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
-    return {
-        "users_user_email_key": {"email": EMAIL_TAKEN},
-        "users_user_username_key": {"username": USERNAME_TAKEN},
-    }.get(constraint)
+    return {"users_user_email_key": "email", "users_user_username_key": "username"}.get(constraint)
 
 
 # --- signed links ------------------------------------------------------------------

@@ -22,7 +22,9 @@ from webapp.accounts.forms import (
     ResendVerificationForm,
     ResetPasswordForm,
 )
+from webapp.audit.services import client_ip
 from webapp.auth import sessions as login_sessions
+from webapp.auth import throttle
 from webapp.htmx import hx_redirect, render_page_or_block, wants_block
 
 bp = Blueprint("accounts", __name__)
@@ -30,6 +32,7 @@ bp = Blueprint("accounts", __name__)
 FORGOT_SENT = (
     "If an account exists for that address, we have sent it a link to reset the password. The link works for one hour."
 )
+SIGNED_UP_KEY = "signed_up_email"  # the address the check-email page names
 PROVIDER_LABELS = {"google": "Google", "github": "GitHub", "linkedin": "LinkedIn", "microsoft": "Microsoft"}
 
 
@@ -59,35 +62,50 @@ def _back_to_referrer() -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    """Sign up; a new address and a taken one get the same answer (see services.register)."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = RegistrationForm()
     if form.validate_on_submit():
         session = db.session()
+        blocked = throttle.admit(session, throttle.SIGN_UP, client_ip(), email=form.email.data)
+        if blocked:
+            session.rollback()
+            return _throttled("accounts/register.html", blocked, form=form)
+        errors: dict[str, str] = {}
         try:
-            user = services.register(session, _registration(form))
-            login_sessions.start(session, user)
-            services.send_verification(session, user)
-            session.commit()
+            with session.begin_nested():  # a refused sign-up is undone; its counted attempt stays
+                services.register(session, _registration(form))
         except services.AccountError as error:
-            session.rollback()
-            _add_errors(form, error.errors)
+            errors = error.errors
         except IntegrityError as error:
-            # A sign-up that skipped our lock won the race for this email or username.
-            session.rollback()
-            errors = services.taken_fields(error)
-            if errors is None:
+            # A sign-up that skipped our lock won the race: for the email, that is the answer for a taken one.
+            field = services.taken_field(error)
+            if field is None:
                 raise
-            logout_user()
-            cookie.clear()
-            _add_errors(form, errors)
-        else:
-            flash(
-                f"Welcome to JobHive, {user.first_name}! We sent a link to {user.email} to verify your address.",
-                "success",
-            )
-            return redirect(url_for("dashboard.index"))
+            if field == "username":
+                errors = {"username": services.USERNAME_TAKEN}
+        session.commit()
+        _add_errors(form, errors)
+        if not errors:
+            cookie[SIGNED_UP_KEY] = form.email.data.lower()
+            return redirect(url_for("accounts.check_email"), 303)
     return render_template("accounts/register.html", form=form), _submitted_status(form)
+
+
+@bp.route("/register/check-email")
+def check_email():
+    """What every sign-up is told: a message is on its way to the address."""
+    email = cookie.get(SIGNED_UP_KEY)
+    if not isinstance(email, str):
+        return redirect(url_for("accounts.register"))
+    return render_template("accounts/check_email.html", email=email)
+
+
+def _throttled(template: str, blocked, **context):
+    """The page again with the reason, as 429 with Retry-After; nothing was written."""
+    body = render_template(template, throttled=blocked.message, **context)
+    return body, 429, {"Retry-After": blocked.retry_after}
 
 
 def _registration(form: RegistrationForm) -> services.Registration:
@@ -126,8 +144,21 @@ def resend_verification():
     if current_user.is_verified:
         notice, category = "Your email address is already verified.", "info"
     else:
-        wait = services.resend_verification(db.session(), current_user)
-        db.session.commit()
+        session = db.session()
+        blocked = throttle.admit(
+            session, throttle.VERIFICATION_MAIL, client_ip(), email=current_user.email, user_id=current_user.id
+        )
+        if blocked:
+            session.rollback()
+            if wants_block():
+                body = render_template(
+                    "accounts/_unverified_banner.html", notice=blocked.message, notice_category="warning"
+                )
+            else:
+                body = render_template("accounts/throttled.html", message=blocked.message, back=_back_to_referrer())
+            return body, 429, {"Retry-After": blocked.retry_after}
+        wait = services.resend_verification(session, current_user)
+        session.commit()
         if wait is None:
             notice, category = f"We sent a new verification link to {current_user.email}.", "success"
         else:
@@ -150,8 +181,13 @@ def resend_verification():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(db.session(), form.email.data)
-        db.session.commit()
+        session = db.session()
+        blocked = throttle.admit(session, throttle.PASSWORD_RESET, client_ip(), email=form.email.data)
+        if blocked:
+            session.rollback()
+            return _throttled("accounts/forgot_password.html", blocked, form=form, sent=None)
+        services.request_password_reset(session, form.email.data)
+        session.commit()
         # The same answer whether or not the account exists.
         return render_template(
             "accounts/forgot_password.html", form=ForgotPasswordForm(formdata=None), sent=FORGOT_SENT

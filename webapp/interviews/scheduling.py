@@ -20,7 +20,10 @@ from webapp.interviews.scheduling_forms import ScheduleForm
 from webapp.interviews.views import bp
 
 TEMPLATE = "interviews/new.html"
-NO_CANDIDATE = "No candidate is registered with this email address. Ask them to create a JobHive account first."
+SCHEDULED = (
+    "Interview for “{title}” on {when} UTC requested for {email}. If that address has a JobHive candidate account, "
+    "the interview is booked and listed below; otherwise ask them to sign up with it, then schedule again."
+)
 
 
 @bp.route("/interviews/new", methods=["GET", "POST"])
@@ -36,25 +39,26 @@ def new():
     form = ScheduleForm(jobs=jobs)
     if not form.validate():
         return _render(form, jobs, 422)
+    # Registered or not, the employer gets the same answer: scheduling must not tell who has an account.
+    # An address without a candidate account books nothing (inviting people is another feature).
     candidate = services.find_candidate(session, form.candidate_email.data)
-    if candidate is None:
-        form.candidate_email.errors.append(NO_CANDIDATE)
-        return _render(form, jobs, 422)
     job = next(job for job in jobs if job.id == form.chosen_job_id)
     try:
-        interview = services.schedule_interview(
-            session, company, job, candidate, form.scheduled_time.data, actor=current_user
-        )
+        if candidate is None:
+            services.ensure_interview_left(session, company)
+        else:
+            services.schedule_interview(session, company, job, candidate, form.scheduled_time.data, actor=current_user)
     except UsageLimitReached as error:
         db.session.rollback()
         return _render(form, jobs, 402, limit_error=error)
     db.session.commit()
     flash(
-        f"Interview with {candidate.email} for “{job.title}” scheduled for "
-        f"{form.scheduled_time.data:%d %b %Y, %H:%M} UTC.",
+        SCHEDULED.format(
+            email=form.candidate_email.data.lower(), title=job.title, when=f"{form.scheduled_time.data:%d %b %Y, %H:%M}"
+        ),
         "success",
     )
-    return redirect(url_for("interviews.show", session_id=interview.session_id))
+    return redirect(url_for("interviews.index"), 303)
 
 
 def _render(form: ScheduleForm, jobs: list, status: int = 200, **context):

@@ -30,6 +30,13 @@ def find_candidate(session: Session, email: str) -> User | None:
     )
 
 
+def ensure_interview_left(session: Session, company: Company) -> None:
+    """Raise UsageLimitReached exactly when booking would, writing nothing (the plan check, then undone)."""
+    with session.begin_nested() as savepoint:
+        record_usage(session, company.user, "interview")
+        savepoint.rollback()
+
+
 def schedule_interview(
     session: Session, company: Company, job: Job, candidate: User, when: datetime, *, actor: User
 ) -> InterviewSession:
