@@ -41,13 +41,19 @@ depends_on: str | Sequence[str] | None = None
 # webapp/models/interview.py INTERVIEW_DATE spells the same expression (an index serves only its exact spelling).
 WHEN = "coalesce(start_time, scheduled_time)"
 REAL = "WHERE is_practice IS NOT TRUE"
+# Both dates INCLUDEd: PostgreSQL reads an expression's value from its columns, never from the index key, so
+# without them no scan of these indexes is index-only (at 100k sessions a status filter then chose the plain
+# date index and skipped every newer row of other statuses on the heap: 33 ms, against 0.7 ms index-only).
 NEW_INDEXES = {
     "idx_interview_session_when":
-        f"interview_interviewsession (({WHEN}) DESC NULLS LAST, id DESC) INCLUDE (job_id, status) {REAL}",
+        f"interview_interviewsession (({WHEN}) DESC NULLS LAST, id DESC)"
+        f" INCLUDE (job_id, status, start_time, scheduled_time) {REAL}",
     "idx_interview_session_job_when":
-        f"interview_interviewsession (job_id, ({WHEN}) DESC NULLS LAST, id DESC) INCLUDE (status) {REAL}",
+        f"interview_interviewsession (job_id, ({WHEN}) DESC NULLS LAST, id DESC)"
+        f" INCLUDE (status, start_time, scheduled_time) {REAL}",
     "idx_interview_session_status_when":
-        f"interview_interviewsession (status, ({WHEN}) DESC NULLS LAST, id DESC) INCLUDE (job_id) {REAL}",
+        f"interview_interviewsession (status, ({WHEN}) DESC NULLS LAST, id DESC)"
+        f" INCLUDE (job_id, start_time, scheduled_time) {REAL}",
 }
 # 0008's, replaced by the first two (nothing else reads them); downgrade creates them again.
 OLD_INDEXES = {

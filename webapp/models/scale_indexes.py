@@ -76,17 +76,17 @@ WHEN = func.coalesce(Session.start_time, Session.scheduled_time)
 Index(
     "idx_interview_session_when",
     WHEN.desc().nulls_last(), Session.id.desc(),
-    postgresql_include=["job_id", "status"], postgresql_where=REAL,
+    postgresql_include=["job_id", "status", "start_time", "scheduled_time"], postgresql_where=REAL,
 )
 Index(
     "idx_interview_session_job_when",
     Session.job_id, WHEN.desc().nulls_last(), Session.id.desc(),
-    postgresql_include=["status"], postgresql_where=REAL,
+    postgresql_include=["status", "start_time", "scheduled_time"], postgresql_where=REAL,
 )
 Index(
     "idx_interview_session_status_when",
     Session.status, WHEN.desc().nulls_last(), Session.id.desc(),
-    postgresql_include=["job_id"], postgresql_where=REAL,
+    postgresql_include=["job_id", "start_time", "scheduled_time"], postgresql_where=REAL,
 )
 
 # 0011: the admin users list
