@@ -379,9 +379,8 @@ def insert_rows(engine, table: str, rows: list[dict]) -> list[int]:
             time_column = "processed_at" if table == "billing_webhookevent" else "created_at"
             columns = ", ".join([*values, time_column])
             placeholders = ", ".join([*(f":{k}" for k in values), "now() - CAST(:age AS interval)"])
-            ids.append(connection.execute(
-                text(f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING id"), values | {"age": row["age"]}
-            ).scalar_one())
+            insert = text(f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING id")
+            ids.append(connection.execute(insert, values | {"age": row["age"]}).scalar_one())
     return ids
 
 
@@ -501,7 +500,8 @@ def test_retention_periods_come_from_the_environment(ops, monkeypatch):
     configured = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "TESTING": True})
     audit = insert_rows(engine, "audit_auditevent", [{"action": "a", "age": "10 days " + JUST_OLDER},
                                                      {"action": "a", "age": "10 days " + JUST_YOUNGER}])
-    mail = insert_rows(engine, "mail_outboxmessage", [outbox("2 hours " + JUST_OLDER), outbox("2 hours " + JUST_YOUNGER)])
+    mail = insert_rows(engine, "mail_outboxmessage",
+                       [outbox("2 hours " + JUST_OLDER), outbox("2 hours " + JUST_YOUNGER)])
     try:
         result = invoke(configured, "retention")
         assert result.exit_code == 0, result.output
@@ -564,7 +564,8 @@ def test_each_batch_is_read_from_the_time_index(ops, rule, index):
     # (at scale an incremental sort then orders the few rows of one timestamp by id).
     (scan,) = scans
     assert (scan["Node Type"], scan["Index Name"]) == ("Index Scan", index), scan
-    assert f"({statement.time_column} < " in scan["Index Cond"] and f"({statement.time_column} >= " in scan["Index Cond"]
+    for bound in ("<", ">="):
+        assert f"({statement.time_column} {bound} " in scan["Index Cond"], scan["Index Cond"]
 
 
 @pytest.mark.parametrize(("environ", "message"), [

@@ -18,7 +18,9 @@ def retry(limit: int) -> None:
     """Send queued messages that are due; after the last failed attempt a message is marked failed."""
     if not current_app.config.get("MAIL_SERVER"):
         counts = delivery.outbox_counts(current_app.extensions["db_bind"])
-        click.echo(f"MAIL_SERVER is not set: nothing sent. Outbox: {counts['queued']} queued, {counts['failed']} failed.")
+        click.echo(
+            f"MAIL_SERVER is not set: nothing sent. Outbox: {counts['queued']} queued, {counts['failed']} failed."
+        )
         if counts["queued"]:
             raise click.ClickException("messages are queued for SMTP but MAIL_SERVER is not set")
         return
