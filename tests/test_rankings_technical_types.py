@@ -101,6 +101,20 @@ def test_ticking_and_unticking_the_flag_marks_candidates_stale_and_reranks(db_se
     assert alan.id not in {candidate for _, candidate in stale_candidates(db_session)}
 
 
+def test_deleting_a_technical_type_reranks_without_its_results(db_session, job, logged_in, admin_client):
+    grace = assessed(db_session, job, "Grace Hopper", "90", "Technical", "10")
+    assessed(db_session, job, "Alan Turing", "60", "Behavioral", "95")
+    services.recompute(db_session, job.id)
+    assert names_in_order(text_of(logged_in.get(f"/jobs/{job.id}/rankings"))) == ["Alan Turing", "Grace Hopper"]
+
+    assert admin_client.post(f"{TYPES}/{type_named(db_session, 'Technical').id}/delete").status_code == 302
+
+    assert stale_candidates(db_session) == {(job.id, grace.id)}
+    assert db_session.scalar(text("SELECT count(*) FROM rankings_technicalassessmenttype")) == 0
+    assert names_in_order(text_of(logged_in.get(f"/jobs/{job.id}/rankings"))) == ["Grace Hopper", "Alan Turing"]
+    assert technical_score(db_session, job, grace) == 90
+
+
 def test_the_catalog_shows_and_sets_the_flag(db_session, admin_client):
     gen_interview_assessment(db_session, gen_interview(db_session, gen_user(db_session)), type_name="Technical")
 
