@@ -32,6 +32,7 @@ CHECKED = ("y", "on", "true", "1")  # what a ticked checkbox sends (WTForms rend
 def _checkbox_value(field) -> None:
     """A checkbox is ticked (one of CHECKED) or absent; anything else is a forged form."""
     if field.raw_data and (len(field.raw_data) > 1 or field.raw_data[0] not in CHECKED):
+        field.raw_data, field.data = [], False  # shown again as a plain, unticked box
         raise StopValidation("Tick the box or leave it empty.")
 
 
