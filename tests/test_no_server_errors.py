@@ -40,6 +40,19 @@ def test_the_first_and_last_weeks_allowed_still_show(client, employer):
         assert response.status_code == 200 and b"Interviews that week" in response.data
 
 
+# --- the audit log's dates ---------------------------------------------------------------------
+
+
+def test_audit_log_dates_too_far_away_are_a_clear_400(client, db_session, auth):
+    admin = gen_user(db_session, role="admin")
+    auth.login(admin.email, PASSWORD)
+    for query in ("to=9999-12-31", "from=0001-01-01", "from=1899-12-31&to=3000-01-01"):
+        response = client.get(f"/admin/audit?{query}")
+        assert response.status_code == 400, query
+        assert "must be between the years 1900 and 2999." in response.get_data(as_text=True)
+    assert client.get("/admin/audit?from=1900-01-01&to=2999-12-31").status_code == 200
+
+
 # --- where a form sends the browser back to -----------------------------------------------------
 
 

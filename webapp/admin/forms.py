@@ -141,7 +141,11 @@ def _try_date(raw: str | None) -> date | None:
 def _parse_date(field) -> date | None:
     if field.data and _try_date(field.data) is None:
         raise ValidationError(f"'{field.name}' must be a date such as 2026-11-23.")
-    return _try_date(field.data)
+    day = _try_date(field.data)
+    if day is not None and not 1900 <= day.year <= 2999:
+        # The search runs up to the day after 'to', which must still be a date.
+        raise ValidationError(f"'{field.name}' must be between the years 1900 and 2999.")
+    return day
 
 
 class RoleForm(FlaskForm):
