@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import re
+import socketserver
 import statistics
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from alembic import command
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from tests.factories import PASSWORD, gen_company, gen_job, gen_plan, gen_subscription, gen_user
+from tests.test_mail import _SMTPHandler
+from webapp import create_app
 from webapp.accounts import services
-from webapp.models import InterviewSession, OutboxMessage, UsageRecord, User
+from webapp.auth.passwords import hash_password
+from webapp.cli import alembic_config
+from webapp.models import InterviewSession, LoginAttempt, OutboxMessage, UsageRecord, User
 
 NEW_PASSWORD = "a long enough new password"
 
@@ -107,6 +116,74 @@ def test_a_taken_email_costs_about_as_much_as_a_new_one(app, db_session):
 
     new(), taken()  # warm up templates and statements
     assert _median_seconds(taken) > _median_seconds(new) / 3
+
+
+# --- forgot password: the mail goes out after the answer ----------------------------------------
+
+
+class _HeldSMTPHandler(_SMTPHandler):
+    """A mail server that does not even greet until the test lets it."""
+
+    def handle(self) -> None:
+        self.server.release.wait(timeout=30)
+        super().handle()
+
+
+@pytest.fixture
+def held_smtp():
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _HeldSMTPHandler)
+    server.daemon_threads, server.received, server.release = True, [], threading.Event()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.release.set()
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def committed_mail_app(scratch_database_url, held_smtp):
+    """The app on a database of its own, committing for real (as in production), with SMTP configured."""
+    url = scratch_database_url("enumeration_mail")
+    command.upgrade(alembic_config(url), "head")
+    mail_app = create_app({
+        "DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False, "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": held_smtp.server_address[1], "MAIL_USE_TLS": False, "MAIL_FROM": "JobHive <no-reply@jobhive.test>",
+    })
+    yield mail_app
+    held_smtp.release.set()
+    mail_app.extensions["db_engine"].dispose()
+
+
+def test_a_known_address_gets_its_reset_mail_after_the_answer_not_during_it(committed_mail_app, held_smtp):
+    engine = committed_mail_app.extensions["db_engine"]
+    with Session(engine) as session:
+        session.add(User(username="known", email="known@example.test", password=hash_password(PASSWORD), role="user"))
+        session.commit()
+    client = committed_mail_app.test_client()
+
+    known = client.post("/password/forgot", data={"email": "known@example.test"})
+    unknown = client.post("/password/forgot", data={"email": "unknown@example.test"})
+
+    assert known.status_code == unknown.status_code == 200
+    assert same_page(known, "known@example.test") == same_page(unknown, "unknown@example.test")
+    # Both answers came while the mail server had not said a word: no delivery was tried inside the request.
+    with Session(engine) as session:
+        row = session.scalar(select(OutboxMessage))
+    assert (row.to_address, row.status, row.attempts, row.sent_at) == ("known@example.test", "queued", 0, None)
+    assert held_smtp.received == []
+
+    held_smtp.release.set()  # now the thread the answer left behind delivers it
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with Session(engine) as session:
+            status = session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == row.id))
+        if status == "sent":
+            break
+        time.sleep(0.05)
+    assert status == "sent"
+    assert [recipients for _sender, recipients, _message in held_smtp.received] == [["known@example.test"]]
 
 
 # --- scheduling an interview ------------------------------------------------------------------

@@ -3,10 +3,14 @@
 `send` always adds an OutboxMessage row to the caller's transaction. With
 MAIL_SERVER configured, the message is handed to SMTP only once that transaction
 commits, so a sign-up that rolls back (say, it lost a race for its email address)
-never mails anyone. Delivery then runs inside the request that committed, which
-is simple and fine at our volume; a slow SMTP server slows that one response
-(bounded by SMTP_TIMEOUT). A failed delivery is logged and queued for `flask mail
-retry`, which tries again with backoff and finally marks it failed (see delivery.py).
+never mails anyone. Delivery then runs in a background thread of the process
+(one at a time), after the response: a request that mails someone (a password
+reset for a known address) answers as fast as one that does not, and a slow SMTP
+server slows no page. The committed row is the record: if the process dies first,
+`flask mail retry` sends it once its first attempt is overdue. A failed delivery is
+logged and queued for `flask mail retry`, which tries again with backoff and
+finally marks it failed (see delivery.py). Until the job queue of the interview
+lifecycle exists, this thread is it.
 Without MAIL_SERVER the message is only logged, and the development outbox page
 shows it.
 """
@@ -14,8 +18,12 @@ shows it.
 from __future__ import annotations
 
 import logging
+import os
 import smtplib
 import ssl
+import threading
+from collections import namedtuple
+from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -31,6 +39,8 @@ log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT = 10  # seconds
 _PENDING = "mail.pending"  # session.info key: messages to deliver after the commit
+# What delivery needs of a message, copied at send(): the thread never touches the request's ORM objects.
+_Outgoing = namedtuple("_Outgoing", "id to_address subject body_text")
 
 
 def send(session: Session, to: str, subject: str, body: str) -> OutboxMessage:
@@ -42,7 +52,8 @@ def send(session: Session, to: str, subject: str, body: str) -> OutboxMessage:
     session.add(message)
     session.flush()
     if config.get("MAIL_SERVER"):
-        session.info.setdefault(_PENDING, []).append((message, session.get_bind(), _smtp_settings(config)))
+        outgoing = _Outgoing(message.id, to, message.subject, body)
+        session.info.setdefault(_PENDING, []).append((outgoing, session.get_bind(), _smtp_settings(config)))
     elif config.get("ENV_NAME") in ("development", "testing"):
         log.info("Mail to %s (not sent, no MAIL_SERVER): %s\n%s", to, subject, body)
     else:
@@ -88,6 +99,36 @@ def _deliver_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
+    if any(isinstance(bind, Connection) for _message, bind, _settings in pending):
+        # A session bound to one connection (the tests' shared transaction) cannot lend it to another thread.
+        _attempt(pending)
+    else:
+        _background().submit(_attempt, pending)
+
+
+_executor: ThreadPoolExecutor | None = None
+_executor_pid: int | None = None
+_executor_lock = threading.Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    """This process's mail thread (a forked worker starts its own; threads do not survive a fork)."""
+    global _executor, _executor_pid
+    with _executor_lock:
+        if _executor is None or _executor_pid != os.getpid():
+            _executor, _executor_pid = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail"), os.getpid()
+        return _executor
+
+
+def _attempt(pending: list) -> None:
+    """Try each committed message once and record the outcome; never raises (the row waits for a retry)."""
+    try:
+        _attempt_all(pending)
+    except Exception:
+        log.exception("Mail delivery stopped; the messages stay queued for `flask mail retry`")
+
+
+def _attempt_all(pending: list) -> None:
     outcomes: dict[int, tuple[Engine | Connection, str | None]] = {}
     for message, bind, settings in pending:
         try:
