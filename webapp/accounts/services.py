@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 from datetime import timedelta
 
 from flask import current_app, render_template
@@ -235,7 +236,15 @@ def reset_token(user: User) -> str:
 
 
 def request_password_reset(session: Session, email: str) -> None:
-    """Mail a reset link to an active account with this address; silently nothing otherwise."""
+    """Mail a reset link to an active account with this address, after the response; silently nothing otherwise.
+
+    The request does the same for every address (nothing), so neither its answer
+    nor its time tells whether the address has an account.
+    """
+    mail.after_commit(session, partial(_mail_reset_link, email=email))
+
+
+def _mail_reset_link(session: Session, email: str) -> None:
     user = session.scalar(queries.select_active_user_by_email(email))
     if user is None or _recently_mailed(session, user.email, RESET_SUBJECT) is not None:
         return

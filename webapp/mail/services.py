@@ -23,11 +23,12 @@ import smtplib
 import ssl
 import threading
 from collections import namedtuple
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request, url_for
 from sqlalchemy import event, func
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT = 10  # seconds
 _PENDING = "mail.pending"  # session.info key: messages to deliver after the commit
+_LATER = "mail.later"  # session.info key: work to run after the commit (see `after_commit`)
 # What delivery needs of a message, copied at send(): the thread never touches the request's ORM objects.
 _Outgoing = namedtuple("_Outgoing", "id to_address subject body_text")
 
@@ -60,6 +62,29 @@ def send(session: Session, to: str, subject: str, body: str) -> OutboxMessage:
         # Bodies hold sign-in links: never write them to production logs.
         log.warning("MAIL_SERVER is not configured; message %s to %s was recorded but not sent", message.id, to)
     return message
+
+
+def after_commit(session: Session, task: Callable[[Session], None]) -> None:
+    """Run `task(session)` once this transaction commits: after the response, in the mail thread.
+
+    For mail only some requests send (a reset link only for a known address): the
+    request itself then does the same work either way. The task gets a session of
+    its own, with the app and this request's address for links, and is committed
+    after it; a failure is logged. Nothing runs if the transaction rolls back.
+    """
+    url_root = request.url_root if has_request_context() else None
+    later = (task, session.get_bind(), current_app._get_current_object(), url_root)
+    session.info.setdefault(_LATER, []).append(later)
+
+
+def _run_later(task: Callable[[Session], None], bind: Engine | Connection, app, url_root: str | None) -> None:
+    try:
+        with app.test_request_context(base_url=url_root) if url_root else app.app_context():
+            with Session(bind=bind, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
+                task(session)
+                session.commit()
+    except Exception:
+        log.exception("Work after the commit failed: %s", getattr(task, "__name__", task))
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -97,13 +122,18 @@ def _deliver(message: OutboxMessage, settings: dict) -> None:
 @event.listens_for(Session, "after_commit")
 def _deliver_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
-    if any(isinstance(bind, Connection) for _message, bind, _settings in pending):
+    if pending:
+        _in_background(session, _attempt, pending)
+    for task, bind, app, url_root in session.info.pop(_LATER, None) or ():
+        _in_background(session, _run_later, task, bind, app, url_root)
+
+
+def _in_background(session: Session, function: Callable, *args) -> None:
+    if isinstance(session.get_bind(), Connection):
         # A session bound to one connection (the tests' shared transaction) cannot lend it to another thread.
-        _attempt(pending)
+        function(*args)
     else:
-        _background().submit(_attempt, pending)
+        _background().submit(function, *args)
 
 
 _executor: ThreadPoolExecutor | None = None
@@ -146,6 +176,7 @@ def _attempt_all(pending: list) -> None:
 def _forget_pending(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction, not a savepoint inside it
         session.info.pop(_PENDING, None)
+        session.info.pop(_LATER, None)
 
 
 def retry_due(limit: int, echo) -> delivery.RetryReport:
