@@ -243,6 +243,7 @@ ROUTES: dict[str, Route] = {
     "auth.two_factor": Route(PUBLIC),
     "auth.logout": Route(PUBLIC, ends_session=True),
     "accounts.register": Route(PUBLIC),
+    "accounts.check_email": Route(PUBLIC),
     "accounts.verify": Route(PUBLIC, token),
     "accounts.forgot_password": Route(PUBLIC),
     "accounts.reset_password": Route(PUBLIC, token),
