@@ -183,8 +183,10 @@ def test_the_migration_moves_planned_sessions_to_their_scheduled_time(scratch_da
             def one(sql: str, **params):
                 return connection.execute(text(sql), params).scalar_one()
 
-            user = one("INSERT INTO users_user (username, email, password) VALUES ('c', 'c@jobhive.test', 'x') RETURNING id")
-            company = one("INSERT INTO company_company (user_id, company_name) VALUES (:u, 'Old Co') RETURNING id", u=user)
+            user = one("INSERT INTO users_user (username, email, password)"
+                       " VALUES ('c', 'c@jobhive.test', 'x') RETURNING id")
+            company = one("INSERT INTO company_company (user_id, company_name)"
+                          " VALUES (:u, 'Old Co') RETURNING id", u=user)
             job = one("INSERT INTO company_job (company_id, title) VALUES (:c, 'Old job') RETURNING id", c=company)
             # As the old scheduling wrote them: start_time = the booked time; a reschedule moved scheduled_time only.
             for sid, status, start, scheduled in (

@@ -90,8 +90,9 @@ def _functions(by_interview_date: bool) -> list[str]:
 def upgrade() -> None:
     # Data first, counters after: the recount below makes the counters exact whatever the triggers did.
     op.execute(
-        "UPDATE interview_interviewsession SET scheduled_time = coalesce(scheduled_time, start_time), start_time = NULL "
-        "WHERE status IN ('scheduled', 'rescheduled') AND start_time IS NOT NULL"
+        "UPDATE interview_interviewsession"
+        " SET scheduled_time = coalesce(scheduled_time, start_time), start_time = NULL"
+        " WHERE status IN ('scheduled', 'rescheduled') AND start_time IS NOT NULL"
     )
     for function in _functions(by_interview_date=True):
         op.execute(function)

@@ -72,7 +72,8 @@ _LIVE_FIGURES = INTERVIEW_FIGURES.replace(
     "FROM interview_interviewsession i",
     "FROM unnest(CAST(:live_starts AS timestamptz[]), CAST(:live_stops AS timestamptz[])) AS w(start, stop)\n"
     "    JOIN interview_interviewsession i\n"
-    "      ON coalesce(i.start_time, i.scheduled_time) >= w.start AND coalesce(i.start_time, i.scheduled_time) < w.stop",
+    "      ON coalesce(i.start_time, i.scheduled_time) >= w.start\n"
+    "     AND coalesce(i.start_time, i.scheduled_time) < w.stop",
 )
 assert _LIVE_FIGURES != INTERVIEW_FIGURES
 
