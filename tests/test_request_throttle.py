@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import PASSWORD, gen_login_attempt, gen_user
@@ -115,6 +118,34 @@ def test_reset_requests_for_one_email_stop_at_five_known_or_not_with_the_same_an
     assert answers[0].data.replace(user.email.upper().encode(), b"E") == answers[1].data.replace(
         b"NOBODY-AT-ALL@EXAMPLE.TEST", b"E"
     )
+
+
+def test_parallel_requests_from_one_address_are_counted_exactly(app):
+    """Real commits from 15 threads (one connection each): the advisory locks let exactly 10 through."""
+    engine = app.extensions["db_engine"]
+    ip, run = "198.18.0.30", uuid.uuid4().hex[:10]
+    statuses: list[int] = []
+    barrier = threading.Barrier(15)
+
+    def request(n: int) -> None:
+        client = app.test_client()
+        barrier.wait(timeout=10)
+        data = {"email": f"parallel-{run}-{n}@example.test"}
+        statuses.append(client.post("/password/forgot", data=data, environ_base=at(ip)).status_code)
+
+    threads = [threading.Thread(target=request, args=(n,)) for n in range(15)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(statuses) == [200] * 10 + [429] * 5
+        with Session(engine) as session:
+            assert session.scalar(select(func.count()).where(LoginAttempt.ip_address == ip)) == 10
+    finally:
+        with Session(engine) as session:
+            session.execute(delete(LoginAttempt).where(LoginAttempt.ip_address == ip))
+            session.commit()
 
 
 # --- a new verification link -----------------------------------------------------------------

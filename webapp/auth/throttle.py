@@ -157,12 +157,15 @@ def admit(
     transaction that then does the work; commit (or roll back when throttled) to release the locks.
     """
     email = normalize_email(email) if email is not None else None
-    account = (
-        LoginAttempt.user_id == user_id if user_id is not None else LoginAttempt.email == email if email else None
-    )
+    if user_id is not None:
+        account, account_key = LoginAttempt.user_id == user_id, f"user:{user_id}"
+    elif email:
+        account, account_key = LoginAttempt.email == email, f"email:{email}"
+    else:
+        account, account_key = None, None
     keys = {(_LOCK_REQUEST, f"{limit.kind}:ip:{ip}")} if ip else set()
-    if account is not None:
-        keys.add((_LOCK_REQUEST, f"{limit.kind}:account:{user_id if user_id is not None else email}"))
+    if account_key is not None:
+        keys.add((_LOCK_REQUEST, f"{limit.kind}:{account_key}"))
     _take_locks(session, keys)
     requests = select(LoginAttempt.created_at).where(LoginAttempt.kind == limit.kind)
     waits = []
