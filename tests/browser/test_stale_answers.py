@@ -162,3 +162,21 @@ def test_rankings_a_late_slider_answer_does_not_undo_the_score_filter_typed_afte
     expect(page).to_have_url(re.compile(r"[?&]min=100(&|$)"))
     expect(page.locator("#ranking-rows")).to_contain_text("No candidate scores 100 or more")
     expect(page.locator("#w-technical-out")).to_have_text("1.00")  # the slider's position is kept
+
+
+def test_jobs_a_late_sort_answer_does_not_replace_the_search_typed_after_it(page: Page):
+    log_in_as_employer(page)
+    page.goto("/jobs")
+    rows = page.locator("#job-rows tbody tr")
+    expect(rows).to_have_count(6)
+    held = HeldAnswer(page, re.compile(r"/jobs\?"))
+
+    page.locator("#job-rows thead").get_by_role("link", name=re.compile(r"^Title")).click()  # held back
+    held.wait_until_held()
+    page.get_by_role("searchbox", name="Search by title").fill("vision")
+    expect(rows).to_have_count(1)
+
+    held.release()
+    expect(page).to_have_url(re.compile(r"/jobs\?q=vision"))
+    expect(rows).to_have_count(1)
+    expect(rows.first.get_by_role("link")).to_have_text("Computer Vision Engineer")
