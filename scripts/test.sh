@@ -22,4 +22,5 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 fi
 export JOBHIVE_ENV=testing
 
-exec python -m pytest "$@"
+# Two or more workers (one database each, see tests/conftest.py); arguments after ours win.
+exec python -m pytest -n auto "$@"
