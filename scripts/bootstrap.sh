@@ -28,6 +28,9 @@ fi
 # A stamp per pyproject.toml version and extras; the dev install covers the base one.
 hash="$(sha256sum pyproject.toml | cut -c1-16)"
 extras="${JOBHIVE_EXTRAS:-}"
+# Two commands started at once (run.sh and test.sh, say) install one after the other, not into each other.
+exec 9>".venv/.install.lock"
+flock 9
 if [ ! -f ".venv/.installed-$hash-${extras:-base}" ] && [ ! -f ".venv/.installed-$hash-dev" ]; then
   echo "[bootstrap] installing dependencies into .venv (a minute or two the first time) ..." >&2
   target="."
@@ -42,4 +45,6 @@ if [ ! -f ".venv/.installed-$hash-${extras:-base}" ] && [ ! -f ".venv/.installed
   rm -f .venv/.installed-*
   touch ".venv/.installed-$hash-${extras:-base}"
 fi
+flock -u 9
+exec 9>&-
 export PATH="$ROOT/.venv/bin:$PATH"
