@@ -37,13 +37,21 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def _record_console_error(page: Page, text: str) -> None:
+    # htmx logs an aborted request as afterRequest and sendAbort; a failed answer still shows here as
+    # responseError (an error status) or sendError (no answer), which are kept.
+    aborted = text.startswith(("htmx:sendAbort", "htmx:afterRequest"))
+    (page.htmx_aborts if aborted else page.console_errors).append(text)
+
+
 @pytest.fixture
 def page(browser: Browser, live_server: str, demo_database_url: str) -> Iterator[Page]:
     forget_login_attempts(demo_database_url)  # every test logs in from 127.0.0.1: start unthrottled
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.console_errors = []  # CSP violations and script errors end up here
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    page.htmx_aborts = []  # requests htmx aborted because a newer one replaced them (hx-sync): intended
+    page.on("console", lambda message: message.type == "error" and _record_console_error(page, message.text))
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
     yield page
     context.close()
