@@ -1,4 +1,4 @@
-"""Reserved slot for issue 14 work (no changes yet).
+"""Intentionally empty: a revision reserved while the hardening work (issue 14) was split up, then unused.
 
 Revision ID: 0015
 Revises: 0014
