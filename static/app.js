@@ -104,3 +104,224 @@
     dragged = null;
   });
 })();
+
+// Keyboard: focus stays where the user was across htmx swaps, and a swap that changes content
+// silently is announced. htmx itself puts focus back on an element with the same id; anything else a
+// swap replaces (a sort link, a pager link, a switch, a form's submit button) would drop focus to
+// <body>, and a keyboard user would start again from the top of the page. So before a swap we note
+// the focused element and how to recognise it; after, if it is gone and nothing holds focus, we
+// focus its counterpart in the new content, else the nearest control, heading or region there.
+(function () {
+  "use strict";
+  var FOCUSABLE = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+  var pending = null;
+
+  // What a person hears as the control's name: aria-label, else its visible words (a sort link's
+  // "sorted ascending; click to reverse" changes with every sort, so hidden text is left out).
+  function nameOf(el) {
+    if (el.getAttribute("aria-label")) return el.getAttribute("aria-label").trim();
+    var copy = el.cloneNode(true);
+    copy.querySelectorAll('[aria-hidden="true"], .visually-hidden').forEach(function (n) { n.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function usable(el) {
+    if (el.disabled || el.closest("[inert]")) return false;
+    return el.checkVisibility ? el.checkVisibility({ visibilityProperty: true }) : el.getClientRects().length > 0;
+  }
+
+  // A control folded inside a closed <details> (the notes editor after a save) is reached by its summary.
+  function reachable(el) {
+    if (usable(el)) return el;
+    var details = el.closest("details:not([open])");
+    var summary = details && details.querySelector(":scope > summary");
+    return summary && usable(summary) ? summary : null;
+  }
+
+  function focusables(scope) {
+    return Array.prototype.filter.call(scope.querySelectorAll(FOCUSABLE), function (el) {
+      return !el.closest("details:not([open])") || el.matches("details > summary");
+    });
+  }
+
+  function describe(el) {
+    var ids = [];
+    for (var up = el.parentElement; up; up = up.parentElement) { if (up.id) ids.push(up.id); }
+    var scope = (ids.length && document.getElementById(ids[0])) || document.body;
+    return {
+      el: el, ids: ids, tag: el.tagName, key: el.getAttribute("data-focus-key"),
+      name: el.getAttribute("name"), value: el.getAttribute("value"), label: nameOf(el),
+      href: el.getAttribute("href"), form: !!el.closest("form"), index: focusables(scope).indexOf(el)
+    };
+  }
+
+  function counterpart(was, scope) {
+    var all = Array.prototype.slice.call(scope.querySelectorAll(FOCUSABLE));
+    var tests = [
+      function (el) { return was.key && el.getAttribute("data-focus-key") === was.key; },
+      function (el) { return was.name && el.tagName === was.tag && el.getAttribute("name") === was.name && el.getAttribute("value") === was.value; },
+      function (el) { return was.label && el.tagName === was.tag && nameOf(el) === was.label; },
+      function (el) { return was.href && el.getAttribute("href") === was.href; }
+    ];
+    for (var t = 0; t < tests.length; t++) {
+      for (var i = 0; i < all.length; i++) {
+        if (tests[t](all[i])) { var found = reachable(all[i]); if (found) return found; }
+      }
+    }
+    // Nothing alike (a "Next" link on the last page): the control nearest its old place.
+    var list = focusables(scope).filter(usable);
+    if (was.index < 0 || !list.length) return null;
+    return list[Math.min(was.index, list.length - 1)];
+  }
+
+  // A heading or the region itself, made focusable from script only.
+  function landing(scope) {
+    var target = scope.querySelector("h1, h2, h3, h4") || scope;
+    if (target === document.body) return null;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    return target;
+  }
+
+  function restore(was) {
+    if (was.el.isConnected) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && active !== document.documentElement) return;  // htmx found it by id
+    var scope = null;
+    for (var i = 0; i < was.ids.length && !scope; i++) scope = document.getElementById(was.ids[i]);
+    scope = scope || document.body;
+    // A form answered with problems: the first field to fix.
+    var invalid = was.form && Array.prototype.find.call(scope.querySelectorAll('[aria-invalid="true"]'), usable);
+    var target = invalid || counterpart(was, scope) || landing(scope);
+    if (target) target.focus();
+  }
+
+  // Said after a swap the person started: the new content's status messages, else its summary
+  // (which column it is sorted by, "Showing 1–20 of 57 jobs", "No jobs match"). Copied into one
+  // live region that is always on the page: a status inserted with its text is often not read.
+  function summary(root) {
+    function texts(selector) {
+      var said = [];
+      root.querySelectorAll(selector).forEach(function (el) {
+        var text = nameOf(el);
+        if (text && said.indexOf(text) < 0 && usable(el)) said.push(text);
+      });
+      return said;
+    }
+    var statuses = texts('[role="status"]:not([aria-live])');
+    if (statuses.length) return statuses.join(". ");
+    var said = texts("[data-swap-summary]");
+    var sorted = root.querySelector("th[aria-sort]");
+    if (sorted) said.unshift("Sorted by " + nameOf(sorted) + ", " + sorted.getAttribute("aria-sort"));
+    return said.join(". ");
+  }
+
+  function announce(text) {
+    var region = document.getElementById("swap-announcer");
+    if (!region || !text) return;
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);  // the same words twice are read twice
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    pending = {
+      xhr: event.detail.xhr,
+      targetId: event.detail.target && event.detail.target.id,
+      byPerson: !!(trigger && trigger.isTrusted),
+      was: active && active !== document.body && active !== document.documentElement ? describe(active) : null
+    };
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!pending || pending.xhr !== event.detail.xhr) return;
+    var done = pending;
+    pending = null;  // htmx:afterSwap fires once per swapped element (out-of-band ones too): act once
+    if (done.was) restore(done.was);
+    var root = (done.targetId && document.getElementById(done.targetId)) || event.target;
+    if (done.byPerson && root && root.isConnected) announce(summary(root));
+  });
+
+  // Rankings: the bar after the table says (politely) how many candidates are ticked to compare.
+  function compareCount(form) {
+    var out = document.getElementById("compare-count");
+    if (!out) return;
+    var n = document.querySelectorAll('input[type="checkbox"][form="' + form + '"]:checked').length;
+    var text = n === 0 ? "No candidates selected: tick 2 to 4 to compare them."
+      : n === 1 ? "1 candidate selected: tick 1 to 3 more to compare."
+      : n <= 4 ? n + " candidates selected." : n + " candidates selected: compare at most 4.";
+    if (out.textContent !== text) out.textContent = text;
+  }
+  document.addEventListener("change", function (event) {
+    var form = event.target.getAttribute && event.target.getAttribute("form");
+    if (form === "compare-form") compareCount(form);
+  });
+  // A page restored from the back/forward cache keeps its ticks; the count follows them.
+  document.addEventListener("htmx:load", function () { compareCount("compare-form"); });
+})();
+
+// --- charts helper (issue 15): sentiment timeline interactions --------------------------------------
+// The timeline draws the smoothed overall tone; "Show raw scores" (a real button, aria-pressed) shows
+// the raw series (traces with meta "raw"), and each flag-group button highlights its group on the chart:
+// the marker's hover label, a band over its question, the chart scrolled into view, and a polite
+// announcement. A live poll redraws the chart (hx-preserve keeps the div), so the choice is re-applied.
+(function () {
+  "use strict";
+
+  function chartOf(id) {
+    var div = document.getElementById(id);
+    return div && div.data && window.Plotly ? div : null;
+  }
+
+  function applyRaw(button) {
+    var div = chartOf(button.dataset.rawToggle);
+    if (!div) return;
+    var show = button.getAttribute("aria-pressed") === "true";
+    var want = show ? true : "legendonly";
+    var indices = [];
+    div.data.forEach(function (trace, index) {
+      if (trace.meta === "raw" && trace.visible !== want) indices.push(index);
+    });
+    if (indices.length) window.Plotly.restyle(div, { visible: want }, indices);
+    div.dataset.rawShown = show ? "true" : "false";
+  }
+
+  function highlight(button) {
+    var div = chartOf(button.dataset.flagChart);
+    if (!div) return;
+    var trace = div.data.findIndex(function (t) { return t.meta === "flags"; });
+    var point = Number(button.dataset.flagIndex);
+    var shapes = (div.layout.shapes || []).filter(function (shape) { return shape.name !== "flag-highlight"; });
+    shapes.push({
+      name: "flag-highlight", type: "rect", xref: "x", yref: "paper", y0: 0, y1: 1,
+      x0: button.dataset.flagStart, x1: button.dataset.flagEnd,
+      fillcolor: "rgba(180, 35, 24, 0.12)", line: { color: "#b42318", width: 1 }, layer: "below"
+    });
+    window.Plotly.relayout(div, { shapes: shapes });
+    div.scrollIntoView({ block: "nearest" });
+    if (trace >= 0) window.Plotly.Fx.hover(div, [{ curveNumber: trace, pointNumber: point }]);
+    document.querySelectorAll('[data-flag-chart="' + button.dataset.flagChart + '"]').forEach(function (other) {
+      other.setAttribute("aria-pressed", other === button ? "true" : "false");
+    });
+    var live = document.getElementById(button.dataset.flagChart + "-announce");
+    if (live) live.textContent = button.textContent.replace(/\s+/g, " ").trim() + ": highlighted on the chart.";
+  }
+
+  document.addEventListener("click", function (event) {
+    var raw = event.target.closest("[data-raw-toggle]");
+    if (raw) {
+      raw.setAttribute("aria-pressed", raw.getAttribute("aria-pressed") === "true" ? "false" : "true");
+      applyRaw(raw);
+      return;
+    }
+    var flag = event.target.closest("[data-flag-chart]");
+    if (flag) highlight(flag);
+  });
+
+  // After a live redraw (drawn by the section above, on the same event), put the reader's choice back.
+  document.addEventListener("htmx:afterSwap", function () {
+    window.setTimeout(function () {
+      document.querySelectorAll('[data-raw-toggle][aria-pressed="true"]').forEach(applyRaw);
+    }, 0);
+  });
+})();

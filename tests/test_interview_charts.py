@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
-from webapp.interviews import charts
+from webapp.interviews import charts, timeline
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
@@ -33,15 +33,20 @@ def point(i: int, **kw) -> dict:
     return values | kw
 
 
-def test_the_timeline_has_four_sentiments_and_confidence_with_every_point():
+def test_the_timeline_draws_the_smoothed_tone_and_keeps_the_raw_series_one_click_away():
     figure = charts.sentiment_timeline([point(i) for i in range(5)])
 
     names = [trace["name"] for trace in figure["data"]]
-    assert names == ["Positive", "Negative", "Neutral", "Mixed", "Confidence"]
+    assert names == ["Overall tone (smoothed)", "Tone at each moment", "Positive", "Negative", "Neutral", "Mixed",
+                     "Confidence"]
+    tone, *raw = figure["data"]
+    assert tone["meta"] == "tone" and "visible" not in tone  # drawn by default
+    assert tone["y"] == [70.0] * 5  # 50 + (50 - 10) / 2
+    assert all(trace["meta"] == "raw" and trace["visible"] == "legendonly" for trace in raw)
     assert all(len(trace["x"]) == 5 for trace in figure["data"])
     assert figure["data"][0]["x"][0] == T0.isoformat()
-    assert figure["data"][1]["y"] == [10.0] * 5
-    assert figure["data"][4]["line"]["dash"] == "dot"
+    assert figure["data"][3]["y"] == [10.0] * 5
+    assert figure["data"][6]["line"]["dash"] == "dot"
     assert {trace["type"] for trace in figure["data"]} == {"scatter"}
 
 
@@ -62,13 +67,14 @@ def test_thousands_of_points_switch_to_webgl():
 
 def test_hover_text_carries_detail_themes_and_flags_escaped():
     figure = charts.sentiment_timeline([point(0, detail="<img src=x onerror=alert(1)>", key_themes=["a", "b"],
-                                             flags=["hesitation"])])
+                                             flags=["<b>hesitation</b>"])])
 
     hover = figure["data"][0]["customdata"][0]
     assert "&lt;img src=x onerror=alert(1)&gt;" in hover and "<img" not in hover
-    assert "Themes: a, b" in hover and "Flags: hesitation" in hover
+    assert "Themes: a, b" in hover and "Flags: &lt;b&gt;hesitation&lt;/b&gt;" in hover
     flagged = figure["data"][-1]
-    assert flagged["name"] == "Flagged" and flagged["x"] == [T0.isoformat()]
+    assert flagged["name"] == "Flagged moments" and flagged["x"] == [T0.isoformat()]
+    assert "<b>" not in flagged["customdata"][0]
 
 
 def test_points_without_context_have_no_themes_line():
@@ -96,11 +102,17 @@ def test_warnings_and_extensions_are_marked():
     assert charts.timing_events({"not": "a list"}) == [] and charts.timing_events(None) == []
 
 
-def test_context_factors_keep_gaps_for_missing_values():
+def test_context_factors_are_six_small_charts_that_keep_gaps_for_missing_values():
     figure = charts.context_factors_chart([point(0), point(1, value_alignment_score=None)])
 
     assert [trace["name"] for trace in figure["data"]] == [
         "Value alignment", "Requirement addressing", "Relevance", "Confidence", "Enthusiasm", "Authenticity"]
+    assert [trace["yaxis"] for trace in figure["data"]] == ["y", "y2", "y3", "y4", "y5", "y6"]
+    assert figure["layout"]["showlegend"] is False  # each small chart is titled instead
+    assert [a["text"] for a in figure["layout"]["annotations"]][0] == "<b>Value alignment</b>"
+    assert figure["layout"]["xaxis6"]["matches"] == "x"  # one time axis: zooming one zooms all
+    domains = {tuple(figure["layout"][f"yaxis{n}"]["domain"]) for n in ("", "2", "3", "4", "5", "6")}
+    assert len(domains) == 3  # three rows of two
     assert figure["data"][0]["y"] == [60.0, None]
     assert figure["data"][1]["y"] == [None, None]
 
@@ -154,5 +166,85 @@ def test_points_sharing_their_theme_and_flag_lists_get_the_same_labels_as_copies
         assert figure["data"][0]["customdata"][2] == (
             "<b>Q1: point 2</b><br>Themes: gears, &lt;b&gt;torque&lt;/b&gt;<br>Flags: vague<br>Confidence: 70"
         )
-        assert figure["data"][-1]["text"] == ["vague"] * 3
+        assert figure["data"][-1]["text"] == ["3"]  # one group of three flagged moments
     assert charts.sentiment_timeline(shared) == charts.sentiment_timeline(copies)
+
+
+# --- reading the timeline: tone, smoothing, questions, flag groups (webapp/interviews/timeline.py) -----
+
+
+def test_the_overall_tone_runs_from_all_negative_to_all_positive():
+    assert timeline.tone(100, 0) == 100.0 and timeline.tone(0, 100) == 0.0
+    assert timeline.tone(Decimal("30"), Decimal("30")) == 50.0 and timeline.tone(None, 10) is None
+
+
+def test_smoothing_is_a_centred_moving_average_that_skips_missing_values():
+    assert timeline.smooth([0, 0, 90, 0, 0], window=3) == [0.0, 30.0, 30.0, 30.0, 0.0]
+    assert timeline.smooth([10, None, 30, 50], window=3) == [10.0, None, 40.0, 40.0]
+    assert timeline.smooth([5, 7], window=1) == [5.0, 7.0]
+    spiky = [100 if i % 2 else 0 for i in range(160)]
+    smoothed = timeline.smooth(spiky)
+    assert timeline.window_for(160) == 13 and timeline.window_for(3) == 1 and timeline.window_for(10_000) == 21
+    assert max(smoothed[20:140]) - min(smoothed[20:140]) < 10  # the zigzag becomes a level line near 50
+
+
+def test_question_segments_come_from_the_answer_times():
+    segments = timeline.question_segments([60, {"seconds": "30"}, "n/a", 90], T0)
+    assert [(s.label, s.start, s.end) for s in segments] == [
+        ("Q1", T0, T0 + timedelta(seconds=60)),
+        ("Q2", T0 + timedelta(seconds=60), T0 + timedelta(seconds=90)),
+        ("After the last answer", T0 + timedelta(seconds=90), None),  # "n/a": later boundaries are unknown
+    ]
+    assert timeline.question_segments([], T0) == [] and timeline.question_segments([10], None) == []
+
+
+def test_flags_are_grouped_one_marker_per_question_with_a_count():
+    points = [point(10 * i, flags=["hesitation"] if i in (1, 2, 3, 7) else [], positive_score=20 * (i % 2))
+              for i in range(10)]
+    points[2]["flags"] = ["long_pause", "hesitation"]
+    reading = timeline.read(points, [45, 30, 30], T0)
+
+    assert [(s.segment.label, s.points, s.flagged) for s in reading.summaries] == [
+        ("Q1", 5, 3), ("Q2", 3, 1), ("Q3", 2, 0)]
+    assert reading.flagged == 4 and [g.segment.label for g in reading.flag_groups] == ["Q1", "Q2"]
+    assert reading.flag_groups[0].flag_text == "hesitation ×3, long pause"
+    trace = charts.sentiment_timeline(points, reading=reading)["data"][-1]
+    assert trace["meta"] == "flags" and trace["text"] == ["3", "1"]
+    assert trace["x"] == [(T0 + timedelta(seconds=20)).isoformat(), (T0 + timedelta(seconds=70)).isoformat()]
+
+
+def test_without_answer_times_flags_are_grouped_per_minute():
+    points = [point(30 * i, flags=["vague"]) for i in range(5)]  # 0 s to 2 min
+    reading = timeline.read(points, None, T0)
+    assert not reading.by_question
+    assert [(g.segment.label, g.flagged) for g in reading.flag_groups] == [
+        ("Minute 1", 2), ("Minute 2", 2), ("Minute 3", 1)]
+
+
+def test_question_boundaries_are_drawn_as_labelled_bands():
+    points = [point(10 * i) for i in range(9)]
+    figure = charts.sentiment_timeline(points, reading=timeline.read(points, [30, 30, 30], T0))
+    bands = [s for s in figure["layout"]["shapes"] if s["type"] == "rect"]
+    assert [b["x0"] for b in bands] == [T0.isoformat(), (T0 + timedelta(seconds=60)).isoformat()]  # every other
+    assert [a["text"] for a in figure["layout"]["annotations"]] == ["Q1", "Q2", "Q3"]
+
+
+def test_the_timeline_table_holds_each_questions_figures():
+    points = [point(10 * i, positive_score=80 if i < 3 else 20, negative_score=0 if i < 3 else 60,
+                    flags=["hesitation"] if i == 4 else []) for i in range(6)]
+    table = charts.timeline_table(timeline.read(points, [30, 30], T0))
+
+    assert table.columns[:5] == ("Question", "From", "To", "Moments", "Overall tone")
+    assert [row[:5] for row in table.rows] == [("Q1", "0:00", "0:30", "3", "90.0"), ("Q2", "0:30", "1:00", "3", "30.0")]
+    assert table.rows[1][9:] == ("1", "hesitation")
+    assert table.summary.startswith("Overall tone averaged 60.0 of 100 (50 is balanced) over 6 analysed moments in 2 questions")
+    assert "lowest in Q2 (30.0), highest in Q1 (90.0)" in table.summary and "1 moment flagged in 1 question" in table.summary
+
+
+def test_the_behavior_table_says_which_way_is_good():
+    analysis = SimpleNamespace(confidence_score=80, fear_score=Decimal("2.5"), sincerity_score=70, nervousness_score=None,
+                               excitement_score=60, curiosity_score=90, adaptability_score=75)
+    table = charts.behavior_table(analysis)
+    assert table.rows[1] == ("Fear", "2.5", "lower is better") and table.rows[0][2] == "higher is better"
+    assert table.rows[3] == ("Nervousness", "—", "lower is better")
+    assert "for fear and nervousness lower is better" in table.summary

@@ -61,12 +61,6 @@ def poll_url(html: str) -> str:
     return unescape(match.group(1))
 
 
-def appended(html: str, chart_id: str) -> dict | None:
-    """The figure of new points a poll sends for a chart the page keeps, or None."""
-    match = re.search(rf'data-chart-append="{chart_id}">(.*?)</script>', html, re.S)
-    return json.loads(match.group(1)) if match else None
-
-
 @pytest.mark.parametrize(("status", "polls"), [
     ("in_progress", True), ("scheduled", False), ("rescheduled", False),
     ("completed", False), ("cancelled", False), ("no_show", False),
@@ -185,7 +179,9 @@ def test_a_poll_when_nothing_changed_answers_204_without_a_body(db_session, logg
         assert response.data == b""
 
 
-def test_a_poll_sends_only_the_points_the_page_does_not_have(db_session, logged_in, candidate, job):
+def test_a_poll_with_new_points_redraws_the_kept_chart_with_all_of_them(db_session, logged_in, candidate, job):
+    """The smoothed tone, the flag groups and the data table need every point: a poll that found a new
+    one sends them all, drawn into the chart the swap keeps (hx-preserve: zoom and shown series stay)."""
     interview, sentiment = _in_progress_with_points(db_session, candidate, job)
     page = logged_in.get(f"/interviews/{interview.session_id}").get_data(as_text=True)
     assert timeline_point_count(page) == 2 and "2 points" in page
@@ -194,30 +190,29 @@ def test_a_poll_sends_only_the_points_the_page_does_not_have(db_session, logged_
     response = logged_in.get(poll_url(page), headers=HX)
     assert response.status_code == 200
     panel = response.get_data(as_text=True)
-    new = appended(panel, "sentiment-timeline")
-    assert len(new["data"][0]["x"]) == 1 and "Third answer" in new["data"][0]["customdata"][0]
-    assert new["data"][0]["mode"] == "lines"  # it joins a drawn line, though it is one point
-    assert timeline_point_count(panel) == 0  # no full figure: the drawn chart is kept ...
-    assert re.search(r'<div id="sentiment-timeline"[^>]*hx-preserve="true"', panel)  # ... across the swap
-    assert "3 points" in panel
+    assert timeline_point_count(panel) == 3
+    assert "Third answer" in json.loads(re.search(r'data-chart="sentiment-timeline">(.*?)</script>', panel, re.S)
+                                        .group(1))["data"][0]["customdata"][2]
+    assert re.search(r'<div id="sentiment-timeline"[^>]*hx-preserve="true"', panel)
+    assert 'id="sentiment-timeline-raw"' in panel and "3 analysed moments" in panel  # the toggle and the table
+    assert "3 points" in panel and "data-chart-append" not in panel
 
     assert logged_in.get(poll_url(panel), headers=HX).status_code == 204  # the next poll starts after it
     now = datetime.now(UTC)
     for seconds in (10, 5):
         gen_sentiment_point(db_session, sentiment, timestamp=now - timedelta(seconds=seconds))
     later = logged_in.get(poll_url(panel), headers=HX).get_data(as_text=True)
-    assert len(appended(later, "sentiment-timeline")["data"][0]["x"]) == 2
-    assert "5 points" in later
+    assert timeline_point_count(later) == 5 and "5 points" in later
 
 
-def test_points_of_the_same_instant_are_each_sent_once(db_session, logged_in, candidate, job):
+def test_points_of_the_same_instant_are_each_counted_once(db_session, logged_in, candidate, job):
     interview, sentiment = _in_progress_with_points(db_session, candidate, job, minutes_ago=(1,))
     page = logged_in.get(f"/interviews/{interview.session_id}").get_data(as_text=True)
     same_instant = datetime.fromisoformat(parse_qs(urlsplit(poll_url(page)).query)["after"][0])
     gen_sentiment_point(db_session, sentiment, timestamp=same_instant, detail="Same instant")
 
     panel = logged_in.get(poll_url(page), headers=HX).get_data(as_text=True)
-    assert appended(panel, "sentiment-timeline")["data"][0]["customdata"][0].startswith("<b>Same instant")
+    assert timeline_point_count(panel) == 2 and "2 points" in panel
     assert logged_in.get(poll_url(panel), headers=HX).status_code == 204
 
 
@@ -230,11 +225,11 @@ def test_the_first_point_draws_the_whole_chart(db_session, logged_in, candidate,
 
     gen_sentiment_point(db_session, sentiment, timestamp=datetime.now(UTC) - timedelta(seconds=30))
     panel = logged_in.get(poll_url(page), headers=HX).get_data(as_text=True)
-    assert timeline_point_count(panel) == 1 and appended(panel, "sentiment-timeline") is None
+    assert timeline_point_count(panel) == 1
     assert "1 point;" in panel
 
 
-def test_context_factors_of_new_points_are_appended_to_their_chart(db_session, logged_in, candidate, job):
+def test_context_factors_of_new_points_are_drawn_in_their_kept_chart(db_session, logged_in, candidate, job):
     interview = gen_interview(db_session, candidate, job, status="in_progress")
     sentiment = gen_sentiment_session(db_session, interview, employer_visible=True)
     now = datetime.now(UTC)
@@ -245,8 +240,8 @@ def test_context_factors_of_new_points_are_appended_to_their_chart(db_session, l
     point = gen_sentiment_point(db_session, sentiment, timestamp=now - timedelta(seconds=30))
     gen_context_factors(db_session, point, value_alignment_score=Decimal("91.00"))
     panel = logged_in.get(poll_url(page), headers=HX).get_data(as_text=True)
-    factors = appended(panel, "context-factors")
-    assert [trace["y"] for trace in factors["data"]][0] == [91.0]
+    factors = json.loads(re.search(r'data-chart="context-factors">(.*?)</script>', panel, re.S).group(1))
+    assert factors["data"][0]["y"][-1] == 91.0 and len(factors["data"][0]["y"]) == 2
     assert re.search(r'<div id="context-factors"[^>]*hx-preserve="true"', panel)
 
 
@@ -260,7 +255,7 @@ def test_a_change_without_new_points_still_updates_the_panel(db_session, logged_
     assert panel.status_code == 200
     html = panel.get_data(as_text=True)
     assert "65 %" in html and "2 points" in html
-    assert appended(html, "sentiment-timeline")["data"][0]["x"] == []  # nothing to add to the chart
+    assert timeline_point_count(html) == 2  # the chart and its table stay whole
 
     sentiment.positive_score, sentiment.neutral_score = Decimal("58.40"), Decimal("26.60")
     db_session.flush()
@@ -303,22 +298,6 @@ def test_a_damaged_poll_link_is_a_clear_400(db_session, logged_in, candidate, jo
     response = logged_in.get(f"/interviews/{interview.session_id}/live?{query}", headers=HX)
     assert response.status_code == 400
     assert "reload the page" in response.get_data(as_text=True)
-
-
-def test_a_poll_reads_only_the_partitions_after_the_last_point(db_session, candidate, job):
-    """Even for an interview that started weeks ago, a poll's read starts at the page's last point."""
-    from webapp.interviews.page_queries import LiveCursor, select_points_after
-
-    started = datetime.now(UTC) - timedelta(days=70)
-    interview, _ = _in_progress_with_points(db_session, candidate, job, minutes_ago=(1,), start_time=started)
-    last = datetime.now(UTC) - timedelta(minutes=1)
-    statement = select_points_after(interview, LiveCursor("v", last_time=last, last_id=1, points=1))
-    compiled = statement.compile(db_session.bind, compile_kwargs={"literal_binds": True})
-    plan = "\n".join(row[0] for row in db_session.connection().exec_driver_sql(f"EXPLAIN {compiled}"))
-    scanned = set(re.findall(r"interview_sentimenthistory_y(\d{4})m(\d{2})", plan))
-    reachable = {(f"{day:%Y}", f"{day:%m}") for day in (last, datetime.now(UTC) + timedelta(days=1))}
-    assert scanned and scanned <= reachable, plan
-    assert "idx_sentiment_history_session" in plan or "interview_session_id" in plan
 
 
 def test_the_new_point_check_reads_only_the_partitions_after_the_last_point(db_session, candidate, job):

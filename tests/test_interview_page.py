@@ -123,7 +123,8 @@ def test_the_employer_reads_the_whole_interview(logged_in, db_session, interview
     assert "Q1: answer on gearboxes" in timeline["data"][0]["customdata"][0]
     assert "gear trains, torque" in timeline["data"][0]["customdata"][0]
     assert "hesitation" in timeline["data"][0]["customdata"][0]
-    assert [shape["x0"][:16] for shape in timeline["layout"]["shapes"]] == [(START + timedelta(minutes=25)).isoformat()[:16]]
+    notices = [shape for shape in timeline["layout"]["shapes"] if shape["type"] == "line"]
+    assert [shape["x0"][:16] for shape in notices] == [(START + timedelta(minutes=25)).isoformat()[:16]]
     assert len(chart(html, "context-factors")["data"]) == 6
     assert chart(html, "response-times")["data"][0]["y"] == [42.5, 90, 12]
     radar = chart(html, "behavior-radar")["data"][0]

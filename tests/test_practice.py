@@ -158,7 +158,7 @@ def test_feedback_explains_the_session_and_the_change_since_last_time(db_session
     assert '<a href="https://learn.example/sql"' in html
     assert "Sneaky link" in html and "javascript:" not in html
     timeline = chart_figure(html, "practice-timeline")
-    assert timeline["data"][0]["name"] == "Positive" and len(timeline["data"][0]["x"]) == 1
+    assert timeline["data"][0]["name"] == "Overall tone (smoothed)" and len(timeline["data"][0]["x"]) == 1
 
 
 def test_the_feedback_page_runs_a_fixed_number_of_statements(app, db_session, client, candidate):

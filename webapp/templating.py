@@ -9,16 +9,14 @@ from __future__ import annotations
 from flask import Flask
 from markupsafe import Markup, escape
 
+from webapp import tone
+
 MISSING = Markup('<span class="muted">—</span>')
 
 
-def score(value) -> Markup:
-    """A 0-100 score with its colour band (high >= 75, mid >= 50), or a muted dash when missing."""
-    if value is None:
-        return MISSING
-    band = "score-high" if value >= 75 else ("score-mid" if value >= 50 else "score-low")
-    # Markup.format would escape; a band name and a number need none (and this is 10x faster)
-    return Markup(f'<span class="score {band}">{float(value):.1f}</span>')
+def score(value, trait: str | None = None) -> Markup:
+    """A 0-100 score coloured by what it means (webapp.tone: for Fear, Negative, ... lower is better), or a dash."""
+    return tone.score_markup(value, trait)
 
 
 def person_name(row) -> str:
@@ -71,7 +69,7 @@ def percent(value) -> Markup:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        score=score, person_name=person_name, status_pill=status_pill, sentiment_pill=sentiment_pill,
+        score=score, score_markup=tone.score_markup, trait_hint=tone.hint, person_name=person_name, status_pill=status_pill, sentiment_pill=sentiment_pill,
         options=options, minutes=minutes,
         utc_time=utc_time, percent=percent,
     )

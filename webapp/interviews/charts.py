@@ -17,6 +17,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from webapp import tone
+from webapp.chartdata import ChartTable, fmt, plural
+from webapp.interviews import timeline
+
 SENTIMENT_SERIES = (
     ("positive_score", "Positive", "#16a34a"),
     ("negative_score", "Negative", "#dc2626"),
@@ -43,6 +47,10 @@ BEHAVIOR_TRAITS = (
 # Above this many points SVG traces get slow to draw and hover; WebGL keeps them smooth.
 WEBGL_THRESHOLD = 1000
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12}
+TONE_NAME = "Overall tone (smoothed)"
+TONE_COLOUR = "#4338ca"
+FLAG_COLOUR = "#b42318"
+FLAG_Y = 96  # flag markers sit at the top of the 0-100 axis, their count above them
 
 
 def _get(row: Any, name: str) -> Any:
@@ -186,21 +194,18 @@ def timing_events(warnings: Any) -> list[dict[str, str]]:
     return events
 
 
-def _drawn_count(points: Sequence[Any], total: int | None) -> int:
-    # A live poll sends only new points; trace type and mode follow the chart they join.
-    return len(points) if total is None else total
-
-
 def sentiment_timeline(
-    points: Sequence[Any], *, warnings: Any = None, extensions: int = 0, total: int | None = None
+    points: Sequence[Any], *, warnings: Any = None, extensions: int = 0, reading: timeline.Reading | None = None
 ) -> dict[str, Any]:
-    """Positive/negative/neutral/mixed over time, confidence as a dotted line, warnings as vertical lines.
+    """The overall tone, smoothed, with the raw series one click away, flag groups, question bands and notices.
 
-    `points` carry timestamp, the four scores, confidence, detail, key_themes and flags.
-    Trace 0 (positive) holds every point, with the point's detail in its hover text.
-    `total`: how many points the drawn chart holds with these (they are appended to it), if not all.
+    `points` carry timestamp, the four scores, confidence, detail, key_themes and flags; `reading`
+    (timeline.read) their question segments and flag groups. Trace 0 is the smoothed tone, with each
+    point's detail in its hover text; the raw series (meta "raw") start hidden, the flag groups
+    (meta "flags") are one marker per question (or minute) with its count.
     """
-    count = _drawn_count(points, total)
+    reading = reading or timeline.read(points)
+    count = len(points)
     kind = _scatter_type(count)
     mode = "lines" if count > 1 else "markers"
     x = _times(_column(points, "timestamp"))
@@ -212,115 +217,251 @@ def sentiment_timeline(
             _column(points, "detail"), themes, flags, _column(points, "confidence"), strict=True
         )
     ]
-    data: list[dict[str, Any]] = []
-    for column, name, color in SENTIMENT_SERIES:
-        trace = {
-            "type": kind,
-            "mode": mode,
-            "name": name,
-            "x": x,
-            "y": _numbers(_column(points, column)),
-            "line": {"color": color, "width": 2},
-            "marker": {"color": color},
-            "hovertemplate": f"{name}: %{{y:.1f}}<extra></extra>",
-        }
-        if column == "positive_score":
-            trace["customdata"] = hover
-            trace["hovertemplate"] = f"%{{customdata}}<br>{name}: %{{y:.1f}}<extra></extra>"
-        data.append(trace)
-    data.append(
+    tones = [timeline.tone(p, n) for p, n in zip(_column(points, "positive_score"), _column(points, "negative_score"),
+                                                  strict=True)]
+    data: list[dict[str, Any]] = [
         {
-            "type": kind,
-            "mode": mode,
-            "name": "Confidence",
-            "x": x,
-            "y": _numbers(_column(points, "confidence")),
-            "line": {"color": "#1f2937", "width": 1, "dash": "dot"},
-            "marker": {"color": "#1f2937"},
-            "hovertemplate": "Confidence: %{y:.1f}<extra></extra>",
-        }
-    )
-    flagged = [(xi, flag) for xi, flag in zip(x, flags, strict=True) if flag]
-    if flagged:
-        data.append(
-            {
-                "type": kind,
-                "mode": "markers",
-                "name": "Flagged",
-                "x": [xi for xi, _ in flagged],
-                "y": [98] * len(flagged),
-                "marker": {"symbol": "triangle-down", "size": 9, "color": "#b91c1c"},
-                "text": [words(flag) for _, flag in flagged],
-                "hovertemplate": "Flag: %{text}<extra></extra>",
-            }
-        )
-    shapes, annotations = [], []
+            "type": kind, "mode": mode, "name": TONE_NAME, "meta": "tone", "x": x, "y": timeline.smooth(tones),
+            "line": {"color": TONE_COLOUR, "width": 3, "shape": "spline", "smoothing": 0.5},
+            "marker": {"color": TONE_COLOUR},
+            "customdata": hover,
+            "hovertemplate": f"%{{customdata}}<br>{TONE_NAME}: %{{y:.1f}}<extra></extra>",
+        },
+        {
+            "type": kind, "mode": "markers", "name": "Tone at each moment", "meta": "raw", "visible": "legendonly",
+            "x": x, "y": tones, "marker": {"color": TONE_COLOUR, "size": 4, "opacity": 0.5},
+            "hovertemplate": "Tone: %{y:.1f}<extra></extra>",
+        },
+    ]
+    for column, name, color in SENTIMENT_SERIES:
+        data.append({
+            "type": kind, "mode": mode, "name": name, "meta": "raw", "visible": "legendonly",
+            "x": x, "y": _numbers(_column(points, column)),
+            "line": {"color": color, "width": 1.5}, "marker": {"color": color},
+            "hovertemplate": f"{name}: %{{y:.1f}}<extra></extra>",
+        })
+    data.append({
+        "type": kind, "mode": mode, "name": "Confidence", "meta": "raw", "visible": "legendonly",
+        "x": x, "y": _numbers(_column(points, "confidence")),
+        "line": {"color": "#1f2937", "width": 1, "dash": "dot"}, "marker": {"color": "#1f2937"},
+        "hovertemplate": "Confidence: %{y:.1f}<extra></extra>",
+    })
+    groups = reading.flag_groups
+    if groups:
+        data.append({
+            "type": "scatter", "mode": "markers+text", "name": "Flagged moments", "meta": "flags",
+            "x": [_time(group.marker_time) for group in groups],
+            "y": [FLAG_Y] * len(groups),
+            "text": [str(group.flagged) for group in groups],
+            "textposition": "top center",
+            "textfont": {"size": 11, "color": FLAG_COLOUR},
+            "customdata": [
+                html.escape(f"{group.segment.label}: {_moments(group.flagged)} flagged ({group.flag_text})", quote=False)
+                for group in groups
+            ],
+            "marker": {"symbol": "triangle-down", "color": FLAG_COLOUR,
+                       "size": [min(18, 9 + 2 * group.flagged) for group in groups]},
+            "hovertemplate": "%{customdata}<extra></extra>",
+        })
+    shapes, annotations = _segment_shapes(reading)
     for index, event in enumerate(timing_events(warnings)):
-        color = "#2563eb" if event["kind"] == "extension" else "#d97706"
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": event["at"],
-                "x1": event["at"],
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": color, "width": 1.5, "dash": "dash"},
-            }
-        )
-        annotations.append(
-            {
-                "x": event["at"],
-                "xref": "x",
-                "yref": "paper",
-                "y": 1,
-                "yanchor": "bottom",
-                "text": event["label"],
-                "showarrow": False,
-                "yshift": 14 * (index % 2),  # neighbouring notices would print over each other
-                "font": {"size": 11, "color": color},
-            }
-        )
+        color = "#2563eb" if event["kind"] == "extension" else "#b45309"
+        shapes.append({
+            "type": "line", "xref": "x", "yref": "paper", "x0": event["at"], "x1": event["at"], "y0": 0, "y1": 1,
+            "line": {"color": color, "width": 1.5, "dash": "dash"},
+        })
+        annotations.append({
+            "x": event["at"], "xref": "x", "yref": "paper", "y": 1, "yanchor": "bottom", "text": event["label"],
+            "showarrow": False,
+            "yshift": 14 * (index % 2),  # neighbouring notices would print over each other
+            "font": {"size": 11, "color": color},
+        })
     if extensions:
-        annotations.append(
-            {
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": 1,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "text": f"{extensions} time extension{'s' if extensions != 1 else ''} used",
-                "showarrow": False,
-                "font": {"size": 11, "color": "#2563eb"},
-            }
-        )
-    # uirevision: a poll that redraws the chart keeps the reader's zoom and hidden series.
-    layout = _base_layout(hovermode="x unified", shapes=shapes, annotations=annotations, uirevision="interview")
+        annotations.append({
+            "xref": "paper", "yref": "paper", "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom",
+            "text": f"{extensions} time extension{'s' if extensions != 1 else ''} used",
+            "showarrow": False, "font": {"size": 11, "color": "#2563eb"},
+        })
+    # uirevision: a poll that redraws the chart keeps the reader's zoom and the series shown.
+    layout = _base_layout(hovermode="closest", shapes=shapes, annotations=annotations, uirevision="interview")
+    layout["yaxis"] = {"range": [0, 104], "title": {"text": "Tone (0 negative, 100 positive)"},
+                       "gridcolor": "#e5e7eb", "fixedrange": True, "tickvals": [0, 25, 50, 75, 100]}
     layout["margin"]["t"] = 44
+    layout["legend"] = {"orientation": "h", "y": -0.2}
     return {"data": data, "layout": layout}
 
 
-def context_factors_chart(points: Sequence[Any], *, total: int | None = None) -> dict[str, Any]:
-    """The six context factors over time; points without context factors leave gaps. `total` as above."""
-    count = _drawn_count(points, total)
+
+def _moments(count: int) -> str:
+    return f"{count} moment{'s' if count != 1 else ''}"
+
+
+def _segment_shapes(reading: timeline.Reading) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Question segments as alternate light bands with their label ("Q3") at the top; minutes get none."""
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
+    if not reading.by_question:
+        return shapes, annotations
+    for summary in reading.summaries:
+        segment = summary.segment
+        end = segment.end or reading.last
+        if end is None or end <= segment.start:
+            continue
+        if summary.index % 2 == 0:
+            shapes.append({
+                "type": "rect", "xref": "x", "yref": "paper", "x0": segment.start.isoformat(),
+                "x1": end.isoformat(), "y0": 0, "y1": 1, "fillcolor": "#eef2ff", "opacity": 0.6,
+                "line": {"width": 0}, "layer": "below",
+            })
+        annotations.append({
+            "x": (segment.start + (end - segment.start) / 2).isoformat(), "xref": "x", "yref": "paper",
+            "y": 0, "yanchor": "bottom", "text": segment.label if segment.key != "after" else "after",
+            "showarrow": False, "font": {"size": 10, "color": "#4b5563"},
+        })
+    return shapes, annotations
+
+
+CONTEXT_PER_ROW = 2  # small multiples: two factors side by side, three rows
+
+
+def context_factors_chart(points: Sequence[Any]) -> dict[str, Any]:
+    """The six context factors over time, one small chart each (shared time axis); missing values leave gaps."""
+    count = len(points)
     kind = _scatter_type(count)
     x = _times(_column(points, "timestamp"))
-    data = [
-        {
-            "type": kind,
-            "mode": "lines" if count > 1 else "markers",
-            "name": name,
-            "x": x,
-            "y": _numbers(_column(points, column)),
-            "line": {"color": color, "width": 1.5},
-            "marker": {"color": color},
-            "hovertemplate": f"{name}: %{{y:.1f}}<extra></extra>",
+    rows = math.ceil(len(CONTEXT_SERIES) / CONTEXT_PER_ROW)
+    data, annotations = [], []
+    layout: dict[str, Any] = {
+        "margin": {"l": 40, "r": 12, "t": 24, "b": 32}, "font": FONT, "showlegend": False,
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "hovermode": "closest",
+        "uirevision": "interview", "height": 420,
+    }
+    gap_x, gap_y = 0.08, 0.12
+    width = (1 - gap_x * (CONTEXT_PER_ROW - 1)) / CONTEXT_PER_ROW
+    height = (1 - gap_y * (rows - 1)) / rows
+    for index, (column, name, color) in enumerate(CONTEXT_SERIES):
+        row, col = divmod(index, CONTEXT_PER_ROW)
+        suffix = "" if index == 0 else str(index + 1)
+        x0 = col * (width + gap_x)
+        top = 1 - row * (height + gap_y)
+        layout[f"xaxis{suffix}"] = {
+            "domain": [x0, x0 + width], "anchor": f"y{suffix}", "gridcolor": "#f3f4f6", "tickformat": "%H:%M",
+            "showticklabels": row == rows - 1,
+        } | ({"matches": "x"} if index else {})  # zooming one zooms all six
+        layout[f"yaxis{suffix}"] = {
+            "domain": [top - height, top], "anchor": f"x{suffix}", "range": [0, 100], "tickvals": [0, 50, 100],
+            "gridcolor": "#e5e7eb", "fixedrange": True,
         }
-        for column, name, color in CONTEXT_SERIES
+        data.append({
+            "type": kind, "mode": "lines" if count > 1 else "markers", "name": name, "x": x,
+            "y": _numbers(_column(points, column)), "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+            "line": {"color": color, "width": 1.5}, "marker": {"color": color},
+            "hovertemplate": f"{name}: %{{y:.1f}}<extra></extra>",
+        })
+        annotations.append({
+            "text": f"<b>{name}</b>", "xref": "paper", "yref": "paper", "x": x0, "y": top, "xanchor": "left",
+            "yanchor": "bottom", "showarrow": False, "font": {"size": 11, "color": "#374151"},
+        })
+    layout["annotations"] = annotations
+    return {"data": data, "layout": layout}
+
+
+# --- text alternatives: each chart's numbers as a table (templates/macros/ui.html chart_data) ----------
+
+
+def _segment_label(reading: timeline.Reading) -> str:
+    return "Question" if reading.by_question else "Minute"
+
+
+def _extreme(summaries: Sequence[timeline.SegmentSummary], name: str) -> tuple[str, str] | None:
+    """The labels of the segments with the lowest and highest average of `name`."""
+    known = [s for s in summaries if s.average(name) is not None]
+    if len(known) < 2:
+        return None
+    low = min(known, key=lambda s: s.average(name))
+    high = max(known, key=lambda s: s.average(name))
+    return (f"{low.segment.label} ({fmt(low.average(name))})", f"{high.segment.label} ({fmt(high.average(name))})")
+
+
+def timeline_table(reading: timeline.Reading) -> ChartTable:
+    """The timeline per question (or minute): its moments, average tone and shares, and flags."""
+    origin = reading.origin
+    unit = "questions" if reading.by_question else "minutes"
+    rows = [
+        (
+            s.segment.label, timeline.clock(s.segment.start, origin), timeline.clock(s.segment.end or reading.last, origin),
+            str(s.points), fmt(s.average("tone")), fmt(s.average("positive")), fmt(s.average("negative")),
+            fmt(s.average("neutral")), fmt(s.average("mixed")), str(s.flagged), s.flag_text or "none",
+        )
+        for s in reading.summaries
     ]
-    return {"data": data, "layout": _base_layout(hovermode="x unified", uirevision="interview")}
+    sentence = (f"Overall tone averaged {fmt(reading.average('tone'))} of 100 (50 is balanced) over "
+                f"{plural(reading.points, 'analysed moment')} in {plural(len(reading.summaries), unit[:-1])}")
+    extreme = _extreme(reading.summaries, "tone")
+    if extreme:
+        sentence += f"; lowest in {extreme[0]}, highest in {extreme[1]}"
+    groups = reading.flag_groups
+    sentence += (f"; {plural(reading.flagged, 'moment')} flagged in {plural(len(groups), unit[:-1])}." if groups
+                 else "; no moment was flagged.")
+    return ChartTable(
+        caption=f"Tone per {unit[:-1]}: moments analysed, average overall tone (0 negative, 100 positive) and "
+                "tone shares, flagged moments and their flags",
+        summary=sentence,
+        columns=(_segment_label(reading), "From", "To", "Moments", "Overall tone", "Positive", "Negative", "Neutral",
+                 "Mixed", "Flagged", "Flags"),
+        rows=rows,
+        text_columns=frozenset({1, 2, 10}),
+    )
+
+
+def context_table(reading: timeline.Reading) -> ChartTable:
+    """The six context factors averaged per question (or minute)."""
+    names = [name for _, name, _ in CONTEXT_SERIES]
+    rows = [
+        (s.segment.label, *(fmt(s.average(column)) for column, _, _ in CONTEXT_SERIES))
+        for s in reading.summaries
+    ]
+    averages = [(name, reading.average(column)) for column, name, _ in CONTEXT_SERIES]
+    known = [(name, value) for name, value in averages if value is not None]
+    if known:
+        high = max(known, key=lambda item: item[1])
+        low = min(known, key=lambda item: item[1])
+        sentence = (f"Over the interview, {high[0].lower()} averaged highest ({fmt(high[1])}) and "
+                    f"{low[0].lower()} lowest ({fmt(low[1])}), on a 0 to 100 scale.")
+    else:
+        sentence = "No context factors were recorded."
+    unit = "question" if reading.by_question else "minute"
+    return ChartTable(
+        caption=f"Average of each context factor per {unit}, 0 to 100",
+        summary=sentence, columns=(_segment_label(reading), *names), rows=rows,
+    )
+
+
+def response_times_table(values: Any) -> ChartTable:
+    """Seconds per answer."""
+    seconds = [s for s in (_number(v.get("seconds") if isinstance(v, Mapping) else v)
+                           for v in (values if isinstance(values, list) else [])) if s is not None]
+    rows = [(f"Q{i}", fmt(value, 0)) for i, value in enumerate(seconds, 1)]
+    if seconds:
+        longest = max(range(len(seconds)), key=seconds.__getitem__)
+        sentence = (f"{plural(len(seconds), 'answer')}, {fmt(sum(seconds) / len(seconds), 0)} seconds on average; "
+                    f"the longest was Q{longest + 1} ({fmt(seconds[longest], 0)} seconds).")
+    else:
+        sentence = "No answer times were recorded."
+    return ChartTable(caption="Seconds the candidate took for each answer", summary=sentence,
+                      columns=("Answer", "Seconds"), rows=rows)
+
+
+def behavior_table(analysis: Any) -> ChartTable:
+    """The seven inferred traits, each with which way is good."""
+    values = [(label, _number(_get(analysis, column))) for column, label in BEHAVIOR_TRAITS]
+    rows = [(label, fmt(value), tone.hint(label) or "higher is better") for label, value in values]
+    lower = [label.lower() for label, _ in values if tone.higher_is_better(label) is False]
+    known = [(label, value) for label, value in values if value is not None]
+    sentence = ("; ".join(f"{label} {fmt(value, 0)}" for label, value in known)
+                + f" (0 to 100; for {' and '.join(lower)} lower is better).")
+    return ChartTable(caption="Inferred behavioral traits, 0 to 100", summary=sentence,
+                      columns=("Trait", "Score", "Reading"), rows=rows, text_columns=frozenset({2}))
 
 
 def sparkline_points(history: Sequence[Any], width: float = 120, height: float = 28) -> str:

@@ -334,16 +334,6 @@ class LiveCursor:
     context_chart: bool = False
 
 
-def select_points_after(interview: InterviewSession, cursor: LiveCursor, now: datetime | None = None) -> Select:
-    """The points after the cursor's last one, in time order.
-
-    The engine writes points as the interview goes, in time order. `timestamp >= last_time`
-    makes the index range (and the partitions read) start at the page's last point; the id
-    breaks ties between points of the same instant.
-    """
-    return select_history_points(interview, now, json_as_text=True).where(*_after_cursor(cursor))
-
-
 def _after_cursor(cursor: LiveCursor) -> list:
     if cursor.last_time is None:
         return []
@@ -394,27 +384,26 @@ class LiveUpdate:
 
     sentiments: list[SentimentSession]
     sentiment_hidden: bool
-    new_points: list[Any]
+    has_new_points: bool
 
 
 def load_live_update(session: Session, interview: InterviewSession, cursor: LiveCursor) -> LiveUpdate:
-    """The sentiment summaries; then, only when there are some (and they are not hidden), the new points."""
+    """The sentiment summaries, and whether a (visible) point follows the cursor: one statement."""
     rows = session.execute(select_live_summaries(interview, cursor)).all()
     sentiments = [row.SentimentSession for row in rows if row.SentimentSession is not None]
     hidden = sentiment_hidden(sentiments)
-    fetch = rows[0].has_new_points and not hidden
-    points = read_points(session, select_points_after(interview, cursor)) if fetch else []
-    return LiveUpdate(sentiments=sentiments, sentiment_hidden=hidden, new_points=points)
+    return LiveUpdate(sentiments=sentiments, sentiment_hidden=hidden,
+                      has_new_points=bool(rows[0].has_new_points) and not hidden)
 
 
-def live_review(interview: InterviewSession, update: LiveUpdate) -> InterviewReview:
-    """The review as far as the live panel shows it: the header, the summary and the new points (no statement)."""
+def live_review(interview: InterviewSession, update: LiveUpdate, points: list[Any]) -> InterviewReview:
+    """The review as far as the live panel shows it: the header, the summary and the points (no statement)."""
     return InterviewReview(
         interview=interview,
         header=header_of(interview),
         sentiment=None if update.sentiment_hidden or not update.sentiments else update.sentiments[0],
         sentiment_hidden=update.sentiment_hidden,
-        points=update.new_points,
+        points=points,
         skills_by_category=[],
         assessments_by_type=[],
         cultural_fit=None,

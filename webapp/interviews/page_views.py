@@ -16,7 +16,7 @@ from webapp import db
 from webapp.auth.access import role_required
 from webapp.dateranges import BadQueryParameter
 from webapp.htmx import wants_block
-from webapp.interviews import charts, page_queries, services
+from webapp.interviews import charts, page_queries, services, timeline
 from webapp.interviews.forms import NOTES_MAX, ButtonForm, CancelForm, NotesForm, RescheduleForm
 from webapp.interviews.page_queries import LiveCursor
 from webapp.interviews.scope import get_interview_or_404
@@ -51,49 +51,52 @@ def _duration_text(seconds: float | None) -> str | None:
     return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
 
 
-def _chart_context(review: page_queries.InterviewReview, cursor: LiveCursor | None = None) -> tuple[dict, set[str]]:
-    """Figure JSON per chart div id, and the ids whose figure is to be appended to the drawn chart.
+def _chart_context(review: page_queries.InterviewReview, cursor: LiveCursor | None = None) -> dict:
+    """Figure JSON per chart div id, each chart's text alternative (chart_tables) and the timeline's reading.
 
-    Sentiment charts only when the employer may see them. For a poll (`cursor`), `review.points`
-    are the new points only: charts the page already draws get just those, the live panel's
-    other charts are not part of the answer.
+    Sentiment charts only when the employer may see them. A poll (`cursor`) redraws the live panel's
+    charts from all the points (the smoothed tone, flag groups and tables need them all); the other
+    charts are not part of its answer.
     """
     interview = review.interview
     figures: dict = {}
-    appended: set[str] = set()
-    kept = cursor if cursor is not None and not review.sentiment_hidden else LiveCursor("")
-    total = kept.points + len(review.points)
-    if total:
+    tables: dict = {}
+    reading = None
+    if review.points:
+        reading = timeline.read(review.points, interview.response_times, interview.start_time)
         figures["sentiment-timeline"] = charts.sentiment_timeline(
             review.points, warnings=interview.warning_sent_at, extensions=interview.time_extension_count or 0,
-            total=total,
+            reading=reading,
         )
-        if kept.points:
-            appended.add("sentiment-timeline")
-        if kept.context_chart:
-            appended.add("context-factors")
-        if kept.context_chart or any(point["value_alignment_score"] is not None for point in review.points):
-            figures["context-factors"] = charts.context_factors_chart(review.points, total=total)
+        tables["sentiment-timeline"] = charts.timeline_table(reading)
+        if any(point["value_alignment_score"] is not None for point in review.points):
+            figures["context-factors"] = charts.context_factors_chart(review.points)
+            tables["context-factors"] = charts.context_table(reading)
     if cursor is None:
         response_times = charts.response_times_chart(interview.response_times)
         if response_times["data"][0]["y"]:
             figures["response-times"] = response_times
+            tables["response-times"] = charts.response_times_table(interview.response_times)
         if review.behavior is not None:
             figures["behavior-radar"] = charts.behavior_radar(review.behavior)
-    return {chart_id: charts.figure_json(figure) for chart_id, figure in figures.items()}, appended
+            tables["behavior-radar"] = charts.behavior_table(review.behavior)
+    return dict(
+        chart_json={chart_id: charts.figure_json(figure) for chart_id, figure in figures.items()},
+        chart_tables=tables,
+        reading=reading,
+    )
 
 
-def _next_cursor(review: page_queries.InterviewReview, version: str, chart_json: dict, cursor: LiveCursor | None):
-    """What the rendered panel shows, for its next poll."""
+def _next_cursor(review: page_queries.InterviewReview, version: str, chart_json: dict):
+    """What the rendered panel shows, for its next poll (the panel always holds every point)."""
     if review.sentiment_hidden:
         return LiveCursor(version)
-    kept = cursor or LiveCursor("")
     last = review.points[-1] if review.points else None
     return LiveCursor(
         version,
-        last_time=last["timestamp"] if last else kept.last_time,
-        last_id=last["id"] if last else kept.last_id,
-        points=kept.points + len(review.points),
+        last_time=last["timestamp"] if last else None,
+        last_id=last["id"] if last else None,
+        points=len(review.points),
         context_chart="context-factors" in chart_json,
     )
 
@@ -128,15 +131,14 @@ def _page_context(
     """The page's context; a poll passes the review of its new points and its cursor."""
     review = review or page_queries.load_review(db.session(), interview)
     actions_context = _actions_context(interview, **actions)
-    chart_json, appended = _chart_context(review, cursor)
+    chart_context = _chart_context(review, cursor)
     version = page_queries.live_version(interview, review.sentiments, actions_context["rules"])
-    next_cursor = _next_cursor(review, version, chart_json, cursor)
+    next_cursor = _next_cursor(review, version, chart_context["chart_json"])
     return dict(
         review=review,
         header=review.header,
         candidate_name=_candidate_name(review.header),
-        chart_json=chart_json,
-        appended_charts=appended,
+        **chart_context,
         point_count=next_cursor.points,
         live_url=_live_url(interview, next_cursor),
         duration_text=_duration_text(interview.duration),
@@ -284,8 +286,9 @@ def live(session_id: str):
     """The live panel alone, polled every 5 s while the interview is in progress.
 
     Its URL says what the page shows (version and last point, see LiveCursor): nothing changed
-    answers 204 No Content, which htmx leaves alone; otherwise the panel comes with only the new
-    points, which app.js appends to the charts the swap kept (hx-preserve).
+    answers 204 No Content, which htmx leaves alone; otherwise the panel comes with every point
+    (one bounded read of one interview's points), redrawn into the charts the swap kept (hx-preserve),
+    so the reader's zoom and shown series stay.
     """
     interview = _interview_or_404(session_id)
     if not wants_block():
@@ -299,9 +302,10 @@ def live(session_id: str):
     session = db.session()
     update = page_queries.load_live_update(session, interview, cursor)
     rules = services.extension_rules(session, interview)
-    if not update.new_points and page_queries.live_version(interview, update.sentiments, rules) == cursor.version:
+    if not update.has_new_points and page_queries.live_version(interview, update.sentiments, rules) == cursor.version:
         return "", 204, {"Vary": "HX-Request"}
-    review = page_queries.live_review(interview, update)
+    points = [] if update.sentiment_hidden else page_queries.read_history_points(session, interview)
+    review = page_queries.live_review(interview, update, points)
     body = render_block(TEMPLATE, LIVE_BLOCK, **_page_context(interview, review=review, cursor=cursor, rules=rules))
     return body, 200, {"Vary": "HX-Request"}
 

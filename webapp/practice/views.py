@@ -10,6 +10,7 @@ from webapp.auth.access import role_required
 from webapp.dateranges import BadQueryParameter
 from webapp.htmx import render_page_or_block, wants_block
 from webapp.interviews import charts as interview_charts
+from webapp.interviews import timeline
 from webapp.interviews.page_queries import select_history_points, select_sentiment_sessions
 from webapp.practice import charts, feedback, queries
 from webapp.practice.forms import PracticeListParams
@@ -91,13 +92,16 @@ def _feedback_context(interview) -> dict:
     weak = feedback.weak_skills(gaps, changes)
     listed = [r["resource_id"] for r in suggested if r["resource_id"] is not None]
     catalog = session.execute(queries.select_resources_for(weak, listed)).all() if weak else []
-    timeline = None
+    timeline_json = reading = timeline_table = None
     if points:
-        timeline = interview_charts.figure_json(
+        reading = timeline.read(points, interview.response_times, interview.start_time)
+        timeline_json = interview_charts.figure_json(
             interview_charts.sentiment_timeline(
-                points, warnings=interview.warning_sent_at, extensions=interview.time_extension_count or 0
+                points, warnings=interview.warning_sent_at, extensions=interview.time_extension_count or 0,
+                reading=reading,
             )
         )
+        timeline_table = interview_charts.timeline_table(reading)
     return dict(
         tone=tone,  # the sentiment summary ("sentiment" is a macro in the template)
         sentiment_sentence=feedback.sentiment_sentence(tone.overall_sentiment if tone else None),
@@ -105,7 +109,9 @@ def _feedback_context(interview) -> dict:
         suggestions=feedback.strings(tone.improvement_suggestions if tone else None),
         focus_areas=feedback.strings(tone.practice_focus_areas if tone else None),
         point_count=len(points),
-        timeline_json=timeline,
+        timeline_json=timeline_json,
+        reading=reading,
+        timeline_table=timeline_table,
         previous=previous,
         changes=changes,
         gaps=gaps,

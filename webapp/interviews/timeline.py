@@ -1,0 +1,279 @@
+"""Reading a sentiment timeline: overall tone, smoothing, question segments and flag groups (pure, no database).
+
+The engine stores a point every few seconds (four tone shares, its confidence, flags) and, per
+interview, `response_times`: the seconds each answer took, in order (numbers, or objects with
+"seconds"), counted from `start_time`. Those give the question boundaries; without them the
+timeline is cut into minutes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+MAX_WINDOW = 21  # the smoothing never averages over more points than this
+MIN_SMOOTHED = 5  # fewer points than this are drawn as they are
+
+
+def _number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _get(row: Any, name: str) -> Any:
+    return row.get(name) if isinstance(row, Mapping) else getattr(row, name, None)
+
+
+def tone(positive: Any, negative: Any) -> float | None:
+    """One point's overall tone, 0-100: 0 all negative, 50 balanced, 100 all positive (positive minus negative)."""
+    pos, neg = _number(positive), _number(negative)
+    if pos is None or neg is None:
+        return None
+    return min(100.0, max(0.0, 50 + (pos - neg) / 2))
+
+
+def window_for(count: int) -> int:
+    """How many points the smoothing averages: about a twelfth of the interview, odd, 1 to MAX_WINDOW."""
+    if count < MIN_SMOOTHED:
+        return 1
+    window = max(3, count // 12)
+    return min(MAX_WINDOW, window if window % 2 else window + 1)
+
+
+def smooth(values: Sequence[float | None], window: int | None = None) -> list[float | None]:
+    """A centred moving average over `window` points (missing values skipped; None where a point has none).
+
+    Centred, so a dip shows where it happened, not a few points later.
+    """
+    window = window_for(len(values)) if window is None else max(1, window)
+    half = window // 2
+    result: list[float | None] = []
+    for index, value in enumerate(values):
+        if value is None:
+            result.append(None)
+            continue
+        near = [v for v in values[max(0, index - half): index + half + 1] if v is not None]
+        result.append(round(sum(near) / len(near), 2))
+    return result
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of the interview: a question's answer ("Q3") or, without timing data, a minute."""
+
+    key: str  # an id fragment: "q3", "m5", "after"
+    label: str  # "Q3", "Minute 5", "After the last answer"
+    start: datetime
+    end: datetime | None  # None: open to the end of the interview
+
+    def holds(self, when: datetime) -> bool:
+        return self.start <= when and (self.end is None or when < self.end)
+
+
+def answer_seconds(response_times: Any) -> list[float]:
+    """The seconds of each answer in order, up to the first one that cannot be read (later boundaries would be wrong)."""
+    seconds = []
+    for item in response_times if isinstance(response_times, list) else []:
+        value = _number(item.get("seconds") if isinstance(item, Mapping) else item)
+        if value is None or value < 0:
+            break
+        seconds.append(value)
+    return seconds
+
+
+def question_segments(response_times: Any, start: datetime | None) -> list[Segment]:
+    """One segment per answer from the interview's start, then one for anything after the last answer."""
+    seconds = answer_seconds(response_times)
+    if start is None or not seconds:
+        return []
+    segments, at = [], start
+    for number, length in enumerate(seconds, 1):
+        end = at + timedelta(seconds=length)
+        segments.append(Segment(f"q{number}", f"Q{number}", at, end))
+        at = end
+    segments.append(Segment("after", "After the last answer", at, None))
+    return segments
+
+
+def minute_segments(first: datetime, last: datetime, origin: datetime | None = None) -> list[Segment]:
+    """One segment per minute from `origin` (the interview's start, else the first point) to the last point."""
+    origin = origin if origin is not None and origin <= first else first
+    count = int((last - origin).total_seconds() // 60) + 1
+    return [
+        Segment(f"m{minute + 1}", f"Minute {minute + 1}", origin + timedelta(minutes=minute),
+                origin + timedelta(minutes=minute + 1))
+        for minute in range(count)
+    ]
+
+
+def segments_for(points: Sequence[Any], response_times: Any, start: datetime | None) -> list[Segment]:
+    """Question segments when the engine stored answer times, else minutes; [] without points."""
+    times = [t for t in (_get(p, "timestamp") for p in points) if isinstance(t, datetime)]
+    if not times:
+        return []
+    questions = question_segments(response_times, start)
+    if questions:
+        if times[0] < questions[0].start:  # clock skew: a point before the first question joins it
+            first = questions[0]
+            questions[0] = Segment(first.key, first.label, times[0], first.end)
+        return questions
+    return minute_segments(times[0], times[-1], start)
+
+
+def _segment_index(segments: Sequence[Segment], when: datetime, hint: int) -> int:
+    # Points come in time order: start looking where the previous point was found.
+    for index in range(hint, len(segments)):
+        if segments[index].holds(when):
+            return index
+    for index in range(0, min(hint, len(segments))):
+        if segments[index].holds(when):
+            return index
+    return len(segments) - 1
+
+
+def assign(points: Sequence[Any], segments: Sequence[Segment]) -> list[int | None]:
+    """The index of the segment each point falls in (None for a point without a time)."""
+    result: list[int | None] = []
+    hint = 0
+    for point in points:
+        when = _get(point, "timestamp")
+        if not isinstance(when, datetime) or not segments:
+            result.append(None)
+            continue
+        hint = _segment_index(segments, when, hint)
+        result.append(hint)
+    return result
+
+
+def flag_names(value: Any) -> list[str]:
+    """A point's flags as readable words ("long_pause" -> "long pause"); anything that is not text is skipped."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [item.strip().replace("_", " ") for item in value if isinstance(item, str) and item.strip()]
+
+
+@dataclass
+class SegmentSummary:
+    """A segment's points in figures: the rows of the timeline's data table, and its flag group."""
+
+    segment: Segment
+    index: int
+    points: int = 0
+    flagged: int = 0
+    flags: Counter = field(default_factory=Counter)
+    flagged_times: list[datetime] = field(default_factory=list)
+    sums: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, value: float | None) -> None:
+        if value is not None:
+            self.sums[name] = self.sums.get(name, 0.0) + value
+            self.counts[name] = self.counts.get(name, 0) + 1
+
+    def average(self, name: str) -> float | None:
+        count = self.counts.get(name)
+        return round(self.sums[name] / count, 1) if count else None
+
+    @property
+    def marker_time(self) -> datetime | None:
+        """Where the group's marker goes: its middle flagged moment."""
+        times = self.flagged_times
+        return times[len(times) // 2] if times else None
+
+    @property
+    def flag_text(self) -> str:
+        """"hesitation ×2, long pause"."""
+        return ", ".join(name if count == 1 else f"{name} ×{count}" for name, count in self.flags.most_common())
+
+
+SUMMARY_FIELDS = (
+    ("tone", None), ("positive", "positive_score"), ("negative", "negative_score"),
+    ("neutral", "neutral_score"), ("mixed", "mixed_score"), ("confidence", "confidence"),
+    # the context factors, averaged per segment for their chart's table
+    ("value_alignment_score", "value_alignment_score"), ("requirement_addressing_score", "requirement_addressing_score"),
+    ("response_relevance_score", "response_relevance_score"), ("confidence_score", "confidence_score"),
+    ("enthusiasm_score", "enthusiasm_score"), ("authenticity_score", "authenticity_score"),
+)
+
+
+def summarise(points: Sequence[Any], segments: Sequence[Segment]) -> list[SegmentSummary]:
+    """Per segment that has points: how many, their average tone and shares, and their flags."""
+    summaries = [SegmentSummary(segment, index) for index, segment in enumerate(segments)]
+    for point, index in zip(points, assign(points, segments), strict=True):
+        if index is None:
+            continue
+        summary = summaries[index]
+        summary.points += 1
+        summary.add("tone", tone(_get(point, "positive_score"), _get(point, "negative_score")))
+        for name, column in SUMMARY_FIELDS[1:]:
+            summary.add(name, _number(_get(point, column)))
+        names = flag_names(_get(point, "flags"))
+        if names:
+            summary.flagged += 1
+            summary.flags.update(names)
+            summary.flagged_times.append(_get(point, "timestamp"))
+    return [summary for summary in summaries if summary.points]
+
+
+def flag_groups(summaries: Iterable[SegmentSummary]) -> list[SegmentSummary]:
+    """The segments with flagged moments: one marker and one entry each."""
+    return [summary for summary in summaries if summary.flagged]
+
+
+def clock(when: datetime | None, origin: datetime | None) -> str:
+    """A moment as minutes:seconds into the interview ("12:05"), or "" without one."""
+    if when is None or origin is None:
+        return ""
+    seconds = max(0, int((when - origin).total_seconds()))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A timeline read once for the chart and its text alternative."""
+
+    summaries: list[SegmentSummary]  # the segments that have points, in time order
+    by_question: bool  # segments are questions (from response_times), not minutes
+    origin: datetime | None  # the interview's start (else the first point): "12:05 into the interview"
+    last: datetime | None  # the last point's time
+
+    @property
+    def flag_groups(self) -> list[SegmentSummary]:
+        return flag_groups(self.summaries)
+
+    @property
+    def flagged(self) -> int:
+        return sum(summary.flagged for summary in self.summaries)
+
+    @property
+    def points(self) -> int:
+        return sum(summary.points for summary in self.summaries)
+
+    def average(self, name: str) -> float | None:
+        """`name` averaged over every point (not over the segments' averages)."""
+        count = sum(summary.counts.get(name, 0) for summary in self.summaries)
+        return round(sum(summary.sums.get(name, 0.0) for summary in self.summaries) / count, 1) if count else None
+
+
+def read(points: Sequence[Any], response_times: Any = None, start: datetime | None = None) -> Reading:
+    """Segments (questions, else minutes), their summaries and flag groups for `points` (in time order)."""
+    segments = segments_for(points, response_times, start)
+    times = [t for t in (_get(p, "timestamp") for p in points) if isinstance(t, datetime)]
+    origin = start if start is not None and times and start <= times[0] else (times[0] if times else start)
+    return Reading(
+        summaries=summarise(points, segments),
+        by_question=bool(segments) and segments[0].key.startswith("q"),
+        origin=origin,
+        last=times[-1] if times else None,
+    )
