@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Date, DateTime, Select, bindparam, cast, func, select
+from sqlalchemy import Date, DateTime, Select, bindparam, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from webapp.interviews.queries import has_notes  # the interviews list's definition of "reviewed"
 from webapp.models import (
     Company,
     InterviewSession,
@@ -146,6 +147,8 @@ def recent_completed_interviews(limit: int = 10) -> Select:
             latest.c.completion_percentage,
             latest.c.technical_accuracy,
             latest.c.behavioral_score,
+            latest.c.job_id,
+            latest.c.user_id,
             Job.title.label("job_title"),
             User.first_name,
             User.last_name,
@@ -155,6 +158,92 @@ def recent_completed_interviews(limit: int = 10) -> Select:
         .join(User, latest.c.user_id == User.id)
         .order_by(latest.c.start_time.desc(), latest.c.id.desc())
     )
+
+
+# --- Needs attention -------------------------------------------------------------------------------
+# Three short lists, each bounded twice: to a window of days (ATTENTION_DAYS back, or today) that each
+# job's index range serves (ix_interview_session_completed_job_start, idx_interview_session_job_when),
+# and to `limit + 1` rows (the extra row says "there are more": the card then links to the full list).
+
+ATTENTION_DAYS = 7
+ATTENTION_KINDS = ("unreviewed", "today", "difficulty")
+
+
+@cache
+def needs_attention(limit: int = 5) -> Select:
+    """The company's interviews that need a look, as (kind, ...) rows; {"company_id", "since", "now",
+    "day_start", "day_end"} (aware datetimes; days are UTC days: companies have no time zone).
+
+    - unreviewed: completed since `since` and without interviewer notes (the only review record), newest first;
+    - today: dated in [day_start, day_end) (started, else planned), cancelled ones left out, earliest first;
+    - difficulty: a technical difficulty was reported, dated between `since` and now, newest first.
+    Every row carries `today_total`: today's interviews (cancelled left out) from the company-day counters.
+    """
+    company_jobs = select(Job.id).where(Job.company_id == bindparam("company_id")).scalar_subquery()
+    when = interview_date()
+    since, now = bindparam("since", type_=DateTime(timezone=True)), bindparam("now", type_=DateTime(timezone=True))
+    day_start = bindparam("day_start", type_=DateTime(timezone=True))
+    day_end = bindparam("day_end", type_=DateTime(timezone=True))
+    employer = [InterviewSession.is_practice.is_not(True), InterviewSession.job_id.in_(company_jobs)]
+
+    def branch(kind: str, conditions: list, order: list):
+        return (
+            select(literal(kind).label("kind"), InterviewSession.id, when.label("interview_date"))
+            .where(*employer, *conditions)
+            .order_by(*order)
+            .limit(limit + 1)
+        )
+
+    branches = union_all(
+        branch("unreviewed", [InterviewSession.status == "completed", InterviewSession.start_time >= since,
+                              ~has_notes()],
+               [InterviewSession.start_time.desc(), InterviewSession.id.desc()]),
+        branch("today", [when >= day_start, when < day_end, InterviewSession.status != "cancelled"],
+               [when.asc(), InterviewSession.id.asc()]),
+        branch("difficulty", [InterviewSession.technical_difficulty_reported.is_(True), when >= since, when <= now],
+               [when.desc(), InterviewSession.id.desc()]),
+    ).subquery("attention")
+    today_total = (
+        select(func.coalesce(func.sum(CompanyDayCount.interviews), 0))
+        .where(
+            CompanyDayCount.company_id == bindparam("company_id"),
+            CompanyDayCount.day == cast(func.timezone("UTC", day_start), Date),
+            CompanyDayCount.status != "cancelled",
+        )
+        .scalar_subquery()
+    )
+    return (
+        select(
+            branches.c.kind,
+            # Naive UTC whatever the connection's time zone (the page labels it UTC).
+            func.timezone("UTC", branches.c.interview_date).label("date_utc"),
+            InterviewSession.session_id,
+            InterviewSession.status,
+            InterviewSession.user_id,
+            Job.id.label("job_id"),
+            Job.title.label("job_title"),
+            User.first_name,
+            User.last_name,
+            User.username,
+            today_total.label("today_total"),
+        )
+        .select_from(branches)
+        .join(InterviewSession, InterviewSession.id == branches.c.id)
+        .join(Job, InterviewSession.job_id == Job.id)
+        .outerjoin(User, InterviewSession.user_id == User.id)
+    )
+
+
+def attention_values(company_id: int, now: datetime) -> dict:
+    """needs_attention's parameters at `now` (aware, UTC)."""
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return {"company_id": company_id, "since": now - timedelta(days=ATTENTION_DAYS), "now": now,
+            "day_start": day_start, "day_end": day_start + timedelta(days=1)}
+
+
+def select_needs_attention(company_id: int, now: datetime, limit: int = 5) -> Select:
+    """needs_attention with its values bound (for EXPLAIN and callers without parameters)."""
+    return needs_attention(limit).params(attention_values(company_id, now))
 
 
 def select_recent_completed_interviews(company_id: int, limit: int = 10) -> Select:

@@ -58,8 +58,33 @@ def _employer():
         active_job_count=active_jobs[0].active_job_count if active_jobs else 0,
         active_jobs=active_jobs,
         recent=session.execute(queries.recent_completed_interviews(), {"company_id": company.id}).all(),
+        attention=_attention(session, company.id),
         **week,
     )
+
+
+ATTENTION_SHOWN = 5
+
+
+def _attention(session, company_id: int) -> dict:
+    """The needs-attention lists: per kind, up to ATTENTION_SHOWN rows, whether there are more, and the
+    list filters that show them all; today's count comes from the counters."""
+    now = datetime.now(UTC)
+    values = queries.attention_values(company_id, now)
+    rows = session.execute(queries.needs_attention(ATTENTION_SHOWN), values).all()
+    since, today = values["since"].date().isoformat(), values["day_start"].date().isoformat()
+    filters = {
+        "unreviewed": {"status": "completed", "reviewed": "no", "from": since},
+        "today": {"from": today, "to": today, "sort": "start_time"},
+        "difficulty": {"difficulty": "reported", "from": since, "to": today},
+    }
+    lists = {}
+    for kind in queries.ATTENTION_KINDS:
+        mine = sorted((row for row in rows if row.kind == kind), key=lambda row: row.date_utc,
+                      reverse=kind != "today")
+        lists[kind] = {"rows": mine[:ATTENTION_SHOWN], "more": len(mine) > ATTENTION_SHOWN, "filters": filters[kind]}
+    lists["today"]["total"] = rows[0].today_total if rows else 0
+    return {"lists": lists, "days": queries.ATTENTION_DAYS, "empty": not rows}
 
 
 def _week(session, company_id: int) -> dict:

@@ -78,6 +78,11 @@ class InterviewListParams(ListParams):
     date_to: date | None = None
     sort: str = DEFAULT_SORT
     page: int = 1
+    # Filters the dashboard's "needs attention" links set (also on the form): one candidate's interviews,
+    # reviewed or not (REVIEW_FILTERS), a reported technical difficulty.
+    candidate: int | None = None
+    reviewed: str = ""
+    difficulty: str = ""
 
     @classmethod
     def parse(cls, args: MultiDict, job_ids: set[int] | None = None) -> InterviewListParams:
@@ -97,6 +102,11 @@ class InterviewListParams(ListParams):
         date_to = parse_date(args.get("to", ""), "end")
         if date_from and date_to:
             check_range(date_from, date_to)
+        reviewed, difficulty = args.get("reviewed", "").strip(), args.get("difficulty", "").strip()
+        if reviewed and reviewed not in REVIEW_FILTERS:
+            raise BadQueryParameter("Reviewed must be “yes” or “no” (an interview is reviewed once it has notes).")
+        if difficulty and difficulty != "reported":
+            raise BadQueryParameter("Technical difficulty can only be filtered on “reported”.")
         return cls(
             q=q,
             job=_job(args.get("job", ""), job_ids),
@@ -105,11 +115,15 @@ class InterviewListParams(ListParams):
             date_to=date_to,
             sort=sort if sort.removeprefix("-") in SORT_KEYS else DEFAULT_SORT,
             page=page_number(args.get("page", "")),
+            candidate=_candidate(args.get("candidate", "")),
+            reviewed=reviewed,
+            difficulty=difficulty,
         )
 
     @property
     def filtered(self) -> bool:
-        return bool(self.q or self.job or self.status or self.date_from or self.date_to)
+        return bool(self.q or self.job or self.status or self.date_from or self.date_to or self.candidate
+                    or self.reviewed or self.difficulty)
 
     def sort_link(self, key: str) -> str:
         """The sort a column header links to: flip the current column, else its natural order."""
@@ -119,6 +133,19 @@ class InterviewListParams(ListParams):
 
 
 UNKNOWN_JOB = "Unknown job: choose one of your own jobs, or all jobs."
+# An interview counts as reviewed once someone wrote interviewer notes on it (there is no other review record).
+REVIEW_FILTERS = ("yes", "no")
+
+
+def _candidate(raw: str) -> int | None:
+    """A candidate's user id. No existence check: the list is scoped to the company's interviews, so another
+    company's candidate (or nobody) simply matches nothing, and the page names a candidate only from its rows."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > 2**31 - 1:
+        raise BadQueryParameter("Unknown candidate: open the list from a candidate's name, or clear the filters.")
+    return int(raw)
 
 
 def _job(raw: str, job_ids: set[int] | None) -> int | None:
@@ -163,6 +190,9 @@ class Shape(NamedTuple):
     status: bool = False
     date_from: bool = False
     date_to: bool = False
+    candidate: bool = False
+    reviewed: str = ""
+    difficulty: bool = False
 
     sort_key = property(lambda self: self.sort.removeprefix("-"))
     descending = property(lambda self: self.sort.startswith("-"))
@@ -170,7 +200,8 @@ class Shape(NamedTuple):
     @classmethod
     def of(cls, params: InterviewListParams, walk: bool = False) -> Shape:
         return cls(params.sort, walk, bool(params.q), bool(params.job), bool(params.status),
-                   bool(params.date_from), bool(params.date_to))
+                   bool(params.date_from), bool(params.date_to), bool(params.candidate), params.reviewed,
+                   bool(params.difficulty))
 
 
 def _values(job_ids: list[int], params: InterviewListParams, **more) -> dict[str, Any]:
@@ -182,6 +213,7 @@ def _values(job_ids: list[int], params: InterviewListParams, **more) -> dict[str
         "status": params.status or None,
         "since": _day_start(params.date_from) if params.date_from else None,
         "until": _day_start(params.date_to + timedelta(days=1)) if params.date_to else None,
+        "candidate": params.candidate,
         **more,
     }
 
@@ -222,7 +254,18 @@ def _interview_list_conditions(shape: Shape, in_company=None) -> tuple[list, lis
         conditions.append(interview_date() >= bindparam("since", type_=DateTime(timezone=True)))
     if shape.date_to:
         conditions.append(interview_date() < bindparam("until", type_=DateTime(timezone=True)))
+    if shape.candidate:
+        conditions.append(InterviewSession.user_id == bindparam("candidate", type_=Integer))
+    if shape.reviewed:
+        conditions.append(has_notes() if shape.reviewed == "yes" else ~has_notes())
+    if shape.difficulty:
+        conditions.append(InterviewSession.technical_difficulty_reported.is_(True))
     return scope, conditions
+
+
+def has_notes(sessions=InterviewSession):
+    """Reviewed: someone wrote interviewer notes (blank ones, as a raw write might leave, do not count)."""
+    return func.coalesce(func.btrim(sessions.interviewer_notes), EMPTY) != EMPTY
 
 
 def select_interview_list_jobs(company_id: int) -> Select:
@@ -237,7 +280,7 @@ def _bounded_count(conditions: list):
 
 
 def _counters_count(shape: Shape | InterviewListParams) -> bool:
-    return not (shape.q or shape.date_from or shape.date_to)
+    return not (shape.q or shape.date_from or shape.date_to or shape.candidate or shape.reviewed or shape.difficulty)
 
 
 def _counted(shape: Shape):
