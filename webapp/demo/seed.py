@@ -13,10 +13,12 @@ import math
 import random
 import re
 import uuid
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import accumulate
 from statistics import fmean
 from typing import Any
 
@@ -818,7 +820,7 @@ class _Seeder:
             technical_accuracy=_score(iv.tech),
             behavioral_score=_score(iv.soft),
             interviewer_notes=rng.choice(INTERVIEWER_NOTES) if rng.random() < 0.35 else None,
-            response_times=[round(rng.uniform(20, 180), 1) for _ in range(iv.questions)],
+            response_times=self._answer_times([rng.uniform(20, 180) for _ in range(iv.questions)], duration),
             attention_metrics=self._attention_metrics(),
             employer_metrics=self._employer_metrics(iv),
             interviewer_growth_metrics={
@@ -869,6 +871,12 @@ class _Seeder:
             "follow_up_questions": self.rng.randint(1, 5),
             "candidate_talk_ratio": round(self.rng.uniform(0.55, 0.8), 2),
         }
+
+    @staticmethod
+    def _answer_times(lengths: list[float], duration: float) -> list[float]:
+        """Seconds per answer in the drawn proportions, adding up to the interview (the timeline's question bands)."""
+        scale = duration / sum(lengths)
+        return [round(length * scale, 1) for length in lengths]
 
     @staticmethod
     def _warnings(start: datetime, duration: float, limit: int, first: int, final: int) -> list[dict[str, str]]:
@@ -966,13 +974,16 @@ class _Seeder:
         themes = self._themes(iv)
         base = {k: float(iv.sentiment[f"{k}_score"]) for k in SENTIMENTS}
         drift = dict.fromkeys(SENTIMENTS, 0.0)
+        answer_ends = list(accumulate(iv.row["response_times"]))
         points = []
         for i in range(n):
             for k in drift:
                 drift[k] = drift[k] * 0.85 + rng.gauss(0, 3)
             shares = self._normalise({k: max(0.5, base[k] + drift[k]) for k in SENTIMENTS})
-            question = i * iv.questions // n
-            timestamp = iv.start + timedelta(seconds=iv.duration * (i + 0.5) / n)
+            offset = iv.duration * (i + 0.5) / n
+            # the question being answered at that moment, by the answer times (the demo's "Q3: ..." details)
+            question = min(bisect_right(answer_ends, offset), iv.questions - 1)
+            timestamp = iv.start + timedelta(seconds=offset)
             history = {
                 "sentiment_session_id": iv.sentiment_id,
                 "interview_session_id": iv.id,
