@@ -16,7 +16,7 @@ from webapp import db
 from webapp.auth.access import role_required
 from webapp.dateranges import BadQueryParameter
 from webapp.htmx import wants_block
-from webapp.interviews import charts, page_queries, services, timeline
+from webapp.interviews import charts, evidence, page_queries, services, timeline
 from webapp.interviews.forms import NOTES_MAX, ButtonForm, CancelForm, NotesForm, RescheduleForm
 from webapp.interviews.page_queries import LiveCursor
 from webapp.interviews.scope import get_interview_or_404
@@ -145,6 +145,7 @@ def _page_context(
         timing_events=charts.timing_events(interview.warning_sent_at),
         sparkline=charts.sparkline_points,
         as_text=charts.as_text,
+        evidence_words=evidence.evidence_words,
         **_notes_context(interview, form),
         **actions_context,
     )
