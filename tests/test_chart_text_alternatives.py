@@ -144,3 +144,29 @@ def test_the_candidate_sees_tone_on_the_same_scale_and_colours(db_session, clien
     assert re.search(r"<dt>Negative <span[^>]*>\(lower is better\)</span></dt><dd><span class=\"score score-low\">80.0", html)
     table = data_table(html, "Tone per question")
     assert [row[:5] for row in table[1:]] == [["Q1", "0:00", "0:30", "2", "70.0"], ["Q2", "0:30", "1:00", "2", "70.0"]]
+
+
+def test_practice_trend_and_progress_charts_have_their_tables(db_session, client, auth):
+    from tests.factories import PASSWORD, gen_user
+    from tests.test_practice import practice
+
+    me = gen_user(db_session, role="user")
+    practice(db_session, me, 9, skills={"SQL": 50, "Go": 70}, technical_accuracy=Decimal("55.00"),
+             behavioral_score=Decimal("60.00"))
+    practice(db_session, me, 2, skills={"SQL": 64}, technical_accuracy=Decimal("71.50"),
+             behavioral_score=Decimal("66.00"))
+    assert auth.login(me.email, PASSWORD).status_code == 302
+
+    index = client.get("/practice").get_data(as_text=True)
+    trend = data_table(index, "Your last completed practice sessions")
+    assert trend[0] == ["Session", "Technical accuracy", "Behavioral", "Skill average"]
+    assert [row[1:] for row in trend[1:]] == [["55.0", "60.0", "60.0"], ["71.5", "66.0", "64.0"]]
+    assert summary_before(index, "Your last completed practice sessions") == (
+        "Across your last 2 completed practice sessions: technical accuracy 55 → 72, behavioral 60 → 66, "
+        "skill average 60 → 64.")
+
+    progress = client.get("/practice/progress").get_data(as_text=True)
+    scores = data_table(progress, "Every skill score of every completed practice session")
+    assert [row[1:] for row in scores[1:]] == [["Go", "70.0"], ["SQL", "50.0"], ["SQL", "64.0"]]
+    assert "the biggest change is SQL, +14.0 points from first to latest" in summary_before(
+        progress, "Every skill score")

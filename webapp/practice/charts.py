@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from webapp.chartdata import DASH, ChartTable, fmt, plural
 from webapp.interviews.charts import FONT
 from webapp.practice.feedback import number
 
@@ -88,3 +89,43 @@ def skills_over_time(rows: Sequence[Any]) -> dict[str, Any]:
         "yaxis": {"range": [0, 100], "title": {"text": "Score"}, "gridcolor": "#e5e7eb", "fixedrange": True},
     }
     return {"data": data, "layout": layout, "config": {"displaylogo": False}}
+
+
+# --- text alternatives (templates/macros/ui.html chart_data) ----------------------------------------
+
+
+def trend_table(rows: Sequence[Any]) -> ChartTable:
+    """The trend chart's sessions (oldest first): technical accuracy, behavioral score and skill average."""
+    body = [
+        (row.start_time.strftime("%d %b %Y") if hasattr(row.start_time, "strftime") else DASH,
+         *(fmt(number(getattr(row, column))) for column, _, _ in TREND_SERIES))
+        for row in rows
+    ]
+    first, last = (rows[0], rows[-1]) if rows else (None, None)
+    changes = [
+        f"{name.lower()} {fmt(number(getattr(first, column)), 0)} → {fmt(number(getattr(last, column)), 0)}"
+        for column, name, _ in TREND_SERIES
+    ] if rows else []
+    return ChartTable(
+        caption="Your last completed practice sessions, oldest first: technical accuracy, behavioral score and skill average",
+        summary=(f"Across your last {plural(len(rows), 'completed practice session')}: " + ", ".join(changes) + ".")
+        if rows else "No completed practice sessions yet.",
+        columns=("Session", *(name for _, name, _ in TREND_SERIES)),
+        rows=body,
+    )
+
+
+def progress_table(skills: Sequence[Any], session_count: int) -> ChartTable:
+    """The progress chart's caption and summary; its rows (every score, linked to its session) come from the page."""
+    grown = [s for s in skills if s.change is not None]
+    sentence = f"{plural(len(skills), 'skill')} across {plural(session_count, 'completed practice session')}"
+    if grown:
+        best = max(grown, key=lambda s: s.change)
+        sentence += f"; the biggest change is {best.skill}, {best.change:+.1f} points from first to latest"
+    return ChartTable(
+        caption="Every skill score of every completed practice session, oldest first",
+        summary=sentence + ".",
+        columns=("Session", "Skill", "Score"),
+        rows=[],
+        text_columns=frozenset({1}),
+    )

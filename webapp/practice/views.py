@@ -43,6 +43,7 @@ def index():
         params=listing.params,
         trend=trend,
         trend_json=interview_charts.figure_json(charts.trend_sparkline(trend)) if len(trend) > 1 else None,
+        trend_table=charts.trend_table(trend) if len(trend) > 1 else None,
     )
     if wants_block():
         response.headers["HX-Push-Url"] = url_for("practice.index", **listing.params.query_args())
@@ -53,12 +54,15 @@ def index():
 @role_required("user")
 def progress():
     rows = db.session.execute(queries.select_skill_progress(current_user.id)).all()
+    skills = feedback.skill_progress(rows)
+    session_count = len({row.session_id for row in rows})
     return render_page_or_block(
         "practice/progress.html",
         "content",
-        skills=feedback.skill_progress(rows),
+        skills=skills,
         rows=rows,
-        session_count=len({row.session_id for row in rows}),
+        session_count=session_count,
+        progress_table=charts.progress_table(skills, session_count),
         chart_json=interview_charts.figure_json(charts.skills_over_time(rows)) if rows else None,
     )
 
