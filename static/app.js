@@ -325,3 +325,310 @@
     }, 0);
   });
 })();
+
+// --- failures helper (issue 15): when a request fails, unsaved drafts, slider values -----------------
+// Every htmx request that fails says so in #request-failure (an assertive live region in the layout)
+// with Retry and Dismiss: an error status htmx does not swap (see responseHandling in base.html: 422
+// validation answers, 402 and 429 swap like any answer), no answer at all, or none within htmx's timeout.
+// The control is put back the way the server knows it: a box ticked for a request that failed is
+// unticked, and a list whose request failed is marked out of date (its filters no longer describe it)
+// until a request for it succeeds. htmx itself clears its loading classes and re-enables hx-disabled-elt
+// elements whatever the outcome. A logged-out request is no failure: the server answers it 200 with
+// HX-Redirect to the login page, which htmx follows.
+(function () {
+  "use strict";
+  var UPLOAD_TIMEOUT = 120000;  // a 5 MB upload on a slow line needs more than htmx's usual 20 s
+  var FOCUSABLE = 'button, input:not([type="hidden"]), select, textarea, a[href], [tabindex]:not([tabindex="-1"])';
+  var failure = null;  // the failed request the message is about
+
+  function region() { return document.getElementById("request-failure"); }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt && elt.closest && elt.closest('[hx-encoding="multipart/form-data"]')) {
+      event.detail.timeout = Math.max(event.detail.timeout || 0, UPLOAD_TIMEOUT);
+    }
+  });
+
+  // The server's own words for a refusal (the error fragment, a refused form's alert), else "".
+  function serverWords(xhr) {
+    if (!xhr || (xhr.getResponseHeader("Content-Type") || "").indexOf("text/html") !== 0) return "";
+    var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    var said = doc.querySelector('[role="alert"], .alert, .field-error, .flash');
+    var text = said ? said.textContent.replace(/\s+/g, " ").trim() : "";
+    return text.length > 300 ? text.slice(0, 299) + "…" : text;
+  }
+
+  function reason(kind, xhr) {
+    if (kind === "timeout") return "The server took too long to answer.";
+    if (kind === "network") return "The server could not be reached: check your connection.";
+    var status = xhr ? xhr.status : 0;
+    if (status >= 500) return "Something went wrong on the server (error " + status + ").";
+    return serverWords(xhr) || "The server refused the request (error " + status + ").";
+  }
+
+  function consequence(verb, kind, unticked, stale) {
+    if (unticked) return "The box is back the way it was.";
+    if (stale) return "What is shown is out of date: it does not match your latest choice yet.";
+    if (verb === "get") return "";
+    return kind === "status" ? "Nothing was saved." : "Your change may not have been saved.";
+  }
+
+  // A box the person ticked (or unticked) to ask for something goes back: nothing happened.
+  function untick(elt, trigger) {
+    if (!elt.matches('input[type="checkbox"]') || !trigger || (trigger.type !== "change" && trigger.type !== "click")) return false;
+    elt.checked = !elt.checked;
+    return true;
+  }
+
+  function controlOf(elt) {
+    if (!elt || !elt.isConnected) return null;
+    return elt.matches(FOCUSABLE) ? elt : elt.querySelector(FOCUSABLE);
+  }
+
+  function button(label, action, primary) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "btn btn-small " + (primary ? "btn-primary" : "btn-ghost");
+    b.dataset.failure = action;
+    b.textContent = label;
+    return b;
+  }
+
+  function show(title, text) {
+    var box = region();
+    if (!box) return;
+    var panel = document.createElement("div");
+    panel.className = "request-failure-box";
+    var p = document.createElement("p");
+    var strong = document.createElement("strong");
+    strong.textContent = title;
+    p.append(strong, " " + text);
+    var actions = document.createElement("div");
+    actions.className = "request-failure-actions";
+    actions.append(button("Retry", "retry", true), button("Dismiss", "dismiss", false));
+    panel.append(p, actions);
+    box.replaceChildren(panel);
+  }
+
+  // Forget the message (and the out-of-date mark); focus inside it goes back to the control.
+  function clear() {
+    var box = region(), f = failure;
+    failure = null;
+    if (f && f.stale) f.stale.classList.remove("is-stale");
+    if (!box || !box.firstChild) return;
+    var hadFocus = box.contains(document.activeElement);
+    box.replaceChildren();
+    if (hadFocus && f) {
+      var control = controlOf(f.elt) || controlOf(f.eltId && document.getElementById(f.eltId));
+      if (control) control.focus();
+    }
+  }
+
+  function valuesOf(config) {
+    var data = config.formData, values = {};
+    if (!data || typeof data.forEach !== "function") return null;
+    data.forEach(function (value, key) { (values[key] = values[key] || []).push(value); });
+    return values;
+  }
+
+  function fail(event, kind) {
+    var d = event.detail, elt = d.elt, config = d.requestConfig || {};
+    if (!elt || !config.path) return;
+    var verb = (config.verb || "get").toLowerCase();
+    var target = d.target && d.target.isConnected ? d.target : null;
+    var unticked = untick(elt, config.triggeringEvent);
+    var stale = verb === "get" && target && target !== elt && !target.contains(elt) ? target : null;
+    if (stale) stale.classList.add("is-stale");
+    var title = verb === "get" ? "Could not load." : "Could not save.";
+    var text = [reason(kind, d.xhr), consequence(verb, kind, unticked, stale)].join(" ").trim();
+    var repeat = failure && failure.elt === elt && failure.text === text && region() && region().firstChild;
+    if (failure && failure.stale && failure.stale !== stale) failure.stale.classList.remove("is-stale");
+    failure = {
+      elt: elt, eltId: elt.id, target: target, targetId: target && target.id, verb: verb, path: config.path,
+      values: verb === "get" ? null : valuesOf(config), swap: d.etc && d.etc.swapOverride, stale: stale, text: text
+    };
+    if (!repeat) show(title, text);  // a poll failing every few seconds is said once
+  }
+
+  // Retry: the same request from the same control (found again by id if a swap replaced it); a GET
+  // reads the controls as they are now, anything else sends what it sent the first time.
+  function retry() {
+    var f = failure;
+    if (!f) return;
+    clear();
+    var source = f.elt.isConnected ? f.elt : (f.eltId && document.getElementById(f.eltId));
+    if (!source) { window.location.reload(); return; }
+    var target = f.target && f.target.isConnected ? f.target : (f.targetId && document.getElementById(f.targetId));
+    var context = { source: source };
+    if (target) context.target = target;
+    if (f.swap) context.swap = f.swap;
+    if (f.values) context.values = f.values;
+    var control = controlOf(source);
+    if (control) control.focus();
+    var done = window.htmx.ajax(f.verb, f.path, context);
+    if (done && done.catch) done.catch(function () {});  // a new failure is reported by its own events
+  }
+
+  document.addEventListener("htmx:responseError", function (event) { fail(event, "status"); });
+  document.addEventListener("htmx:sendError", function (event) { fail(event, "network"); });
+  document.addEventListener("htmx:timeout", function (event) { fail(event, "timeout"); });
+
+  // A later request from the same control, or for the same content, that succeeds ends the message.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var d = event.detail;
+    if (!failure || d.successful !== true) return;
+    var sameTarget = failure.targetId && d.target && d.target.id === failure.targetId;
+    if (d.elt === failure.elt || sameTarget) clear();
+  });
+
+  document.addEventListener("click", function (event) {
+    var action = event.target.closest && event.target.closest("[data-failure]");
+    if (!action || !region() || !region().contains(action)) return;
+    if (action.dataset.failure === "retry") retry(); else clear();
+  });
+})();
+
+// Unsaved drafts (interview notes): what is typed into a form[data-draft] is kept in localStorage under
+// "jobhive.draft.<user id>:<what>", so a session that expires mid-sentence (the save lands on the login
+// page) loses nothing; the next visit puts it back with a note and a way to discard it. Saving clears
+// it; so does logging out (the logout form names the user), and a draft older than 30 days is dropped.
+(function () {
+  "use strict";
+  var PREFIX = "jobhive.draft.";
+  var MAX_AGE = 30 * 24 * 3600 * 1000;
+
+  function store() {
+    try { return window.localStorage; } catch (e) { return null; }  // storage disabled: no drafts
+  }
+  function keyOf(form) { return PREFIX + form.dataset.draft; }
+  function fieldsOf(form) { return Array.prototype.slice.call(form.querySelectorAll("textarea[name]")); }
+
+  function read(form) {
+    var s = store(), draft = null;
+    if (!s) return null;
+    try { draft = JSON.parse(s.getItem(keyOf(form)) || "null"); } catch (e) { draft = null; }
+    if (!draft || typeof draft.fields !== "object" || !(Date.now() - draft.at < MAX_AGE)) return null;
+    return draft;
+  }
+
+  function forget(form) {
+    var s = store();
+    if (s) s.removeItem(keyOf(form));
+  }
+
+  function write(form) {
+    var s = store(), fields = {}, changed = false;
+    if (!s) return;
+    fieldsOf(form).forEach(function (f) {
+      fields[f.name] = f.value;
+      if (f.value !== f.defaultValue) changed = true;
+    });
+    try {
+      if (changed) s.setItem(keyOf(form), JSON.stringify({ at: Date.now(), fields: fields }));
+      else s.removeItem(keyOf(form));
+    } catch (e) { /* storage full: the form still works, without a draft */ }
+  }
+
+  function note(form, at) {
+    var old = form.querySelector(".draft-note");
+    if (old) old.remove();
+    var box = document.createElement("div");
+    box.className = "draft-note";
+    box.setAttribute("role", "status");
+    var p = document.createElement("p");
+    var when = new Date(at).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+    p.textContent = "Restored your unsaved draft from " + when + ". Save it to keep it, or discard it to go back to the saved text.";
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "btn btn-ghost btn-small";
+    discard.dataset.draftDiscard = "";
+    discard.textContent = "Discard draft";
+    box.append(p, discard);
+    var first = fieldsOf(form)[0];
+    var field = first && (first.closest(".field") || first);
+    form.insertBefore(box, field && field.parentNode === form ? field : form.firstChild);
+  }
+
+  function restore(form) {
+    var draft = read(form);
+    if (!draft) return;
+    var fields = fieldsOf(form).filter(function (f) { return typeof draft.fields[f.name] === "string"; });
+    var differs = fields.some(function (f) { return draft.fields[f.name] !== f.value; });
+    if (!differs) {
+      // The draft is what the server holds (saved), unless the server sent it back refused.
+      if (!form.querySelector('[aria-invalid="true"]')) forget(form);
+      return;
+    }
+    fields.forEach(function (f) { f.value = draft.fields[f.name]; });
+    var details = form.closest("details");
+    if (details) details.open = true;
+    note(form, draft.at);
+  }
+
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.detail && event.detail.elt ? event.detail.elt : event.target;
+    if (!root.querySelectorAll) return;
+    if (root.matches("form[data-draft]")) restore(root);
+    root.querySelectorAll("form[data-draft]").forEach(restore);
+  });
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-draft]");
+    if (form && event.target.matches("textarea[name]")) write(form);
+  });
+
+  // A save the server accepted (2xx, about to be swapped in) ends the draft. A logged-out save is
+  // answered with HX-Redirect, which htmx follows before any swap: the draft stays for after the login.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var d = event.detail, elt = d.requestConfig && d.requestConfig.elt;
+    var form = elt && elt.closest && elt.closest("form[data-draft]");
+    if (form && d.xhr && d.xhr.status >= 200 && d.xhr.status < 300 && d.requestConfig.verb !== "get") forget(form);
+  });
+
+  document.addEventListener("click", function (event) {
+    var discard = event.target.closest && event.target.closest("[data-draft-discard]");
+    var form = discard && discard.closest("form[data-draft]");
+    if (!form) return;
+    fieldsOf(form).forEach(function (f) { f.value = f.defaultValue; });
+    forget(form);
+    discard.closest(".draft-note").remove();
+    var first = fieldsOf(form)[0];
+    if (first) first.focus();
+  });
+
+  // Logging out on purpose takes this user's drafts along (another person may use this browser next).
+  document.addEventListener("submit", function (event) {
+    var owner = event.target.dataset && event.target.dataset.draftsOwner;
+    var s = owner && store();
+    if (!s) return;
+    Object.keys(s).forEach(function (key) {
+      if (key.indexOf(PREFIX + owner + ":") === 0) s.removeItem(key);
+    });
+  });
+})();
+
+// What-if sliders: the number beside a slider follows it as it moves, before the server answers; an
+// answer that lands after the slider moved on (its out-of-band copy of the numbers) is corrected back.
+(function () {
+  "use strict";
+
+  function showValue(input) {
+    if (!input.id) return;
+    var decimals = (String(input.step || "").split(".")[1] || "").length;
+    var text = Number(input.value).toFixed(decimals);
+    document.querySelectorAll('output[for~="' + CSS.escape(input.id) + '"]').forEach(function (out) {
+      if (out.textContent !== text) out.textContent = text;
+    });
+  }
+
+  function showAll() {
+    document.querySelectorAll('input[type="range"][id]').forEach(showValue);
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches('input[type="range"]')) showValue(event.target);
+  });
+  document.addEventListener("htmx:afterSettle", showAll);
+  document.addEventListener("htmx:oobAfterSwap", showAll);
+})();

@@ -1,0 +1,236 @@
+"""Keyboard only: a person who never touches the mouse logs in, goes from jobs to a job to its rankings to the
+comparison, and saves interview notes. Only Tab, Shift+Tab, Enter and Space move and act (and typing into fields);
+after every key the focused element is visible and shows the app's focus ring, and after every htmx swap focus is
+still where the person was, not back at the top of the page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import text
+
+from webapp.db import make_engine
+
+DEMO_PASSWORD = "jobhive-demo-pass"
+
+# What the focused element looks like: its tag, accessible-ish name, whether it can be seen, and its focus ring
+# measured against the app's own `:focus-visible` rule (read from the stylesheet, so a new ring colour still passes).
+FOCUS_STATE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  const name = (el.getAttribute('aria-label') || el.textContent || el.value || el.getAttribute('name') || '').trim();
+  // A visually hidden control (a segmented radio) shows its ring on its label.
+  const box = el.getBoundingClientRect();
+  const shown = box.width > 2 && box.height > 2 ? el : (el.labels && el.labels[0]) || el;
+  const style = getComputedStyle(shown);
+  const rect = shown.getBoundingClientRect();
+  let ring = null;
+  for (const sheet of document.styleSheets) {
+    for (const rule of sheet.cssRules) {
+      if (rule.selectorText === ':focus-visible') ring = rule.style.outlineWidth;
+    }
+  }
+  return {
+    tag: el.tagName.toLowerCase(), id: el.id, name: name.replace(/\\s+/g, ' ').slice(0, 80),
+    visible: shown.checkVisibility({opacityProperty: true, visibilityProperty: true})
+             && rect.width > 2 && rect.height > 2 && rect.right > 0 && rect.bottom > 0
+             && rect.left < innerWidth + scrollX + 1e4,
+    outlineStyle: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth) || 0,
+    outlineColor: style.outlineColor, boxShadow: style.boxShadow, appRing: parseFloat(ring) || 0,
+  };
+}"""
+
+
+def focused(page: Page) -> dict | None:
+    return page.evaluate(FOCUS_STATE)
+
+
+def assert_visible_focus(page: Page) -> dict:
+    """The focused element can be seen and wears a focus ring as strong as the app's."""
+    state = focused(page)
+    assert state is not None, "focus fell back to the page itself"
+    assert state["visible"], f"focus is on an element nobody can see: {state}"
+    ring = state["outlineStyle"] != "none" and state["outlineWidth"] >= min(2, state["appRing"] or 2) \
+        and not state["outlineColor"].endswith(", 0)") and state["outlineColor"] != "transparent"
+    assert ring or state["boxShadow"] != "none", f"no visible focus indicator: {state}"
+    return state
+
+
+def press(page: Page, key: str) -> dict:
+    page.keyboard.press(key)
+    return assert_visible_focus(page)
+
+
+def tab_to(page: Page, selector: str, *, name: str | None = None, back: bool = False, limit: int = 120) -> int:
+    """Tab (or Shift+Tab) until the focused element matches `selector` (and starts with `name`); every stop on the
+    way shows its focus. Returns the number of key presses."""
+    for presses in range(1, limit + 1):
+        state = press(page, "Shift+Tab" if back else "Tab")
+        if is_focused(page, selector) and (name is None or state["name"].startswith(name)):
+            return presses
+    raise AssertionError(f"{selector} not reached in {limit} key presses; focus is on {focused(page)}")
+
+
+def is_focused(page: Page, selector: str) -> bool:
+    return page.evaluate("(s) => document.activeElement.matches(s)", selector)
+
+
+def wait_for_focus(page: Page, selector: str) -> None:
+    expect(page.locator(selector)).to_be_focused()
+    assert_visible_focus(page)
+
+
+def log_in_by_keyboard(page: Page, email: str = "employer@jobhive.test") -> None:
+    page.goto("/login")
+    wait_for_focus(page, "#email")  # the email field has autofocus
+    page.keyboard.type(email)
+    press(page, "Tab")
+    assert is_focused(page, "#password")
+    page.keyboard.type(DEMO_PASSWORD)
+    tab_to(page, "button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+
+
+def announced(page: Page):
+    return expect(page.locator("#swap-announcer"))
+
+
+@pytest.fixture
+def ranked_job(demo_database_url):
+    """The demo employer's job with the most ranked candidates, and its active flag put back after."""
+    engine = make_engine(demo_database_url)
+    with engine.connect() as connection:
+        job = connection.execute(text(
+            """SELECT j.id, j.title, j.is_active, count(*) AS ranked
+               FROM company_job j JOIN company_company c ON c.id = j.company_id
+               JOIN users_user u ON u.id = c.user_id JOIN interview_candidateranking r ON r.job_id = j.id
+               WHERE u.email = 'employer@jobhive.test'
+               GROUP BY j.id ORDER BY count(*) DESC, j.id LIMIT 1""")).one()
+    yield job
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE company_job SET is_active = :a WHERE id = :id"), {"a": job.is_active, "id": job.id})
+    engine.dispose()
+
+
+@pytest.fixture
+def notes_interview(demo_database_url):
+    """A completed Acme interview (without notes, so typing starts in an empty box), its notes put back after."""
+    engine = make_engine(demo_database_url)
+    with engine.connect() as connection:
+        row = connection.execute(text(
+            """SELECT i.id, i.session_id, i.interviewer_notes
+               FROM interview_interviewsession i JOIN company_job j ON j.id = i.job_id
+               JOIN company_company c ON c.id = j.company_id JOIN users_user u ON u.id = c.user_id
+               WHERE u.email = 'employer@jobhive.test' AND i.status = 'completed' AND NOT i.is_practice
+               ORDER BY i.interviewer_notes IS NULL DESC, i.id LIMIT 1""")).one()
+    yield row
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE interview_interviewsession SET interviewer_notes = :n WHERE id = :id"),
+                           {"n": row.interviewer_notes, "id": row.id})
+    engine.dispose()
+
+
+def test_login_by_keyboard_and_the_skip_link_jumps_over_the_navigation(page: Page):
+    page.goto("/login")
+    wait_for_focus(page, "#email")
+    skip = press(page, "Shift+Tab")
+    assert skip["name"] == "Skip to content"
+    press(page, "Tab")
+    assert is_focused(page, "#email")
+
+    log_in_by_keyboard(page)
+
+    # On a page with the navigation: the first Tab is the skip link, Enter jumps past the top bar.
+    assert press(page, "Tab")["name"] == "Skip to content"
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+    press(page, "Tab")
+    assert page.evaluate("document.querySelector('#main').contains(document.activeElement)")
+    assert page.console_errors == []
+
+
+def test_jobs_to_job_to_rankings_to_compare_by_keyboard(page: Page, ranked_job):
+    log_in_by_keyboard(page)
+    tab_to(page, ".mainnav a[href$='/jobs']")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/jobs$"))
+
+    # Search for the job by typing: focus stays in the box while the rows are redrawn, and the result is said.
+    tab_to(page, "#job-q")
+    page.keyboard.type(ranked_job.title)
+    expect(page.locator("#job-rows tbody tr").first).to_contain_text(ranked_job.title)
+    assert_visible_focus(page)
+    assert is_focused(page, "#job-q")
+    announced(page).to_contain_text(re.compile(r"Showing 1–\d+ of \d+ job"))
+
+    # Sort by title with Enter: the header link keeps focus across the swap.
+    tab_to(page, "#job-rows th a.sort-link", name="Title")
+    page.keyboard.press("Enter")
+    expect(page.locator("#job-rows th[aria-sort]")).to_contain_text("Title")
+    wait_for_focus(page, "#job-rows th[aria-sort] a.sort-link")
+    announced(page).to_contain_text("Sorted by Title")
+
+    # The inline switch: Space toggles it and focus stays on the same job's switch, twice (back as it was).
+    switch = f"#job-toggle-{ranked_job.id} button[role=switch]"
+    tab_to(page, switch)
+    before = page.locator(switch).get_attribute("aria-checked")
+    for expected in ("false" if before == "true" else "true", before):
+        page.keyboard.press("Space")
+        expect(page.locator(switch)).to_have_attribute("aria-checked", expected)
+        wait_for_focus(page, switch)
+
+    # Back to the job's title link (Shift+Tab), Enter opens the job; its switch keeps focus as well.
+    tab_to(page, f"#job-row-{ranked_job.id} th a", back=True)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(ranked_job.title)
+    tab_to(page, switch)
+    for expected in ("false" if before == "true" else "true", before):
+        page.keyboard.press("Space")
+        expect(page.locator(switch)).to_have_attribute("aria-checked", expected)
+        wait_for_focus(page, switch)
+
+    tab_to(page, "a[href$='/rankings']")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/jobs/{ranked_job.id}/rankings$"))
+
+    # Tick the first two candidates with Space; the bar after the table counts them aloud.
+    tab_to(page, "#ranking-rows input[type=checkbox][name=c]")
+    page.keyboard.press("Space")
+    expect(page.locator("#compare-count")).to_have_text("1 candidate selected: tick 1 to 3 more to compare.")
+    tab_to(page, "#ranking-rows input[type=checkbox][name=c]:not(:checked)")
+    page.keyboard.press("Space")
+    expect(page.locator("#compare-count")).to_have_text("2 candidates selected.")
+    expect(page.locator("#compare-count")).to_have_attribute("aria-live", "polite")
+
+    # From the last checkbox of the page, "Compare selected" is the very next Tab.
+    tab_to(page, "#ranking-rows tbody tr:nth-last-child(2) input[type=checkbox][name=c]")
+    assert tab_to(page, "button", name="Compare selected", limit=1) == 1
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/jobs/{ranked_job.id}/rankings/compare\?c=\d+&c=\d+$"))
+    expect(page.locator("table.compare-table thead th[scope=col]")).to_have_count(2)
+    assert page.console_errors == []
+
+
+def test_interview_notes_typed_and_saved_by_keyboard_keep_focus_by_the_notes(page: Page, notes_interview):
+    log_in_by_keyboard(page)
+    page.goto(f"/interviews/{notes_interview.session_id}")
+
+    # From the top, through every stop on the page (charts included), to the notes editor.
+    tab_to(page, "#interview-notes summary", limit=250)
+    page.keyboard.press("Enter")
+    tab_to(page, "#interview-notes textarea")
+    page.keyboard.type("Typed without a mouse.\nStrong on kinematics.")
+    tab_to(page, "#interview-notes button[type=submit]")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#notes-text")).to_have_text("Typed without a mouse.\nStrong on kinematics.")
+    # The editor folds away after a save: focus lands on its "Edit notes" toggle, not the top of the page.
+    wait_for_focus(page, "#interview-notes summary")
+    announced(page).to_have_text("Saved")
+    # And the next Tab goes on from there, not from the top of the page.
+    press(page, "Shift+Tab")
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top > 0 || scrollY > 200")
+    assert page.console_errors == []
