@@ -20,7 +20,8 @@ def text_of(response) -> str:
 
 
 def names_in_order(html: str) -> list[str]:
-    return re.findall(r'<th scope="row">\s*([^<]+?)\s*<a class="small ranking-why"', html)
+    # Each name links to the candidate's interviews for the job.
+    return re.findall(r'<th scope="row">\s*<a href="/interviews\?[^"]*">([^<]+?)</a>\s*<a class="small ranking-why"', html)
 
 
 def candidate(db_session, job, name: str, technical: str, fit: str | None = None):

@@ -231,7 +231,7 @@ def test_job_page_shows_details_interviews_by_status_and_top_five(client, db_ses
     completed = bars[bars.index(">Completed<"):]
     assert re.match(r'.*?<span class="bar-value">2</span>', completed, re.S)
     top = html[html.index("Top candidates"):]
-    assert re.findall(r"<td>(Cand No\d)</td>", top) == ["Cand No1", "Cand No5", "Cand No3", "Cand No2", "Cand No4"]
+    assert re.findall(r'<td><a href="/interviews\?[^"]*">(Cand No\d)</a></td>', top) == ["Cand No1", "Cand No5", "Cand No3", "Cand No2", "Cand No4"]
     assert "61.0" in top and "62.0" in top and "63.0" in top
     assert f'href="/jobs/{job.id}/edit"' in html and f'href="/jobs/{job.id}/delete"' in html
     assert f'id="job-toggle-{job.id}"' in html

@@ -42,7 +42,7 @@ def test_sorting_by_a_column_and_reversing_it(logged_in, job, ranked):
     html = text_of(logged_in.get(f"/jobs/{job.id}/rankings?sort=cultural_fit"))
     assert names_in_order(html) == ["Edsger Dijkstra", "Grace Hopper", "Alan Turing"]
     # the rank stays the place by overall score, whatever the order shown
-    assert re.search(r'<td class="num">2</td>\s*<th scope="row">\s*Edsger Dijkstra', html)
+    assert re.search(r'<td class="num">2</td>\s*<th scope="row">\s*<a href="[^"]*">Edsger Dijkstra', html)
 
 
 def test_an_unknown_sort_falls_back_to_the_ranking(logged_in, job, ranked):
@@ -179,3 +179,21 @@ def test_a_factor_without_evidence_shows_a_dash_not_a_zero(logged_in, db_session
     # overall, technical, skills, cultural fit, communication, confidence
     assert cells[0] == cells[1] == '<span class="score score-high">88.0</span>'
     assert cells[2:5] == ['<span class="muted">—</span>'] * 3
+
+
+def test_each_name_links_to_that_candidates_interviews_for_the_job(logged_in, job, ranked):
+    html = text_of(logged_in.get(f"/jobs/{job.id}/rankings"))
+    for person in ranked:
+        name = f"{person.first_name} {person.last_name}"
+        assert f'<a href="/interviews?job={job.id}&amp;candidate={person.id}">{name}</a>' in html
+    # The link lists exactly that candidate's interviews for this job.
+    listed = text_of(logged_in.get(f"/interviews?job={job.id}&candidate={ranked[0].id}"))
+    rows = listed[listed.index('id="interview-rows"'):]
+    assert rows.count("<tr id=") == 1 and "Grace Hopper" in rows and "Alan Turing" not in rows
+
+
+def test_top_candidates_on_the_job_page_link_to_their_interviews_for_the_job(logged_in, job, ranked):
+    html = text_of(logged_in.get(f"/jobs/{job.id}"))
+    top = html[html.index('id="top-title"'):]
+    for person in ranked:
+        assert f'<a href="/interviews?job={job.id}&amp;candidate={person.id}">{person.first_name} {person.last_name}</a>' in top

@@ -30,7 +30,7 @@ def stored(db_session, job) -> list[tuple]:
 
 def movement_of(html: str, name: str) -> str:
     """The visually hidden movement text on the candidate's row."""
-    row = html[html.rindex("<tr", 0, html.index(f"{name}\n")):html.index(name)]
+    row = html[html.rindex("<tr", 0, html.index(f"{name}</a>")):html.index(name)]
     return re.search(r'<td class="num movement">.*?<span class="visually-hidden">([^<]+)</span>', row, re.S).group(1)
 
 

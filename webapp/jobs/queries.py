@@ -170,6 +170,7 @@ def select_top_candidates(job_id: int, limit: int = 5) -> Select:
             CandidateRanking.cultural_fit_score,
             CandidateRanking.communication_score,
             CandidateRanking.ranking_date,
+            CandidateRanking.candidate_id,
             User.first_name,
             User.last_name,
             User.username,
