@@ -11,6 +11,7 @@ from typing import Any
 
 from webapp.analytics.metrics import Totals
 from webapp.analytics.queries import DURATION_BIN_MINUTES, DURATION_BINS, SCORE_BINS
+from webapp.chartdata import ChartTable, fmt, plural
 from webapp.interviews.charts import FONT
 
 # Bottom to top of the stack, with the colours of the status pills.
@@ -31,16 +32,22 @@ FOCUS_COLOURS = {"technical": "#2563eb", "behavioral": "#db2777", "balanced": "#
 
 
 def _layout(**extra: Any) -> dict[str, Any]:
+    """The charts' common layout: the legend above the plot (an axis title below never meets it) and axes
+    that grow their margin for their tick labels and title (automargin), so a title never sits on the ticks."""
     layout = {
-        "margin": {"l": 48, "r": 16, "t": 16, "b": 48},
+        "margin": {"l": 56, "r": 16, "t": 40, "b": 56},
         "font": FONT,
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
-        "legend": {"orientation": "h", "y": -0.22},
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
         "xaxis": {"gridcolor": "#f3f4f6"},
         "yaxis": {"gridcolor": "#e5e7eb", "rangemode": "tozero", "fixedrange": True},
     }
     layout.update(extra)
+    for name in ("xaxis", "yaxis"):
+        axis = layout[name] = dict(layout[name], automargin=True)
+        if "title" in axis:
+            axis["title"] = dict(axis["title"], standoff=12)
     return layout
 
 
@@ -79,35 +86,34 @@ def interviews_by_status(series: Sequence[tuple[date, Totals]], granularity: str
 
 
 def scores_over_time(series: Sequence[tuple[date, Totals]], granularity: str) -> dict[str, Any]:
-    """Average overall, technical and communication scores per period; periods without scores leave gaps."""
+    """Average overall, technical and communication scores per period.
+
+    A period without a scored interview (most days, grouped by day) has no point, and the line joins
+    the periods around it (connectgaps), so it reads as one line, not scattered dots; the markers
+    show which periods have scores.
+    """
     x = [start.isoformat() for start, _ in series]
     data = []
     for key, name, colour in SCORE_SERIES:
         y = [_rounded(getattr(totals, key)) for _, totals in series]
         data.append({
             "type": "scatter", "mode": "lines+markers", "name": name, "x": x, "y": y,
-            "connectgaps": False, "line": {"color": colour, "width": 3 if key == "average_score" else 2},
+            "connectgaps": True, "line": {"color": colour, "width": 3 if key == "average_score" else 2},
+            "marker": {"size": 6},
             "hovertemplate": f"{name}: %{{y:.1f}}<extra></extra>",
         })
     return {
         "data": data,
         "layout": _layout(
             xaxis=_period_axis(granularity), hovermode="x unified",
-            yaxis={"range": [0, 100], "title": {"text": "Score"}, "gridcolor": "#e5e7eb", "fixedrange": True},
+            yaxis={"range": [0, 100], "title": {"text": "Average score"}, "gridcolor": "#e5e7eb", "fixedrange": True},
         ),
     }
 
 
 def duration_distribution(rows: Iterable[Any]) -> dict[str, Any]:
     """How long interviews lasted, in DURATION_BIN_MINUTES-minute bins (the last bin: an hour or more)."""
-    counts = [0] * (DURATION_BINS + 1)
-    for row in rows:
-        counts[min(max(int(row.bin), 0), DURATION_BINS)] += int(row.n)
-    labels = [
-        f"{b * DURATION_BIN_MINUTES}–{(b + 1) * DURATION_BIN_MINUTES} min" if b < DURATION_BINS
-        else f"{b * DURATION_BIN_MINUTES}+ min"
-        for b in range(DURATION_BINS + 1)
-    ]
+    labels, counts = duration_counts(rows)
     data = [{
         "type": "bar", "x": labels, "y": counts, "marker": {"color": "#0891b2"}, "name": "Interviews",
         "hovertemplate": "%{x}: %{y} interviews<extra></extra>",
@@ -116,7 +122,7 @@ def duration_distribution(rows: Iterable[Any]) -> dict[str, Any]:
         "data": data,
         "layout": _layout(
             showlegend=False, bargap=0.05,
-            xaxis={"type": "category", "title": {"text": "Duration"}, "fixedrange": True},
+            xaxis={"type": "category", "title": {"text": "Duration of the interview"}, "fixedrange": True},
             yaxis=_count_axis(counts),
         ),
     }
@@ -124,11 +130,7 @@ def duration_distribution(rows: Iterable[Any]) -> dict[str, Any]:
 
 def score_distribution_by_focus(rows: Iterable[Any]) -> dict[str, Any]:
     """Overall scores in 10-point bins, one bar series per job focus."""
-    by_focus: dict[str, list[int]] = {}
-    for row in rows:
-        counts = by_focus.setdefault(row.focus, [0] * SCORE_BINS)
-        counts[min(max(int(row.bin), 0), SCORE_BINS - 1)] += int(row.n)
-    labels = [f"{b * 10}–{b * 10 + 9}" if b < SCORE_BINS - 1 else "90–100" for b in range(SCORE_BINS)]
+    labels, by_focus = score_counts(rows)
     data = [
         {
             "type": "bar", "name": f"{focus.capitalize()} jobs", "x": labels, "y": counts,
@@ -141,10 +143,115 @@ def score_distribution_by_focus(rows: Iterable[Any]) -> dict[str, Any]:
         "data": data,
         "layout": _layout(
             barmode="group",
-            xaxis={"type": "category", "title": {"text": "Overall score"}, "fixedrange": True},
+            xaxis={"type": "category", "title": {"text": "Overall score (0-100)"}, "fixedrange": True},
             yaxis=_count_axis(n for counts in by_focus.values() for n in counts),
         ),
     }
+
+
+def duration_counts(rows: Iterable[Any]) -> tuple[list[str], list[int]]:
+    """The duration bins' labels ("20–25 min", the last "60+ min") and interview counts."""
+    counts = [0] * (DURATION_BINS + 1)
+    for row in rows:
+        counts[min(max(int(row.bin), 0), DURATION_BINS)] += int(row.n)
+    labels = [
+        f"{b * DURATION_BIN_MINUTES}–{(b + 1) * DURATION_BIN_MINUTES} min" if b < DURATION_BINS
+        else f"{b * DURATION_BIN_MINUTES}+ min"
+        for b in range(DURATION_BINS + 1)
+    ]
+    return labels, counts
+
+
+def score_counts(rows: Iterable[Any]) -> tuple[list[str], dict[str, list[int]]]:
+    """The 10-point score bins' labels and, per job focus (A to Z), interview counts."""
+    by_focus: dict[str, list[int]] = {}
+    for row in rows:
+        counts = by_focus.setdefault(row.focus, [0] * SCORE_BINS)
+        counts[min(max(int(row.bin), 0), SCORE_BINS - 1)] += int(row.n)
+    labels = [f"{b * 10}–{b * 10 + 9}" if b < SCORE_BINS - 1 else "90–100" for b in range(SCORE_BINS)]
+    return labels, dict(sorted(by_focus.items()))
+
+
+# --- text alternatives (templates/macros/ui.html chart_data) ----------------------------------------
+
+PERIOD_FORMATS = {"day": "%b %-d, %Y", "week": "Week of %b %-d, %Y", "month": "%B %Y"}
+
+
+def period_label(start: date, granularity: str) -> str:
+    return start.strftime(PERIOD_FORMATS[granularity])
+
+
+def status_table(series: Sequence[tuple[date, Totals]], granularity: str) -> ChartTable:
+    """Interviews per period and status."""
+    rows = [
+        (period_label(start, granularity), fmt(totals.total, 0),
+         *(fmt(getattr(totals, key), 0) for key, _, _ in STATUS_SERIES))
+        for start, totals in series
+    ]
+    total = sum(totals.total for _, totals in series)
+    busiest = max(series, key=lambda item: item[1].total, default=None)
+    sentence = f"{plural(total, 'interview')} in {plural(len(series), granularity)}"
+    if busiest and busiest[1].total:
+        sentence += f"; the busiest {granularity} was {period_label(busiest[0], granularity)} with {busiest[1].total:,}"
+    completed = sum(totals.completed for _, totals in series)
+    return ChartTable(
+        caption=f"Interviews per {granularity}, by status",
+        summary=f"{sentence}; {completed:,} completed.",
+        columns=(granularity.capitalize(), "Interviews", *(name for _, name, _ in STATUS_SERIES)),
+        rows=rows,
+    )
+
+
+def scores_table(series: Sequence[tuple[date, Totals]], granularity: str) -> ChartTable:
+    """Average scores per period that has any (a period without scores has no row)."""
+    rows = [
+        (period_label(start, granularity), *(fmt(getattr(totals, key)) for key, _, _ in SCORE_SERIES))
+        for start, totals in series
+        if any(getattr(totals, key) is not None for key, _, _ in SCORE_SERIES)
+    ]
+    scored = [(start, totals.average_score) for start, totals in series if totals.average_score is not None]
+    if scored:
+        first, last = scored[0], scored[-1]
+        sentence = (f"The overall score was {fmt(first[1])} in {period_label(first[0], granularity)} and "
+                    f"{fmt(last[1])} in {period_label(last[0], granularity)}; "
+                    f"{plural(len(scored), granularity)} of {len(series):,} had scored interviews.")
+    else:
+        sentence = "No interview in the range was scored."
+    return ChartTable(
+        caption=f"Average overall, technical and communication score per {granularity} with scored interviews",
+        summary=sentence,
+        columns=(granularity.capitalize(), *(name for _, name, _ in SCORE_SERIES)),
+        rows=rows,
+    )
+
+
+def duration_table(rows: Iterable[Any]) -> ChartTable:
+    labels, counts = duration_counts(rows)
+    total = sum(counts)
+    top = max(range(len(counts)), key=counts.__getitem__)
+    sentence = (f"Most interviews that ended lasted {labels[top]} ({counts[top]:,} of {total:,})." if total
+                else "No interview in the range has ended.")
+    return ChartTable(
+        caption="Interviews that ended, by how long they lasted",
+        summary=sentence,
+        columns=("Duration", "Interviews"),
+        rows=[(label, fmt(count, 0)) for label, count in zip(labels, counts, strict=True)],
+    )
+
+
+def score_focus_table(rows: Iterable[Any]) -> ChartTable:
+    labels, by_focus = score_counts(rows)
+    focuses = list(by_focus)
+    parts = []
+    for focus, counts in by_focus.items():
+        top = max(range(len(counts)), key=counts.__getitem__)
+        parts.append(f"{focus} jobs: {plural(sum(counts), 'interview')}, most scored {labels[top]}")
+    return ChartTable(
+        caption="Scored interviews per overall-score range and job focus",
+        summary=("; ".join(parts) + ".") if parts else "No interview in the range was scored.",
+        columns=("Overall score", *(f"{focus.capitalize()} jobs" for focus in focuses)),
+        rows=[(label, *(fmt(by_focus[focus][b], 0) for focus in focuses)) for b, label in enumerate(labels)],
+    )
 
 
 def _rounded(value: float | None) -> float | None:

@@ -111,7 +111,8 @@ FIGURES = (
     Figure("technical", "Technical average", "score"),
     Figure("communication", "Communication average", "score"),
     Figure("skill_match", "Skill match rate", "score"),
-    Figure("average_completion", "Average completion", "rate"),
+    # Not "Average completion" (the mean progress within interviews) next to it: two completion KPIs
+    # read as one figure shown twice. The rate of interviews completed is the one a recruiter acts on.
 )
 # Named by the issue, but nothing in the database records hiring outcomes, offers or
 # candidate surveys: shown as "no data" with the reason, never as a made-up 0.

@@ -28,6 +28,7 @@ class Report:
     job_rows: list[metrics.JobRow]
     job_count: int  # jobs with interviews in the range (job_rows holds the first TOP_JOBS)
     charts: dict[str, Any]  # chart id -> figure JSON
+    tables: dict[str, Any]  # chart id -> its text alternative (chartdata.ChartTable)
 
     @property
     def empty(self) -> bool:
@@ -69,14 +70,22 @@ def build(session: Session, company_id: int, params: AnalyticsParams, jobs: list
     current = metrics.Totals()  # the range's days are the series' (each day added once)
     for _, bucket in series:
         current.merge(bucket)
-    figures = {}
+    figures, tables = {}, {}
     if current.total:
         spread = _bins([r for r in rows if r.kind == "focus"])
+        durations = [r for r in spread if r.kind == "duration"]
+        scores = [r for r in spread if r.kind == "score"]
         figures = {
             "chart-status": charts.interviews_by_status(series, params.granularity),
             "chart-scores": charts.scores_over_time(series, params.granularity),
-            "chart-durations": charts.duration_distribution(r for r in spread if r.kind == "duration"),
-            "chart-score-focus": charts.score_distribution_by_focus(r for r in spread if r.kind == "score"),
+            "chart-durations": charts.duration_distribution(durations),
+            "chart-score-focus": charts.score_distribution_by_focus(scores),
+        }
+        tables = {
+            "chart-status": charts.status_table(series, params.granularity),
+            "chart-scores": charts.scores_table(series, params.granularity),
+            "chart-durations": charts.duration_table(durations),
+            "chart-score-focus": charts.score_focus_table(scores),
         }
     return Report(
         params=params,
@@ -87,4 +96,5 @@ def build(session: Session, company_id: int, params: AnalyticsParams, jobs: list
         job_rows=metrics.job_rows(top_jobs, jobs, params.sort),
         job_count=int(top_jobs[0].job_count) if top_jobs else 0,
         charts={chart_id: figure_json(figure) for chart_id, figure in figures.items()},
+        tables=tables,
     )
