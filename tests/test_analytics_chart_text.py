@@ -56,12 +56,15 @@ def test_the_tables_hold_the_chart_numbers():
     assert status.summary == "3 interviews in 3 days; the busiest day was Mar 2, 2026 with 2; 2 completed."
     scores = charts.scores_table(SERIES, "day")
     assert [row[:2] for row in scores.rows] == [("Mar 2, 2026", "70.0"), ("Mar 4, 2026", "80.0")]
-    assert scores.summary == ("The overall score was 70.0 in Mar 2, 2026 and 80.0 in Mar 4, 2026; "
+    assert scores.summary == ("The overall score was 70.0 on Mar 2, 2026 and 80.0 on Mar 4, 2026; "
                               "2 days of 3 had scored interviews.")
+    weekly = charts.scores_table([(date(2026, 3, 2), SERIES[0][1])], "week")
+    assert weekly.summary.startswith("The overall score was 70.0 in the week of Mar 2, 2026 and 70.0 in the week of")
     durations = charts.duration_table([SimpleNamespace(bin=3, n=4), SimpleNamespace(bin=1, n=1)])
     assert durations.summary.startswith("Most interviews that ended lasted 15–20 min (4 of 5)")
     focus = charts.score_focus_table([SimpleNamespace(focus="technical", bin=7, n=2)])
     assert focus.columns == ("Overall score", "Technical jobs") and focus.rows[7] == ("70–79", "2")
+    assert focus.summary == "Technical jobs: 2 interviews, most scored 70–79."
 
 
 def test_the_page_shows_every_charts_table_and_no_dayly(client, logged_in, history):  # noqa: F811

@@ -181,6 +181,16 @@ def period_label(start: date, granularity: str) -> str:
     return start.strftime(PERIOD_FORMATS[granularity])
 
 
+def _period_words(start: date, granularity: str, *, preposition: bool = False) -> str:
+    """A period inside a sentence: "on Mar 2, 2026", "in the week of Mar 2, 2026", "in March 2026"."""
+    words = period_label(start, granularity)
+    if granularity == "week":
+        words = "the w" + words[1:]
+    if not preposition:
+        return words
+    return ("on " if granularity == "day" else "in ") + words
+
+
 def status_table(series: Sequence[tuple[date, Totals]], granularity: str) -> ChartTable:
     """Interviews per period and status."""
     rows = [
@@ -192,7 +202,7 @@ def status_table(series: Sequence[tuple[date, Totals]], granularity: str) -> Cha
     busiest = max(series, key=lambda item: item[1].total, default=None)
     sentence = f"{plural(total, 'interview')} in {plural(len(series), granularity)}"
     if busiest and busiest[1].total:
-        sentence += f"; the busiest {granularity} was {period_label(busiest[0], granularity)} with {busiest[1].total:,}"
+        sentence += f"; the busiest {granularity} was {_period_words(busiest[0], granularity)} with {busiest[1].total:,}"
     completed = sum(totals.completed for _, totals in series)
     return ChartTable(
         caption=f"Interviews per {granularity}, by status",
@@ -212,8 +222,8 @@ def scores_table(series: Sequence[tuple[date, Totals]], granularity: str) -> Cha
     scored = [(start, totals.average_score) for start, totals in series if totals.average_score is not None]
     if scored:
         first, last = scored[0], scored[-1]
-        sentence = (f"The overall score was {fmt(first[1])} in {period_label(first[0], granularity)} and "
-                    f"{fmt(last[1])} in {period_label(last[0], granularity)}; "
+        sentence = (f"The overall score was {fmt(first[1])} {_period_words(first[0], granularity, preposition=True)} "
+                    f"and {fmt(last[1])} {_period_words(last[0], granularity, preposition=True)}; "
                     f"{plural(len(scored), granularity)} of {len(series):,} had scored interviews.")
     else:
         sentence = "No interview in the range was scored."
@@ -245,7 +255,7 @@ def score_focus_table(rows: Iterable[Any]) -> ChartTable:
     parts = []
     for focus, counts in by_focus.items():
         top = max(range(len(counts)), key=counts.__getitem__)
-        parts.append(f"{focus} jobs: {plural(sum(counts), 'interview')}, most scored {labels[top]}")
+        parts.append(f"{focus.capitalize()} jobs: {plural(sum(counts), 'interview')}, most scored {labels[top]}")
     return ChartTable(
         caption="Scored interviews per overall-score range and job focus",
         summary=("; ".join(parts) + ".") if parts else "No interview in the range was scored.",
