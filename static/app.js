@@ -203,7 +203,8 @@
       var said = [];
       root.querySelectorAll(selector).forEach(function (el) {
         var text = nameOf(el);
-        if (text && said.indexOf(text) < 0 && usable(el)) said.push(text);
+        var seen = el.checkVisibility ? el.checkVisibility({ opacityProperty: true, visibilityProperty: true }) : usable(el);
+        if (text && said.indexOf(text) < 0 && seen && !el.closest(".htmx-indicator")) said.push(text);
       });
       return said;
     }

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -27,13 +29,28 @@ def load_user(user_id: str) -> User | None:
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    """Send anonymous visitors to the login page; htmx requests navigate the whole window."""
-    target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
-    if request.headers.get("HX-Request") == "true":
-        return hx_redirect(target)
+    """Send anonymous visitors to the login page; htmx requests navigate the whole window.
+
+    After the login they come back to what they asked for: the page itself, or for an htmx save
+    (notes typed when the session expired) the page it was sent from, where the draft waits.
+    """
+    back = request.full_path if request.method == "GET" else _htmx_page()
+    target = url_for("auth.login", next=back)
     if not g.get("login_expired"):  # the loader already said the session expired
         flash(login_manager.login_message, "info")
+    if request.headers.get("HX-Request") == "true":
+        return hx_redirect(target)
     return redirect(target)
+
+
+def _htmx_page() -> str | None:
+    """The same-site page an htmx request was sent from (its HX-Current-URL), as a path."""
+    if request.headers.get("HX-Request") != "true":
+        return None
+    page = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if page.scheme not in ("http", "https") or page.netloc != request.host:
+        return None
+    return safe_path(page.path + (f"?{page.query}" if page.query else ""))
 
 
 def _safe_next(target: str | None) -> str:
