@@ -101,11 +101,10 @@ def test_a_rescheduled_interview_shows_its_new_date_in_the_list_the_dashboard_an
     assert "1 interview in total" in new_week
     assert "No interviews in this week" in old_week
 
-    # The interview page: scheduled for the new date, not started.
+    # The interview page: planned for the new date; no "Started" line (it has not started).
     show = client.get(f"/interviews/{interview.session_id}").get_data(as_text=True)
-    scheduled = show.split("<dt>Scheduled</dt>", 1)[1].split("</dd>", 1)[0]
-    started = show.split("<dt>Started</dt>", 1)[1].split("</dd>", 1)[0]
-    assert shown(MOVED) in scheduled and "—" in started
+    planned = show.split('<dd id="planned-when">', 1)[1].split("</dd>", 1)[0]
+    assert f"{MOVED:%d %B %Y, %H:%M} UTC" in planned and "<dt>Started</dt>" not in show
 
     assert assert_counters_exact(db_session, company, job)[0] == {
         (MOVED.date(), "rescheduled"): 1, ((NOW - timedelta(days=1)).date(), "completed"): 1,

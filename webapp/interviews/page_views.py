@@ -16,7 +16,7 @@ from webapp import db
 from webapp.auth.access import role_required
 from webapp.dateranges import BadQueryParameter
 from webapp.htmx import wants_block
-from webapp.interviews import charts, evidence, page_queries, services, timeline
+from webapp.interviews import charts, evidence, page_queries, planned, services, timeline
 from webapp.interviews.forms import NOTES_MAX, ButtonForm, CancelForm, NotesForm, RescheduleForm
 from webapp.interviews.page_queries import LiveCursor
 from webapp.interviews.scope import get_interview_or_404
@@ -152,7 +152,26 @@ def _page_context(
 
 
 def _render_page(interview: InterviewSession, form: NotesForm | None = None, status: int = 200, **actions):
+    if planned.is_not_started(interview):
+        return render_template(PLANNED_TEMPLATE, **_planned_context(interview, **actions)), status, {"Vary": "HX-Request"}
     return render_template(TEMPLATE, **_page_context(interview, form, **actions)), status, {"Vary": "HX-Request"}
+
+
+PLANNED_TEMPLATE = "interviews/planned.html"
+
+
+def _planned_context(interview: InterviewSession, **actions) -> dict:
+    """An interview that never started: who, when, invitation, reschedule and cancel; no review reads at all."""
+    header = page_queries.header_of(interview)
+    return dict(
+        interview=interview,
+        header=header,
+        candidate_name=_candidate_name(header),
+        button_form=ButtonForm(),
+        **planned.planned_facts(interview),
+        # Nothing to extend before it starts (extending is for a running interview's time limit).
+        **(_actions_context(interview, **actions) | {"show_extend": False, "extend_refusal": None, "live": False}),
+    )
 
 
 @bp.get(f"/interviews/{SESSION}")
@@ -237,6 +256,9 @@ def _actions_context(
 
 
 def _live_block(interview: InterviewSession, status: int = 200, **actions):
+    if planned.is_not_started(interview):
+        body = render_block(PLANNED_TEMPLATE, LIVE_BLOCK, **_planned_context(interview, **actions))
+        return body, status, {"Vary": "HX-Request"}
     body = render_block(TEMPLATE, LIVE_BLOCK, **_page_context(interview, **actions))
     return body, status, {"Vary": "HX-Request"}
 
