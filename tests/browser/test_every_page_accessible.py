@@ -1,0 +1,287 @@
+"""Every page of every role: axe finds no serious or critical violation, and on a phone no page is wider than it.
+
+The pages come from the app's url_map, so a new page is checked without touching this file: every GET
+route without arguments is requested as each role and checked when it answers that role with an HTML
+page (the first refusal, 403, is checked too); every route with arguments is either filled with ids from
+the demo data (PAGES_WITH_IDS) or said not to be a page (NOT_PAGES). A route in neither fails
+`test_every_get_route_is_covered`, naming it. Each role x viewport is its own test so xdist spreads them;
+each reuses one browser page for all its URLs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from types import SimpleNamespace
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
+from sqlalchemy import text
+from werkzeug.datastructures import MultiDict
+
+from tests.browser.conftest import forget_login_attempts
+from webapp import create_app
+from webapp.db import make_engine
+
+DEMO_PASSWORD = "jobhive-demo-pass"
+LOGINS = {
+    "anonymous": None,
+    "employer": "employer@jobhive.test",
+    "candidate": "candidate@jobhive.test",
+    "admin": "admin@jobhive.test",
+}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+FAILING_IMPACTS = ("serious", "critical")
+ALWAYS_FAILING_RULES = ("heading-order",)  # moderate in axe, but a heading level skipped misleads a screen reader user
+
+# GET routes that are not pages a person reads, and why.
+NOT_PAGES = {
+    "static": "files",
+    "assets.plotly": "a redirect to the fingerprinted plotly.js",
+    "health.healthz": "JSON for load balancers",
+    "analytics.export": "CSV",
+    "analytics.export_jobs": "CSV",
+    "rankings.export": "CSV",
+    "accounts.avatar": "an image",
+    "company.logo": "an image",
+    "resumes.download": "the uploaded file",
+    "interviews.live": "the live panel fragment, polled by the review page (checked there)",
+    "accounts.verify": "verifies the account as it is read (a bad link shows the page password.reset checks)",
+}
+
+
+@dataclass(frozen=True)
+class Demo:
+    """Ids of the demo data the pages with arguments are filled with."""
+
+    values: dict
+
+    def __getitem__(self, key):
+        return self.values[key]
+
+
+def _one(connection, sql: str, *, optional: bool = False, **params):
+    value = connection.execute(text(sql), params).scalar()
+    assert value is not None or optional, f"the demo data has nothing for: {sql}"
+    return value
+
+
+def load_demo(url: str, app) -> Demo:
+    engine = make_engine(url)
+    with engine.connect() as c:
+        employer = _one(c, "SELECT id FROM users_user WHERE email = 'employer@jobhive.test'")
+        candidate = _one(c, "SELECT id FROM users_user WHERE email = 'candidate@jobhive.test'")
+        admin = _one(c, "SELECT id FROM users_user WHERE email = 'admin@jobhive.test'")
+        company = _one(c, "SELECT id FROM company_company WHERE user_id = :u", u=employer)
+        job = _one(c, """SELECT j.id FROM company_job j JOIN interview_candidateranking r ON r.job_id = j.id
+                         WHERE j.company_id = :co GROUP BY j.id ORDER BY count(*) DESC, j.id LIMIT 1""", co=company)
+        ranked = [row[0] for row in c.execute(text(
+            "SELECT candidate_id FROM interview_candidateranking WHERE job_id = :j ORDER BY overall_score DESC, id LIMIT 3"
+        ), {"j": job})]
+
+        def interview(status: str, practice: bool = False, owner: str = "company", optional: bool = False) -> str:
+            scope = "j.company_id = :scope" if owner == "company" else "s.user_id = :scope"
+            return _one(c, f"""SELECT s.session_id FROM interview_interviewsession s LEFT JOIN company_job j ON j.id = s.job_id
+                               WHERE {scope} AND s.status = :st AND s.is_practice = :p ORDER BY s.id LIMIT 1""",
+                        scope=company if owner == "company" else candidate, st=status, p=practice, optional=optional)
+
+        values = {
+            "employer": employer, "candidate": candidate, "admin": admin, "job": job, "ranked": ranked,
+            "completed": interview("completed"), "scheduled": interview("scheduled"),
+            "in_progress": interview("in_progress", optional=True),  # a live review page, when the demo has one
+            "practice": interview("completed", practice=True, owner="candidate"),
+            "path": _one(c, """SELECT p.id FROM interview_learningpath p JOIN interview_interviewsession s
+                               ON s.id = p.interview_session_id WHERE s.user_id = :u ORDER BY p.id LIMIT 1""", u=candidate),
+            "resume": _one(c, "SELECT id FROM users_resume WHERE user_id = :u ORDER BY id LIMIT 1", u=candidate),
+            "skill_category": _one(c, "SELECT min(id) FROM interview_skillcategory"),
+            "skill": _one(c, "SELECT min(id) FROM interview_skill"),
+            "assessment_type": _one(c, "SELECT min(id) FROM interview_assessmenttype"),
+            "assessment_category": _one(c, "SELECT min(id) FROM interview_assessmentcategory"),
+            "resource": _one(c, "SELECT min(id) FROM interview_learningresource"),
+            "plan": _one(c, "SELECT min(id) FROM billing_subscriptionplan"),
+        }
+        connections = dict(c.execute(text("SELECT user_id, min(id) FROM users_useroauthtoken GROUP BY user_id")).all())
+        values["connections"] = connections
+        password = _one(c, "SELECT password FROM users_user WHERE id = :u", u=candidate)
+    engine.dispose()
+
+    from webapp.accounts.services import reset_token
+
+    with app.app_context():  # signed with the live server's key: both apps read the same configuration
+        values["reset_token"] = reset_token(SimpleNamespace(id=candidate, password=password))
+    return Demo(values)
+
+
+def _connection(role: str) -> Callable[[Demo], list[dict]]:
+    def args(demo: Demo) -> list[dict]:
+        connection = demo["connections"].get(demo[role])
+        return [{"connection_id": connection}] if connection else []
+
+    return args
+
+
+def _catalog(kind: str) -> Callable[[Demo], list[dict]]:
+    return lambda demo: [{"item_id": demo[kind]}]
+
+
+# Routes with arguments: the role that reads them and their values (a list: each is one page to check; the
+# page must answer 200, or the STATUS given among the values).
+STATUS = "_expected_status"
+PAGES_WITH_IDS: dict[str, tuple[str, Callable[[Demo], list[dict]]]] = {
+    "jobs.show": ("employer", lambda d: [{"job_id": d["job"]}]),
+    "jobs.edit": ("employer", lambda d: [{"job_id": d["job"]}]),
+    "jobs.confirm_delete": ("employer", lambda d: [{"job_id": d["job"]}]),
+    "weights.edit": ("employer", lambda d: [{"job_id": d["job"]}]),
+    "rankings.index": ("employer", lambda d: [{"job_id": d["job"]}]),
+    "rankings.explain": ("employer", lambda d: [{"job_id": d["job"], "candidate_id": d["ranked"][0]}]),
+    "rankings.compare": ("employer", lambda d: [{"job_id": d["job"], "c": d["ranked"]}]),
+    "rankings.save_weights": ("employer", lambda d: [{"job_id": d["job"], "w_technical": "0.4", "w_skills": "0.3",
+                                                      "w_cultural_fit": "0.2", "w_sentiment": "0.1"}]),
+    "interviews.show": ("employer", lambda d: [{"session_id": d[s]} for s in ("completed", "scheduled", "in_progress") if d[s]]),
+    "interviews.reschedule": ("employer", lambda d: [{"session_id": d["scheduled"]}]),
+    "practice.show": ("candidate", lambda d: [{"session_id": d["practice"]}]),
+    "learning.show": ("candidate", lambda d: [{"path_id": d["path"]}]),
+    "resumes.confirm_delete": ("candidate", lambda d: [{"resume_id": d["resume"]}]),
+    "accounts.disconnect": ("candidate", _connection("candidate")),
+    "accounts.revoke_session": ("candidate", lambda d: []),  # filled after logging in: the page's own session
+    "admin.user": ("admin", lambda d: [{"user_id": d["candidate"]}, {"user_id": d["employer"]}]),
+    "admin.deactivate": ("admin", lambda d: [{"user_id": d["candidate"]}]),
+    "admin.reactivate": ("admin", lambda d: [{"user_id": d["candidate"]}]),
+    "admin.change_role": ("admin", lambda d: [{"user_id": d["candidate"], "role": "employer"},
+                                              {"user_id": d["candidate"], STATUS: 400}]),  # no role picked: the user page says so
+    "admin.mark_verified": ("admin", lambda d: [{"user_id": d["candidate"]}]),
+    "plans.edit": ("admin", lambda d: [{"plan_id": d["plan"]}]),
+    "plans.delete": ("admin", lambda d: [{"plan_id": d["plan"]}]),
+    "accounts.reset_password": ("anonymous", lambda d: [{"token": d["reset_token"]},
+                                                                    {"token": "not-a-valid-link", STATUS: 400}]),
+    **{
+        f"catalog.{kind}_{view}": ("admin", _catalog(item))
+        for kind, item in (("skill_categories", "skill_category"), ("skills", "skill"),
+                           ("assessment_types", "assessment_type"), ("assessment_categories", "assessment_category"),
+                           ("resources", "resource"))
+        for view in ("edit", "confirm_delete")
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def site_app(demo_database_url):
+    """The app as the live server runs it: its url_map, and its key for signed links."""
+    app = create_app({"DATABASE_URL": demo_database_url, "TESTING": False})
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def site(site_app, demo_database_url):
+    return site_app, load_demo(demo_database_url, site_app)
+
+
+def get_rules(app) -> list:
+    return sorted((r for r in app.url_map.iter_rules() if "GET" in r.methods), key=lambda r: r.rule)
+
+
+def test_every_get_route_is_covered(site_app):
+    app = site_app
+    missing = [f"{r.rule} ({r.endpoint})" for r in get_rules(app)
+               if r.arguments and r.endpoint not in PAGES_WITH_IDS and r.endpoint not in NOT_PAGES]
+    assert not missing, ("GET routes with arguments that the accessibility test does not visit: say in "
+                         f"PAGES_WITH_IDS which demo ids fill them, or in NOT_PAGES why they are not pages: {missing}")
+    stale = sorted((set(PAGES_WITH_IDS) | set(NOT_PAGES)) - {r.endpoint for r in app.url_map.iter_rules()})
+    assert not stale, f"endpoints listed here that the app no longer has: {stale}"
+
+
+def log_in(page: Page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def pages_for(role: str, page: Page, app, demo: Demo, demo_url: str) -> list[tuple[str, int]]:
+    """The role's pages: argument-less routes that answer it with HTML, the routes filled with demo ids, a 403 and a 404."""
+    adapter = app.url_map.bind("127.0.0.1")
+    urls: list[tuple[str, int]] = []
+    refused = None
+    for rule in get_rules(app):
+        if rule.arguments or rule.endpoint in NOT_PAGES:
+            continue
+        path = adapter.build(rule.endpoint, {})
+        answer = page.request.get(path, max_redirects=0)
+        if answer.status == 200 and "text/html" in answer.headers.get("content-type", ""):
+            urls.append((path, 200))
+        elif answer.status == 403 and refused is None:
+            refused = path
+    for endpoint, (reader, build) in PAGES_WITH_IDS.items():
+        if reader != role:
+            continue
+        values = build(demo)
+        if endpoint == "accounts.revoke_session":
+            values = [{"login_id": _own_login_session(demo_url, demo[role])}]
+        for v in values:
+            status = v.pop(STATUS, 200)
+            urls.append((adapter.build(endpoint, MultiDict(v)), status))
+    return urls + ([(refused, 403)] if refused else []) + [("/no-such-page", 404)]
+
+
+def _own_login_session(url: str, user_id: int) -> int:
+    engine = make_engine(url)
+    with engine.connect() as c:
+        login_id = _one(c, "SELECT max(id) FROM users_loginsession WHERE user_id = :u AND revoked_at IS NULL", u=user_id)
+    engine.dispose()
+    return login_id
+
+
+@cache
+def _axe() -> Axe:
+    return Axe()
+
+
+def wait_for_charts(page: Page) -> None:
+    """Plotly is loaded deferred and draws on DOMContentLoaded: wait until every chart holds its SVG."""
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('script[data-chart]')).every(node => {
+        const target = document.getElementById(node.dataset.chart);
+        return !target || target.querySelector('.main-svg');
+    })""", timeout=10_000)
+
+
+def describe(violation: dict) -> str:
+    nodes = violation["nodes"]
+    first = nodes[0]
+    return (f"{violation['id']} ({violation['impact']}, {len(nodes)} element(s)), e.g. {first['target']}: "
+            f"{first.get('failureSummary', '').splitlines()[-1].strip() if first.get('failureSummary') else ''}")
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("role", list(LOGINS))
+def test_every_page_passes_axe_and_fits_the_screen(browser: Browser, live_server: str, demo_database_url: str,
+                                                   site, role: str, viewport: str):
+    app, demo = site
+    forget_login_attempts(demo_database_url)
+    context = browser.new_context(base_url=live_server, viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    try:
+        if LOGINS[role]:
+            log_in(page, LOGINS[role])
+        urls = pages_for(role, page, app, demo, demo_database_url)
+        assert len(urls) >= 5, urls
+        problems: list[str] = []
+        for url, status in urls:
+            answer = page.goto(url)
+            if answer.status != status:
+                problems.append(f"{url}: answered {answer.status}, not {status}")
+            wait_for_charts(page)
+            if viewport == "phone":
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > VIEWPORTS["phone"]["width"]:
+                    problems.append(f"{url}: {width} px wide on a {VIEWPORTS['phone']['width']} px screen")
+            results = _axe().run(page)
+            for violation in results.response["violations"]:
+                if violation["impact"] in FAILING_IMPACTS or violation["id"] in ALWAYS_FAILING_RULES:
+                    problems.append(f"{url}: {describe(violation)}")
+        assert not problems, f"{role} at {viewport} ({len(urls)} pages):\n" + "\n".join(problems)
+    finally:
+        context.close()
