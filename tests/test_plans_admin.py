@@ -57,7 +57,7 @@ def test_the_list_shows_plans_by_type_with_subscriber_counts_in_constant_queries
     assert "Employer plans" in page and "Candidate plans" in page
     row = page[page.index('id="plan-%d"' % plan.id):]
     row = row[: row.index("</tr>")]
-    assert "$99.00" in row and "Monthly" in row and ">50<" in row and "∞" in row
+    assert "$99.00" in row and "Monthly" in row and ">50 per month<" in row and ">Unlimited<" in row
     assert '<td class="num">1</td>' in row  # one subscriber
     for _ in range(5):
         gen_subscription(db_session, gen_user(db_session), gen_plan(db_session, "candidate"))

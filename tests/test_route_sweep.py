@@ -128,7 +128,8 @@ def _seed(app, session, *, with_mail: bool) -> World:
     entries = session.scalars(select(LearningPathResource.id).where(LearningPathResource.learning_path_id == path.id)).all()
     resume = gen_resume(session, candidate)
 
-    plan = gen_plan(session)
+    # A plan with every gated feature, so analytics and the weights editor are swept, not refused.
+    plan = gen_plan(session, features=["Analytics dashboard", "Custom score weights"])
     gen_subscription(session, employer, plan)
     gen_plan(session, plan_type="candidate")
     skill_category = gen_catalog_skill_category(session)

@@ -10,6 +10,7 @@ from webapp import db
 from webapp.analytics import cells, export, metrics, queries, report
 from webapp.analytics.forms import PRESETS, AnalyticsParams, UnknownJob
 from webapp.auth.access import role_required
+from webapp.billing.features import require_feature
 from webapp.company.scope import current_company_or_404
 from webapp.dateranges import BadQueryParameter
 from webapp.htmx import render_page_or_block, wants_block
@@ -31,6 +32,7 @@ def _params(jobs, today) -> AnalyticsParams:
 
 @bp.get("/analytics")
 @role_required("employer")
+@require_feature("analytics")
 def index():
     company = current_company_or_404()
     session = db.session()
@@ -83,6 +85,7 @@ def _export_request(session):
 
 @bp.get("/analytics.csv", endpoint="export")
 @role_required("employer")
+@require_feature("analytics")
 def export_csv():
     """The series as shown (range, job, granularity) as CSV, streamed period by period."""
     session = db.session()
@@ -95,6 +98,7 @@ def export_csv():
 
 @bp.get("/analytics/jobs.csv", endpoint="export_jobs")
 @role_required("employer")
+@require_feature("analytics")
 def export_jobs_csv():
     """Every job with interviews in the range (the page's table shows the first ones), in the table's order."""
     session = db.session()

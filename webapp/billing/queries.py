@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from webapp.models import CustomerSubscription, SubscriptionPlan, UsageRecord
+from webapp.models import Company, CustomerSubscription, Job, SubscriptionPlan, UsageRecord
 
 
 def select_subscription(user_id: int) -> Select:
@@ -91,4 +91,41 @@ def usage_of_type(session: Session, user_id: int, usage_type: str, start: dateti
             UsageRecord.created_at >= start,
             UsageRecord.created_at < end,
         )
+    )
+
+
+def select_subscribed_and_free_plans(user_id: int, plan_type: str) -> Select:
+    """In one statement: the plan of the user's subscription (with the row) and the free plan of their kind.
+
+    At most two rows (plan, subscription or None, is_free); the caller picks the subscription's plan
+    when it is in force, else the free one, as `usage.plan_in_force` does. Plans are a handful of rows.
+    """
+    free_plan_id = select_free_plan(plan_type).with_only_columns(SubscriptionPlan.id).scalar_subquery()
+    is_free = func.coalesce(SubscriptionPlan.id == free_plan_id, False).label("is_free")
+    return (
+        select(SubscriptionPlan, CustomerSubscription, is_free)
+        .outerjoin(
+            CustomerSubscription,
+            and_(CustomerSubscription.plan_id == SubscriptionPlan.id, CustomerSubscription.user_id == user_id),
+        )
+        .where(or_(CustomerSubscription.id.is_not(None), SubscriptionPlan.id == free_plan_id))
+    )
+
+
+def select_active_plans(plan_type: str) -> Select:
+    """Every active plan of a kind, in the admins' order (which plans include a feature)."""
+    return (
+        select(SubscriptionPlan)
+        .where(SubscriptionPlan.plan_type == plan_type, SubscriptionPlan.is_active.is_(True))
+        .order_by(SubscriptionPlan.sort_order.asc().nulls_last(), SubscriptionPlan.id)
+    )
+
+
+def active_job_count(session: Session, user_id: int) -> int:
+    """How many open jobs the company of employer `user_id` has (what a lower posting limit is compared with)."""
+    return session.scalar(
+        select(func.count())
+        .select_from(Job)
+        .join(Company, Company.id == Job.company_id)
+        .where(Company.user_id == user_id, Job.is_active.is_(True))
     )

@@ -7,17 +7,25 @@ offline endpoints here refuse (409): a plan change must then go through a paymen
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, user_logged_in
 
 from webapp import db
 from webapp.auth.access import role_required
-from webapp.billing import queries, services, usage
+from webapp.billing import changes, features, queries, services, usage, wording
 from webapp.billing.forms import ConfirmForm, plan_interval
 from webapp.billing.mode import stripe_enabled
 from webapp.htmx import render_page_or_block
 from webapp.models import PLAN_INTERVALS
 
 bp = Blueprint("billing", __name__)
+# One wording of plan limits and features for every page that lists them (billing, plans, admin).
+bp.add_app_template_global(wording.limit_phrase, "limit_phrase")
+bp.add_app_template_global(wording.plan_limits, "plan_limits")
+bp.add_app_template_global(wording.listed_features, "listed_features")
+bp.add_app_template_global(features.plan_allows, "plan_allows")
+bp.add_app_template_global(features.endpoint_allowed, "nav_allowed")
+bp.add_app_template_global(features.names, "gated_features")
+user_logged_in.connect(features.remember_at_login)
 
 ACCOUNTS = ("employer", "user")  # admins have no plan of their own
 STRIPE_REFUSAL = "Billing runs through Stripe here: use the buttons on the billing page to change your plan."
@@ -28,6 +36,7 @@ STRIPE_REFUSAL = "Billing runs through Stripe here: use the buttons on the billi
 def index():
     session = db.session()
     in_force = usage.plan_in_force(session, current_user)
+    features.remember(in_force.plan)  # the navigation follows a plan changed elsewhere (Stripe, another tab)
     return render_template(
         "billing/index.html",
         in_force=in_force,
@@ -45,10 +54,12 @@ def plans():
     interval = plan_interval(request.args)
     in_force = usage.plan_in_force(session, current_user)
     offered = session.scalars(queries.select_plans(usage.plan_type_of(current_user), interval)).all()
+    features.remember(in_force.plan)
     return render_page_or_block(
         "billing/plans.html",
         "plan_grid",
         plans=offered,
+        changes=changes.plan_changes(session, current_user, in_force.plan, offered),
         interval=interval,
         intervals=PLAN_INTERVALS,
         in_force=in_force,

@@ -430,7 +430,7 @@ PLANS = (
         "job_posting_limit": 0,
         "application_limit": 10,
         "sort_order": 1,
-        "features": ["3 practice interviews per month", "Sentiment summary", "10 applications per month"],
+        "features": ["Sentiment summary"],
     },
     {
         "name": "Candidate Pro",
@@ -443,7 +443,6 @@ PLANS = (
         "application_limit": 0,
         "sort_order": 2,
         "features": [
-            "Unlimited practice interviews",
             "Sentiment timeline",
             "Personal learning paths",
             "Detailed skill feedback",
@@ -471,7 +470,7 @@ PLANS = (
         "job_posting_limit": 1,
         "application_limit": 0,
         "sort_order": 9,
-        "features": ["5 AI interviews per month", "1 job posting per month", "Candidate rankings"],
+        "features": ["Candidate rankings"],
     },
     {
         "name": "Employer Starter",
@@ -483,7 +482,7 @@ PLANS = (
         "job_posting_limit": 5,
         "application_limit": 0,
         "sort_order": 10,
-        "features": ["50 AI interviews per month", "5 active job postings", "Candidate rankings"],
+        "features": ["Candidate rankings"],
     },
     {
         "name": "Employer Growth",
@@ -496,8 +495,6 @@ PLANS = (
         "application_limit": 0,
         "sort_order": 11,
         "features": [
-            "250 AI interviews per month",
-            "25 active job postings",
             "Candidate rankings",
             "Custom score weights",
             "Analytics dashboard",
@@ -513,7 +510,12 @@ PLANS = (
         "job_posting_limit": 25,
         "application_limit": 0,
         "sort_order": 12,
-        "features": ["Everything in Employer Growth", "Two months free"],
+        "features": [
+            "Candidate rankings",
+            "Custom score weights",
+            "Analytics dashboard",
+            "Two months free",
+        ],
     },
     {
         "name": "Employer Enterprise",
@@ -526,8 +528,9 @@ PLANS = (
         "application_limit": 0,
         "sort_order": 13,
         "features": [
-            "Unlimited AI interviews",
-            "Unlimited job postings",
+            "Candidate rankings",
+            "Custom score weights",
+            "Analytics dashboard",
             "SSO",
             "Dedicated success manager",
             "Custom interview timing",
@@ -544,7 +547,7 @@ PLANS = (
         "job_posting_limit": 2,
         "application_limit": 0,
         "sort_order": 99,
-        "features": ["20 AI interviews per month", "2 active job postings"],
+        "features": ["Candidate rankings"],
     },
 )
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from webapp import db
 from webapp.auth.access import role_required
+from webapp.billing.features import require_feature
 from webapp.htmx import render_page_or_block, wants_block
 from webapp.jobs.scope import get_job_or_404
 from webapp.rankings import export_csv, queries, services
@@ -85,6 +86,7 @@ def _ranking(job, params: RankingParams, weights: w.JobWeights, *, per_page: int
 
 @bp.route("/weights", methods=["GET", "POST"])
 @role_required("employer")
+@require_feature("custom_score_weights")
 def save_weights(job_id: int):
     """Save the what-if weights as the job's weights.
 

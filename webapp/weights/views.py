@@ -8,6 +8,7 @@ from werkzeug.routing import BuildError
 
 from webapp import db
 from webapp.auth.access import role_required
+from webapp.billing.features import require_feature
 from webapp.htmx import render_page_or_block
 from webapp.jobs.scope import get_job_or_404
 from webapp.models import Job
@@ -23,6 +24,7 @@ TEMPLATE = "weights/edit.html"
 
 @bp.get("")
 @role_required("employer")
+@require_feature("custom_score_weights")
 def edit(job_id: int):
     job = get_job_or_404(job_id)
     current = w.weights_for_job(db.session(), job)
@@ -33,6 +35,7 @@ def edit(job_id: int):
 
 @bp.post("/preview")
 @role_required("employer")
+@require_feature("custom_score_weights")
 def preview(job_id: int):
     """What the entries add up to, without saving; problems are shown, not refused (200)."""
     job = get_job_or_404(job_id)
@@ -44,6 +47,7 @@ def preview(job_id: int):
 
 @bp.post("")
 @role_required("employer")
+@require_feature("custom_score_weights")
 def update(job_id: int):
     # Locking the job serializes two saves of the same job, so the audit's "before" is true.
     job = get_job_or_404(job_id, for_update=True)
@@ -68,6 +72,7 @@ def update(job_id: int):
 
 @bp.post("/reset")
 @role_required("employer")
+@require_feature("custom_score_weights")
 def reset(job_id: int):
     job = get_job_or_404(job_id, for_update=True)
     if not ResetForm().validate_on_submit():
