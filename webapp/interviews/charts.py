@@ -217,8 +217,7 @@ def sentiment_timeline(
             _column(points, "detail"), themes, flags, _column(points, "confidence"), strict=True
         )
     ]
-    tones = [timeline.tone(p, n) for p, n in zip(_column(points, "positive_score"), _column(points, "negative_score"),
-                                                  strict=True)]
+    tones = reading.tones
     data: list[dict[str, Any]] = [
         {
             "type": kind, "mode": mode, "name": TONE_NAME, "meta": "tone", "x": x, "y": timeline.smooth(tones),

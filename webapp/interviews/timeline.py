@@ -36,9 +36,11 @@ def _get(row: Any, name: str) -> Any:
 def tone(positive: Any, negative: Any) -> float | None:
     """One point's overall tone, 0-100: 0 all negative, 50 balanced, 100 all positive (positive minus negative)."""
     pos, neg = _number(positive), _number(negative)
-    if pos is None or neg is None:
-        return None
-    return min(100.0, max(0.0, 50 + (pos - neg) / 2))
+    return None if pos is None or neg is None else _tone(pos, neg)
+
+
+def _tone(positive: float, negative: float) -> float:
+    return min(100.0, max(0.0, 50 + (positive - negative) / 2))
 
 
 def window_for(count: int) -> int:
@@ -117,7 +119,7 @@ def minute_segments(first: datetime, last: datetime, origin: datetime | None = N
 
 def segments_for(points: Sequence[Any], response_times: Any, start: datetime | None) -> list[Segment]:
     """Question segments when the engine stored answer times, else minutes; [] without points."""
-    times = [t for t in (_get(p, "timestamp") for p in points) if isinstance(t, datetime)]
+    times = [t for t in column(points, "timestamp") if isinstance(t, datetime)]
     if not times:
         return []
     questions = question_segments(response_times, start)
@@ -144,8 +146,7 @@ def assign(points: Sequence[Any], segments: Sequence[Segment]) -> list[int | Non
     """The index of the segment each point falls in (None for a point without a time)."""
     result: list[int | None] = []
     hint = 0
-    for point in points:
-        when = _get(point, "timestamp")
+    for when in column(points, "timestamp"):
         if not isinstance(when, datetime) or not segments:
             result.append(None)
             continue
@@ -176,11 +177,6 @@ class SegmentSummary:
     sums: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
-    def add(self, name: str, value: float | None) -> None:
-        if value is not None:
-            self.sums[name] = self.sums.get(name, 0.0) + value
-            self.counts[name] = self.counts.get(name, 0) + 1
-
     def average(self, name: str) -> float | None:
         count = self.counts.get(name)
         return round(self.sums[name] / count, 1) if count else None
@@ -207,22 +203,52 @@ SUMMARY_FIELDS = (
 )
 
 
-def summarise(points: Sequence[Any], segments: Sequence[Segment]) -> list[SegmentSummary]:
-    """Per segment that has points: how many, their average tone and shares, and their flags."""
+def column(points: Sequence[Any], name: str) -> list[Any]:
+    """One field of every point (dicts, as the pages read them, on the fast path)."""
+    if points and all(type(point) is dict for point in points):
+        return [point.get(name) for point in points]
+    return [_get(point, name) for point in points]
+
+
+def numbers(values: Iterable[Any]) -> list[float | None]:
+    return [value if type(value) is float and math.isfinite(value) else _number(value) for value in values]
+
+
+def tones(points: Sequence[Any]) -> list[float | None]:
+    """Each point's overall tone (see `tone`)."""
+    return [
+        None if pos is None or neg is None else _tone(pos, neg)
+        for pos, neg in zip(numbers(column(points, "positive_score")), numbers(column(points, "negative_score")),
+                            strict=True)
+    ]
+
+
+def summarise(points: Sequence[Any], segments: Sequence[Segment], point_tones: Sequence[float | None] | None = None
+              ) -> list[SegmentSummary]:
+    """Per segment that has points: how many, their average tone and shares, and their flags.
+
+    Column by column (a 250-point interview adds up 3,000 values per page view).
+    """
     summaries = [SegmentSummary(segment, index) for index, segment in enumerate(segments)]
-    for point, index in zip(points, assign(points, segments), strict=True):
-        if index is None:
-            continue
-        summary = summaries[index]
-        summary.points += 1
-        summary.add("tone", tone(_get(point, "positive_score"), _get(point, "negative_score")))
-        for name, column in SUMMARY_FIELDS[1:]:
-            summary.add(name, _number(_get(point, column)))
-        names = flag_names(_get(point, "flags"))
+    indexes = assign(points, segments)
+    for index in indexes:
+        if index is not None:
+            summaries[index].points += 1
+    for name, source in SUMMARY_FIELDS:
+        values = (point_tones if point_tones is not None else tones(points)) if source is None else numbers(
+            column(points, source))
+        for index, value in zip(indexes, values, strict=True):
+            if index is not None and value is not None:
+                summary = summaries[index]
+                summary.sums[name] = summary.sums.get(name, 0.0) + value
+                summary.counts[name] = summary.counts.get(name, 0) + 1
+    for index, flags, when in zip(indexes, column(points, "flags"), column(points, "timestamp"), strict=True):
+        names = flag_names(flags) if flags and index is not None else None
         if names:
+            summary = summaries[index]
             summary.flagged += 1
             summary.flags.update(names)
-            summary.flagged_times.append(_get(point, "timestamp"))
+            summary.flagged_times.append(when)
     return [summary for summary in summaries if summary.points]
 
 
@@ -244,6 +270,7 @@ class Reading:
     """A timeline read once for the chart and its text alternative."""
 
     summaries: list[SegmentSummary]  # the segments that have points, in time order
+    tones: list[float | None]  # each point's overall tone
     by_question: bool  # segments are questions (from response_times), not minutes
     origin: datetime | None  # the interview's start (else the first point): "12:05 into the interview"
     last: datetime | None  # the last point's time
@@ -269,10 +296,12 @@ class Reading:
 def read(points: Sequence[Any], response_times: Any = None, start: datetime | None = None) -> Reading:
     """Segments (questions, else minutes), their summaries and flag groups for `points` (in time order)."""
     segments = segments_for(points, response_times, start)
-    times = [t for t in (_get(p, "timestamp") for p in points) if isinstance(t, datetime)]
+    times = [t for t in column(points, "timestamp") if isinstance(t, datetime)]
     origin = start if start is not None and times and start <= times[0] else (times[0] if times else start)
+    point_tones = tones(points)
     return Reading(
-        summaries=summarise(points, segments),
+        summaries=summarise(points, segments, point_tones),
+        tones=point_tones,
         by_question=bool(segments) and segments[0].key.startswith("q"),
         origin=origin,
         last=times[-1] if times else None,
