@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Date, DateTime, Select, bindparam, cast, func, literal, select, union_all
+from sqlalchemy import Date, DateTime, Select, String, bindparam, cast, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from webapp.interviews.queries import has_notes  # the interviews list's definition of "reviewed"
@@ -166,6 +166,10 @@ def recent_completed_interviews(limit: int = 10) -> Select:
 # and to `limit + 1` rows (the extra row says "there are more": the card then links to the full list).
 
 ATTENTION_DAYS = 7
+# Statuses written into the SQL, not sent as parameters: a generic plan (psycopg prepares a statement run
+# often) sees `status = $1`, which ix_interview_session_completed_job_start's `WHERE status = 'completed'`
+# does not match, and reads every session of each job instead.
+COMPLETED, CANCELLED = literal_column("'completed'", String), literal_column("'cancelled'", String)
 ATTENTION_KINDS = ("unreviewed", "today", "difficulty")
 
 
@@ -195,10 +199,10 @@ def needs_attention(limit: int = 5) -> Select:
         )
 
     branches = union_all(
-        branch("unreviewed", [InterviewSession.status == "completed", InterviewSession.start_time >= since,
+        branch("unreviewed", [InterviewSession.status == COMPLETED, InterviewSession.start_time >= since,
                               ~has_notes()],
                [InterviewSession.start_time.desc(), InterviewSession.id.desc()]),
-        branch("today", [when >= day_start, when < day_end, InterviewSession.status != "cancelled"],
+        branch("today", [when >= day_start, when < day_end, InterviewSession.status != CANCELLED],
                [when.asc(), InterviewSession.id.asc()]),
         branch("difficulty", [InterviewSession.technical_difficulty_reported.is_(True), when >= since, when <= now],
                [when.desc(), InterviewSession.id.desc()]),
