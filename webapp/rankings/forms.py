@@ -115,14 +115,7 @@ class WhatIf:
 
     def normalised(self) -> w.FactorWeights:
         """The weights scaled to add up to exactly 1.00 in cents (largest remainders get the odd cents)."""
-        total = sum(self.values.values())
-        exact = {name: value / total for name, value in self.values.items()}
-        floored = {name: (value * 100).to_integral_value(rounding="ROUND_FLOOR") for name, value in exact.items()}
-        missing = int(100 - sum(floored.values()))
-        by_remainder = sorted(exact, key=lambda name: (exact[name] * 100 - floored[name]), reverse=True)
-        for name in by_remainder[:missing]:
-            floored[name] += 1
-        return w.FactorWeights(**{name: w.cents(floored[name] / 100) for name in w.FACTORS})
+        return w.FactorWeights(**w.normalise(self.values))
 
     def query_args(self) -> dict[str, str]:
         return {WHATIF_PARAMS[name]: w.fmt(self.values[name]) for name in w.FACTORS}

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, ClassVar, Self
 
 from sqlalchemy import select
@@ -71,6 +71,24 @@ def cents(value: Decimal) -> Decimal:
     """`value` rounded half-up to 0.01, with -0.00 folded into 0.00."""
     rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
     return ZERO if rounded == 0 else rounded
+
+
+def normalise(values: Mapping[str, Decimal]) -> dict[str, Decimal] | None:
+    """`values` scaled to add up to exactly 1.00 in cents, in proportion (a negative one counts as 0).
+
+    Each share is floored to the cent and the cents still missing go to the largest remainders, so
+    every result is within 0.01 of its exact share. None when no value is above 0.
+    """
+    kept = {name: max(value, ZERO) for name, value in values.items()}
+    total = sum(kept.values(), ZERO)
+    if total <= 0:
+        return None
+    exact = {name: value / total * 100 for name, value in kept.items()}  # in cents
+    floored = {name: value.to_integral_value(rounding=ROUND_FLOOR) for name, value in exact.items()}
+    missing = int(100 - sum(floored.values()))
+    for name in sorted(exact, key=lambda name: exact[name] - floored[name], reverse=True)[:missing]:
+        floored[name] += 1
+    return {name: cents(value / 100) for name, value in floored.items()}
 
 
 def fmt(value: Decimal | None) -> str:

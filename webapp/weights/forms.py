@@ -133,6 +133,32 @@ class JobWeightsForm(FlaskForm):
         """After `check`: every entry read and every rule met."""
         return self.outcome.complete and not self.errors
 
+    def normalised_entries(self, base: w.FactorWeights) -> tuple[dict[str, str], list[str]]:
+        """After `check`: the entries that make each group add up to exactly 1.00, in proportion.
+
+        The effective weights are scaled (adjustments become scaled weight minus base) and so is the
+        sentiment split. Returns (field name -> new entry, what was done) for the groups that could be
+        scaled; a group with an unreadable entry or nothing above 0 is left as typed and said so.
+        """
+        outcome, entries, done = self.outcome, {}, []
+        effective = outcome.effective
+        scaled = None if None in effective.values() else w.normalise(effective)
+        if scaled is None:
+            done.append("The factor weights could not be scaled: every adjustment must be a number and "
+                        "at least one effective weight above 0.")
+        else:
+            entries |= {f"{name}_adjustment": w.fmt(scaled[name] - getattr(base, name)) for name in w.FACTORS}
+            done.append(f"Effective weights scaled to add up to 1.00: {w.FactorWeights(**scaled).describe()}.")
+        sentiment = outcome.sentiment
+        split = None if None in sentiment.values() else w.normalise(sentiment)
+        if split is None:
+            done.append("The sentiment sub-weights could not be scaled: each must be a number and at least "
+                        "one above 0.")
+        else:
+            entries |= {f"{name}_weight": w.fmt(split[name]) for name in w.SENTIMENT_PARTS}
+            done.append(f"Sentiment split scaled to add up to 1.00: {w.SentimentWeights(**split).describe()}.")
+        return entries, done
+
     def adjustments(self) -> w.FactorWeights:
         return w.FactorWeights(**{name: self.adjustment(name).data for name in w.FACTORS})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -20,6 +20,7 @@ from webapp.weights.forms import JobWeightsForm, ResetForm
 bp = Blueprint("weights", __name__, url_prefix="/jobs/<int:job_id>/weights")
 
 TEMPLATE = "weights/edit.html"
+NORMALISE = "normalise"  # the name of the form's second submit button
 
 
 @bp.get("")
@@ -49,6 +50,8 @@ def preview(job_id: int):
 @role_required("employer")
 @require_feature("custom_score_weights")
 def update(job_id: int):
+    if NORMALISE in request.form:  # the "Normalise to 1.00" button: the form again, scaled; nothing saved
+        return _normalised(job_id)
     # Locking the job serializes two saves of the same job, so the audit's "before" is true.
     job = get_job_or_404(job_id, for_update=True)
     current = w.weights_for_job(db.session(), job)
@@ -90,7 +93,24 @@ def reset(job_id: int):
     return redirect(url_for("weights.edit", job_id=job.id))
 
 
-def _render(job: Job, current: w.JobWeights, form: JobWeightsForm, status: int = 200, submitted: bool = False):
+def _normalised(job_id: int):
+    """The entries rescaled so each group adds up to exactly 1.00 (server-side validation unchanged)."""
+    job = get_job_or_404(job_id)
+    current = w.weights_for_job(db.session(), job)
+    typed = JobWeightsForm()
+    typed.check(current.base)
+    entries, notes = typed.normalised_entries(current.base)
+    formdata = request.form.copy()
+    formdata.pop(NORMALISE, None)
+    for name, value in entries.items():
+        formdata[name] = value
+    form = JobWeightsForm(formdata=formdata)
+    form.check(current.base)
+    return _render(job, current, form, submitted=True, notes=notes)
+
+
+def _render(job: Job, current: w.JobWeights, form: JobWeightsForm, status: int = 200, submitted: bool = False,
+            notes: list[str] | None = None):
     focus_now = w.focus_defaults(db.session(), current.focus)
     return render_page_or_block(
         TEMPLATE,
@@ -104,6 +124,7 @@ def _render(job: Job, current: w.JobWeights, form: JobWeightsForm, status: int =
         form=form,
         outcome=form.outcome,
         submitted=submitted,
+        notes=notes or [],
         reset_form=ResetForm(),
         W=w,
     )
