@@ -3,36 +3,20 @@
 (function () {
   "use strict";
 
+  // No mode bar, whatever a figure asks: its buttons were tab stops that show only on hover (a keyboard user
+  // met up to 18 invisible ones per page) inside a chart that reads as one image (role="img"). Each chart's
+  // summary and data table say what it shows; the mouse still zooms by dragging (double-click resets).
   function draw(target, figure) {
-    window.Plotly.react(target, figure.data || [], figure.layout || {}, Object.assign({ responsive: true, displaylogo: false }, figure.config || {}));
-  }
-
-  // A live poll sends only the points the page does not have yet (data-chart-append); the drawn
-  // chart was kept across the swap (hx-preserve), so they are appended to its traces, by name.
-  function append(target, figure) {
-    if (!target.data) { draw(target, figure); return; }
-    var data = target.data.map(function (trace) { return Object.assign({}, trace); });
-    (figure.data || []).forEach(function (incoming) {
-      var trace = data.find(function (t) { return t.name === incoming.name; });
-      if (!trace) { data.push(incoming); return; }
-      ["x", "y", "customdata", "text"].forEach(function (key) {
-        if (incoming[key]) trace[key] = (trace[key] || []).concat(incoming[key]);
-      });
-      trace.type = incoming.type;
-      trace.mode = incoming.mode;
-    });
-    draw(target, { data: data, layout: figure.layout, config: figure.config });
+    var config = Object.assign({ responsive: true, displaylogo: false }, figure.config || {}, { displayModeBar: false });
+    window.Plotly.react(target, figure.data || [], figure.layout || {}, config);
   }
 
   function drawCharts(root) {
     if (!window.Plotly) return;
+    // A live poll's chart is kept across the swap (hx-preserve) and redrawn in place with every point.
     root.querySelectorAll('script[type="application/json"][data-chart]').forEach(function (node) {
       var target = document.getElementById(node.dataset.chart);
       if (target) draw(target, JSON.parse(node.textContent));
-    });
-    root.querySelectorAll('script[type="application/json"][data-chart-append]').forEach(function (node) {
-      var target = document.getElementById(node.dataset.chartAppend);
-      if (target) append(target, JSON.parse(node.textContent));
     });
   }
 
@@ -148,10 +132,12 @@
     var ids = [];
     for (var up = el.parentElement; up; up = up.parentElement) { if (up.id) ids.push(up.id); }
     var scope = (ids.length && document.getElementById(ids[0])) || document.body;
+    var around = focusables(scope);
     return {
       el: el, ids: ids, tag: el.tagName, key: el.getAttribute("data-focus-key"),
       name: el.getAttribute("name"), value: el.getAttribute("value"), label: nameOf(el),
-      href: el.getAttribute("href"), form: !!el.closest("form"), index: focusables(scope).indexOf(el)
+      href: el.getAttribute("href"), form: !!el.closest("form"),
+      index: around.indexOf(el), fromEnd: around.length - 1 - around.indexOf(el)
     };
   }
 
@@ -168,9 +154,11 @@
         if (tests[t](all[i])) { var found = reachable(all[i]); if (found) return found; }
       }
     }
-    // Nothing alike (a "Next" link on the last page): the control nearest its old place.
+    // Nothing alike (a "Next" link on the last page): the control in its old place, counted from the
+    // nearer end of the region (a pager sits after a number of rows that changes from page to page).
     var list = focusables(scope).filter(usable);
     if (was.index < 0 || !list.length) return null;
+    if (was.fromEnd < was.index) return list[Math.max(0, list.length - 1 - was.fromEnd)];
     return list[Math.min(was.index, list.length - 1)];
   }
 
@@ -632,4 +620,55 @@
   });
   document.addEventListener("htmx:afterSettle", showAll);
   document.addEventListener("htmx:oobAfterSwap", showAll);
+})();
+
+// --- layout helper (issue 15): a table wider than its box scrolls inside it, as a labelled, focusable region ---
+// A keyboard user scrolls a box by focusing it (then the arrow keys), and a screen reader names what it holds;
+// so a .table-wrap whose table is wider than the screen gets tabindex=0, role=region and a label (its table's
+// caption, else its section's heading). Only while it overflows: a table that fits adds no tab stop.
+(function () {
+  "use strict";
+  var MARK = "data-scroll-region";
+
+  function words(el) { return el ? el.textContent.replace(/\s+/g, " ").trim() : ""; }
+
+  function labelOf(wrap) {
+    var caption = wrap.querySelector("caption");
+    if (words(caption)) return words(caption);
+    for (var up = wrap.parentElement; up && up !== document.body; up = up.parentElement) {
+      var heading = up.querySelector("h2, h3, h4");
+      if (heading && !wrap.contains(heading)) return words(heading);
+    }
+    return "Table";
+  }
+
+  function check(wrap) {
+    if (wrap.hasAttribute("tabindex") && !wrap.hasAttribute(MARK)) return;  // the page made it a region itself
+    var overflows = wrap.scrollWidth > wrap.clientWidth + 1;
+    if (overflows && !wrap.hasAttribute(MARK)) {
+      wrap.setAttribute(MARK, "");
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", labelOf(wrap) + " (scrolls sideways)");
+    } else if (!overflows && wrap.hasAttribute(MARK) && document.activeElement !== wrap) {
+      ["tabindex", "role", "aria-label", MARK].forEach(function (name) { wrap.removeAttribute(name); });
+    }
+  }
+
+  var observer = window.ResizeObserver ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) { check(entry.target); });
+  }) : null;
+
+  function scan(root) {
+    var wraps = Array.prototype.slice.call((root || document).querySelectorAll(".table-wrap"));
+    var around = root && root.closest ? root.closest(".table-wrap") : null;  // rows swapped inside a box
+    if (around) wraps.push(around);
+    wraps.forEach(function (wrap) {
+      check(wrap);
+      if (observer) observer.observe(wrap);  // a window resized, a <details> opened: checked again
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { scan(document); });
+  document.addEventListener("htmx:load", function (event) { scan(event.target); });
 })();

@@ -93,6 +93,7 @@ def test_the_panel_refreshes_in_place_while_the_interview_runs(page: Page, live_
     page.wait_for_function("() => document.getElementById('sentiment-timeline')?.data?.[0]?.x?.length === 1")
     expect(panel).to_contain_text("1 point;")
     page.evaluate("window.__notReloaded = true; window.__drawnChart = document.getElementById('sentiment-timeline')")
+    page.get_by_role("button", name="Show raw scores").click()  # the reader's choice must survive the redraw
     # Nothing new yet: the poll answers 204 and htmx leaves the page alone.
     with page.expect_response(lambda response: "/live?" in response.url and response.status == 204, timeout=15_000):
         pass
@@ -104,7 +105,12 @@ def test_the_panel_refreshes_in_place_while_the_interview_runs(page: Page, live_
     expect(panel).to_contain_text("2 points", timeout=15_000)
     page.wait_for_function("() => document.getElementById('sentiment-timeline')?.data?.[0]?.x?.length === 2")
     assert page.evaluate("window.__notReloaded") is True
-    # Only the new point travelled: it was appended to the chart the swap kept, not drawn anew.
+    # The chart the swap kept (hx-preserve) was redrawn in place with every point, the raw scores still shown.
     assert page.evaluate("document.getElementById('sentiment-timeline') === window.__drawnChart") is True
+    expect(page.get_by_role("button", name="Show raw scores")).to_have_attribute("aria-pressed", "true")
+    page.wait_for_function(
+        "() => document.getElementById('sentiment-timeline').data.filter(t => t.meta === 'raw')"
+        ".every(t => t.visible === true)"
+    )
     assert page.console_errors == []
     expect(page.get_by_role("button", name="Extend by", exact=False)).to_be_visible()
