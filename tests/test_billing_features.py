@@ -266,3 +266,21 @@ def test_with_stripe_the_switch_to_the_portal_says_what_changes_first(app, clien
     assert "Switch to Starter…" in starter and "What you lose" in starter
     assert "You have 5 active jobs; Starter allows 3 job postings per month." in starter
     assert 'action="/billing/portal"' in starter and "Continue in the billing portal" in starter
+
+
+def test_cancelling_says_what_the_free_plan_takes_away(client, auth, db_session, plans, employer):
+    user, company, _job = employer
+    gen_job(db_session, company)
+    gen_subscription(db_session, user, plans["growth"])
+    login(auth, user)
+    page = client.get("/billing").get_data(as_text=True)
+    cancel = page[page.index("Cancel at period end…"):]
+    assert "Then, on Free:" in cancel and "<strong>Analytics.</strong>" in cancel
+    assert "<strong>Job postings: 25 per month → 1 per month.</strong>" in cancel
+    assert "You have 2 active jobs; Free allows 1 job posting per month." in cancel
+
+
+def test_the_admin_plan_form_says_which_lines_switch_features_on(client, auth, db_session):
+    login(auth, gen_user(db_session, role="admin"))
+    page = client.get("/admin/plans/new").get_data(as_text=True)
+    assert "“Analytics dashboard”, “Custom score weights”" in page and "is not shown" in page

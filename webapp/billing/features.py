@@ -82,6 +82,11 @@ def included(plan: SubscriptionPlan) -> frozenset[str]:
     return frozenset(_BY_LINE[line] for line in lines if line in _BY_LINE)
 
 
+def lines() -> list[str]:
+    """The feature lines that switch gated features on (the admin plan form's hint)."""
+    return [f"“{feature.line}”" for feature in FEATURES]
+
+
 def names(plan: SubscriptionPlan) -> list[str]:
     """The names of the gated features `plan` includes (the admin plans list)."""
     have = included(plan)

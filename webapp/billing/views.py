@@ -25,6 +25,7 @@ bp.add_app_template_global(wording.listed_features, "listed_features")
 bp.add_app_template_global(features.plan_allows, "plan_allows")
 bp.add_app_template_global(features.endpoint_allowed, "nav_allowed")
 bp.add_app_template_global(features.names, "gated_features")
+bp.add_app_template_global(features.lines, "gated_feature_lines")
 user_logged_in.connect(features.remember_at_login)
 
 ACCOUNTS = ("employer", "user")  # admins have no plan of their own
@@ -44,7 +45,19 @@ def index():
         state_labels=usage.STATE_LABELS,
         meters=usage.meters(session, current_user, in_force),
         stripe=stripe_enabled(),
+        after_cancel=_after_cancel(session, in_force),
     )
+
+
+def _after_cancel(session, in_force: usage.PlanInForce) -> changes.PlanChange | None:
+    """What moving to the free plan at the period's end changes, for the cancel panel (None: no panel)."""
+    subscription = in_force.billed_subscription
+    if subscription is None or subscription.cancel_at_period_end:
+        return None
+    free = session.scalar(queries.select_free_plan(usage.plan_type_of(current_user)))
+    if free is None or free.id == in_force.plan.id:
+        return None
+    return changes.plan_changes(session, current_user, in_force.plan, [free])[free.id]
 
 
 @bp.get("/billing/plans")
