@@ -147,3 +147,18 @@ def test_compare_runs_the_same_number_of_queries_for_2_or_4(app, logged_in, job,
         return len(statements)
 
     assert statements_for(people[:2]) == statements_for(people[:4])
+
+
+def test_traits_are_coloured_by_the_one_rule(logged_in, db_session, job, people):
+    """Low fear reads as good (green), high nervousness as bad (red), high curiosity as good."""
+    grace = person(db_session, job, "Ada Lovelace", "75", {"Python": 80},
+                   behavior={"fear": "3", "nervousness": "90", "curiosity": "91"})
+    services.recompute(db_session, job.id)
+    html = text_of(compare(logged_in, job, grace.id, people[1].id))
+
+    fear = re.search(r'<th scope="row">Fear <span class="small muted">\(lower is better\)</span></th>(.*?)</tr>', html, re.S)
+    assert fear and '<span class="score score-high">3</span>' in fear.group(1)
+    nervousness = re.search(r'<th scope="row">Nervousness <span[^>]*>\(lower is better\)</span></th>(.*?)</tr>', html, re.S)
+    assert nervousness and '<span class="score score-low">90</span>' in nervousness.group(1)
+    assert '<span class="score score-high">91</span>' in re.search(
+        r'<th scope="row">Curiosity</th>(.*?)</tr>', html, re.S).group(1)

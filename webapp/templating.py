@@ -69,7 +69,8 @@ def percent(value) -> Markup:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        score=score, score_markup=tone.score_markup, trait_hint=tone.hint, person_name=person_name, status_pill=status_pill, sentiment_pill=sentiment_pill,
+        score=score, score_markup=tone.score_markup, score_class=tone.css_class, trait_hint=tone.hint,
+        person_name=person_name, status_pill=status_pill, sentiment_pill=sentiment_pill,
         options=options, minutes=minutes,
         utc_time=utc_time, percent=percent,
     )
