@@ -202,7 +202,8 @@ def status_table(series: Sequence[tuple[date, Totals]], granularity: str) -> Cha
     busiest = max(series, key=lambda item: item[1].total, default=None)
     sentence = f"{plural(total, 'interview')} in {plural(len(series), granularity)}"
     if busiest and busiest[1].total:
-        sentence += f"; the busiest {granularity} was {_period_words(busiest[0], granularity)} with {busiest[1].total:,}"
+        busiest_words = _period_words(busiest[0], granularity)
+        sentence += f"; the busiest {granularity} was {busiest_words} with {busiest[1].total:,}"
     completed = sum(totals.completed for _, totals in series)
     return ChartTable(
         caption=f"Interviews per {granularity}, by status",

@@ -255,8 +255,8 @@ def sentiment_timeline(
             "textposition": "top center",
             "textfont": {"size": 11, "color": FLAG_COLOUR},
             "customdata": [
-                html.escape(f"{group.segment.label}: {_moments(group.flagged)} flagged ({group.flag_text})", quote=False)
-                for group in groups
+                html.escape(f"{g.segment.label}: {_moments(g.flagged)} flagged ({g.flag_text})", quote=False)
+                for g in groups
             ],
             "marker": {"symbol": "triangle-down", "color": FLAG_COLOUR,
                        "size": [min(18, 9 + 2 * group.flagged) for group in groups]},
@@ -388,7 +388,8 @@ def timeline_table(reading: timeline.Reading) -> ChartTable:
     unit = "questions" if reading.by_question else "minutes"
     rows = [
         (
-            s.segment.label, timeline.clock(s.segment.start, origin), timeline.clock(s.segment.end or reading.last, origin),
+            s.segment.label, timeline.clock(s.segment.start, origin),
+            timeline.clock(s.segment.end or reading.last, origin),
             str(s.points), fmt(s.average("tone")), fmt(s.average("positive")), fmt(s.average("negative")),
             fmt(s.average("neutral")), fmt(s.average("mixed")), str(s.flagged), s.flag_text or "none",
         )

@@ -54,7 +54,9 @@ def evidence_words(details: Any, category: str | None = None) -> str:
     for key in COMMENT_KEYS:
         if isinstance(details.get(key), str) and details[key].strip():
             parts.append(details[key].strip())
-    shown = {"evidence", *COMMENT_KEYS} | ({"evidence_count"} if _count(details.get("evidence_count")) is not None else set())
+    shown = {"evidence", *COMMENT_KEYS}
+    if _count(details.get("evidence_count")) is not None:
+        shown.add("evidence_count")  # said above; a count that is not one stays as it is below
     for key, value in details.items():
         if key in shown or value in (None, "", [], {}):
             continue

@@ -82,7 +82,7 @@ class Segment:
 
 
 def answer_seconds(response_times: Any) -> list[float]:
-    """The seconds of each answer in order, up to the first one that cannot be read (later boundaries would be wrong)."""
+    """The seconds of each answer in order, up to the first unreadable one (the boundaries after it are unknown)."""
     seconds = []
     for item in response_times if isinstance(response_times, list) else []:
         value = _number(item.get("seconds") if isinstance(item, Mapping) else item)
@@ -197,9 +197,8 @@ SUMMARY_FIELDS = (
     ("tone", None), ("positive", "positive_score"), ("negative", "negative_score"),
     ("neutral", "neutral_score"), ("mixed", "mixed_score"), ("confidence", "confidence"),
     # the context factors, averaged per segment for their chart's table
-    ("value_alignment_score", "value_alignment_score"), ("requirement_addressing_score", "requirement_addressing_score"),
-    ("response_relevance_score", "response_relevance_score"), ("confidence_score", "confidence_score"),
-    ("enthusiasm_score", "enthusiasm_score"), ("authenticity_score", "authenticity_score"),
+    *((name, name) for name in ("value_alignment_score", "requirement_addressing_score", "response_relevance_score",
+                                "confidence_score", "enthusiasm_score", "authenticity_score")),
 )
 
 

@@ -107,7 +107,8 @@ def trend_table(rows: Sequence[Any]) -> ChartTable:
         for column, name, _ in TREND_SERIES
     ] if rows else []
     return ChartTable(
-        caption="Your last completed practice sessions, oldest first: technical accuracy, behavioral score and skill average",
+        caption="Your last completed practice sessions, oldest first: technical accuracy, behavioral score and "
+                "skill average",
         summary=(f"Across your last {plural(len(rows), 'completed practice session')}: " + ", ".join(changes) + ".")
         if rows else "No completed practice sessions yet.",
         columns=("Session", *(name for _, name, _ in TREND_SERIES)),
