@@ -26,7 +26,13 @@ def test_a_logged_out_htmx_save_comes_back_to_the_page_it_was_sent_from(client):
 
 @pytest.mark.parametrize(
     "current",
-    ["http://evil.example/interviews/iv-abc", "javascript:alert(1)", "//evil.example/x", "", "http://localhost\\@evil/"],
+    [
+        "http://evil.example/interviews/iv-abc",
+        "javascript:alert(1)",
+        "//evil.example/x",
+        "",
+        "http://localhost\\@evil/",
+    ],
 )
 def test_a_foreign_or_odd_current_url_is_not_followed(client, current):
     response = client.post("/jobs/1/toggle", headers={"HX-Request": "true", "HX-Current-URL": current})

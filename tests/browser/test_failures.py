@@ -22,21 +22,35 @@ ERROR_FRAGMENT = (
     '<div class="alert alert-error" role="alert"><strong>Something went wrong.</strong> '
     "An unexpected error occurred. It has been logged; please try again.</div>"
 )
-FAILURES = ("500", "network")
+FAILURES = ("500", "network", "timeout")
+SAID = {"500": "error 500", "network": "could not be reached", "timeout": "took too long"}
 
 
-def fail_with(failure: str):
-    """A route handler that answers htmx's requests with `failure` and lets the rest through."""
+def break_requests(page: Page, pattern, failure: str):
+    """Answer htmx's requests to `pattern` with `failure` (the rest go through); returns a function
+    that mends them. A timeout holds the request past htmx's timeout, cut to half a second here."""
+    held: list[Route] = []
 
     def handle(route: Route) -> None:
         if route.request.headers.get("hx-request") != "true":
             route.continue_()
         elif failure == "500":
             route.fulfill(status=500, content_type="text/html; charset=utf-8", body=ERROR_FRAGMENT)
-        else:
+        elif failure == "network":
             route.abort("internetdisconnected")
+        else:
+            held.append(route)
 
-    return handle
+    def mend() -> None:
+        for route in held:
+            route.abort()  # never reaches the server: the browser gave up on it already
+        page.unroute(pattern)
+        page.evaluate("htmx.config.timeout = 20000")
+
+    if failure == "timeout":
+        page.evaluate("htmx.config.timeout = 500")
+    page.route(pattern, handle)
+    return mend
 
 
 def log_in(page: Page, lands_on: str = r"/dashboard$") -> None:
@@ -53,7 +67,7 @@ def message(page: Page):
 def expect_failure_said(page: Page, failure: str, title: str, consequence: str) -> None:
     said = message(page)
     expect(said).to_contain_text(title)
-    expect(said).to_contain_text("error 500" if failure == "500" else "could not be reached")
+    expect(said).to_contain_text(SAID[failure])
     expect(said).to_contain_text(consequence)
     expect(said).to_have_attribute("aria-live", "assertive")
     expect(said.get_by_role("button", name="Retry")).to_be_visible()
@@ -82,7 +96,7 @@ def test_a_failed_job_switch_says_so_keeps_the_switch_true_and_retry_switches_it
     page.goto("/jobs")
     switch = page.get_by_role("switch", name=re.compile(SWITCHED_JOB))
     expect(switch).to_have_attribute("aria-checked", "true")
-    page.route(f"**/jobs/{job_id}/toggle", fail_with(failure))
+    mend = break_requests(page, f"**/jobs/{job_id}/toggle", failure)
 
     switch.click()
 
@@ -92,7 +106,7 @@ def test_a_failed_job_switch_says_so_keeps_the_switch_true_and_retry_switches_it
     expect(page.locator(f"#job-toggle-{job_id}")).not_to_have_class(re.compile("htmx-request"))  # not loading
     expect(switch).to_be_enabled()
 
-    page.unroute(f"**/jobs/{job_id}/toggle")
+    mend()
     message(page).get_by_role("button", name="Retry").click()
 
     expect(switch).to_have_attribute("aria-checked", "false")
@@ -107,7 +121,7 @@ def test_a_failed_select_all_unticks_the_box_again(page: Page):
     page.goto("/login")
     log_in(page)
     page.goto("/jobs")
-    page.route(re.compile(r"/jobs\?"), fail_with("500"))
+    break_requests(page, re.compile(r"/jobs\?"), "500")
     select_all = page.get_by_role("checkbox", name="Select all jobs on this page")
 
     select_all.click()  # not .check(): it would insist the tick stays
@@ -130,11 +144,17 @@ def acme_search(demo_database_url):
     with engine.connect() as connection:
         total = connection.execute(text(f"SELECT count(*) {acme}"), {"email": EMPLOYER}).scalar_one()
         last_name = connection.execute(
-            text(f"SELECT u.last_name {acme} AND u.last_name <> '' GROUP BY u.last_name ORDER BY count(*) DESC, 1 LIMIT 1"),
+            text(
+                f"SELECT u.last_name {acme} AND u.last_name <> '' "
+                "GROUP BY u.last_name ORDER BY count(*) DESC, 1 LIMIT 1"
+            ),
             {"email": EMPLOYER},
         ).scalar_one()
         matching = connection.execute(
-            text(f"SELECT count(*) {acme} AND (concat_ws(' ', u.first_name, u.last_name) ILIKE :p OR u.email ILIKE :p)"),
+            text(
+                f"SELECT count(*) {acme} "
+                "AND (concat_ws(' ', u.first_name, u.last_name) ILIKE :p OR u.email ILIKE :p)"
+            ),
             {"email": EMPLOYER, "p": f"%{last_name}%"},
         ).scalar_one()
     engine.dispose()
@@ -150,7 +170,7 @@ def test_a_failed_live_search_marks_the_list_out_of_date_and_retry_loads_it(page
     page.goto("/interviews")
     rows = page.locator("#interview-rows tbody tr")
     expect(rows).to_have_count(min(total, PER_PAGE))
-    page.route(re.compile(r"/interviews\?"), fail_with(failure))
+    mend = break_requests(page, re.compile(r"/interviews\?"), failure)
     search = page.get_by_role("searchbox", name="Search candidates")
 
     search.fill(last_name)
@@ -162,7 +182,7 @@ def test_a_failed_live_search_marks_the_list_out_of_date_and_retry_loads_it(page
     expect(page).to_have_url(re.compile(r"/interviews$"))
     expect(search).to_be_focused()  # typing was never interrupted by the message
 
-    page.unroute(re.compile(r"/interviews\?"))
+    mend()
     message(page).get_by_role("button", name="Retry").click()
 
     expect(rows).to_have_count(min(matching, PER_PAGE))
@@ -179,12 +199,12 @@ def test_a_later_success_clears_the_message_and_htmx_has_a_timeout(page: Page, a
     log_in(page)
     page.goto("/interviews")
     assert page.evaluate("htmx.config.timeout") == 20000
-    page.route(re.compile(r"/interviews\?"), fail_with("network"))
+    mend = break_requests(page, re.compile(r"/interviews\?"), "network")
     search = page.get_by_role("searchbox", name="Search candidates")
     search.fill(last_name[:-1])
     expect(message(page)).to_contain_text("could not be reached")
 
-    page.unroute(re.compile(r"/interviews\?"))
+    mend()
     search.fill(last_name)  # the next keystroke goes through
 
     expect(page.locator("#interview-rows tbody tr")).to_have_count(min(matching, PER_PAGE))
@@ -246,7 +266,9 @@ def open_notes(page: Page, session_id: str):
     return page.get_by_role("textbox", name="Interviewer notes")
 
 
-def test_notes_typed_when_the_session_expired_come_back_after_logging_in(page: Page, notes_interview, demo_database_url):
+def test_notes_typed_when_the_session_expired_come_back_after_logging_in(
+    page: Page, notes_interview, demo_database_url
+):
     session_id = notes_interview.session_id
     typed = "Strong on systems design; follow up on the caching answer.\nAsk about on-call."
     page.goto("/login")
@@ -340,9 +362,10 @@ def test_a_what_if_slider_shows_its_value_before_the_server_answers(page: Page, 
     page.route(re.compile(r"/rankings\?.*w_"), hold)
     slider, shown = page.locator("#w-technical"), page.locator("#w-technical-out")
     before = float(slider.input_value())
+    key = "ArrowLeft" if before >= 0.5 else "ArrowRight"
 
     slider.focus()
-    page.keyboard.press("ArrowLeft" if before > 0 else "ArrowRight")
+    page.keyboard.press(key)
     moved = f"{float(slider.input_value()):.2f}"
     assert moved != f"{before:.2f}"
 
@@ -352,6 +375,16 @@ def test_a_what_if_slider_shows_its_value_before_the_server_answers(page: Page, 
     expect(page.locator("#whatif-note")).to_have_count(0)  # ...and no answer has come back
     expect(shown).to_have_text(moved)
 
+    # Moved on before that answer came: the late answer's copy of the numbers does not win.
+    page.keyboard.press(key)
+    further = f"{float(slider.input_value()):.2f}"
+    expect(shown).to_have_text(further)
     held.pop().continue_()
     expect(page.locator("#whatif-note")).to_contain_text("What-if preview, not saved")
-    expect(shown).to_have_text(moved)
+    expect(shown).to_have_text(further)  # the first answer is on screen; the number says where the slider is
+    page.wait_for_timeout(400)
+    assert len(held) == 1  # the newer request went out after the first answer (hx-sync queue last)
+    expect(shown).to_have_text(further)
+    held.pop().continue_()
+    expect(page.locator("#ranking-rows")).not_to_have_class(re.compile("htmx-request"))
+    expect(shown).to_have_text(further)
