@@ -427,9 +427,11 @@
     var verb = (config.verb || "get").toLowerCase();
     var target = d.target && d.target.isConnected ? d.target : null;
     var unticked = untick(elt, config.triggeringEvent);
-    var stale = verb === "get" && target && target !== elt && !target.contains(elt) ? target : null;
+    // Content drawn for controls outside it (a list for its filters, a preview for its form) no longer
+    // matches them; a control that redraws itself or what holds it keeps showing the saved state.
+    var stale = target && target !== elt && !target.contains(elt) ? target : null;
     if (stale) stale.classList.add("is-stale");
-    var title = verb === "get" ? "Could not load." : "Could not save.";
+    var title = stale ? "Could not update." : verb === "get" ? "Could not load." : "Could not save.";
     var text = [reason(kind, d.xhr), consequence(verb, kind, unticked, stale)].join(" ").trim();
     var repeat = failure && failure.elt === elt && failure.text === text && region() && region().firstChild;
     if (failure && failure.stale && failure.stale !== stale) failure.stale.classList.remove("is-stale");
@@ -671,4 +673,15 @@
 
   document.addEventListener("DOMContentLoaded", function () { scan(document); });
   document.addEventListener("htmx:load", function (event) { scan(event.target); });
+})();
+
+// --- billing: a plan-feature refusal swapped into the page (billing helper) ---
+// A gated route answers an htmx request with 402 and a panel retargeted at #main: the control that asked is
+// gone, so focus moves to the panel's heading (a screen reader hears where it is, Tab goes on from there).
+(function () {
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.detail || !event.detail.xhr || event.detail.xhr.status !== 402) return;
+    var heading = document.getElementById("feature-refused-title");
+    if (heading) heading.focus();
+  });
 })();
