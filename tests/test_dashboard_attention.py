@@ -68,7 +68,8 @@ def test_needs_attention_lists_unreviewed_today_and_difficulty_of_this_company_o
     now = _now_today()
     people = {name: gen_user(db_session, first_name=name, last_name="Tester") for name in (
         "Unreviewed", "Reviewed", "Old", "Practice", "Planned", "Cancelled", "Flagged", "Tomorrow")}
-    unreviewed = gen_interview(db_session, people["Unreviewed"], job, status="completed", start_time=now - timedelta(days=2))
+    unreviewed = gen_interview(db_session, people["Unreviewed"], job, status="completed",
+                               start_time=now - timedelta(days=2))
     gen_interview(db_session, people["Reviewed"], job, status="completed", interviewer_notes="Good answers.",
                   start_time=now - timedelta(days=2))
     gen_interview(db_session, people["Old"], job, status="completed", start_time=now - timedelta(days=20))
@@ -94,7 +95,8 @@ def test_needs_attention_lists_unreviewed_today_and_difficulty_of_this_company_o
     assert "Foreign" not in page and "Rival Role" not in page
     waiting = _group(page, "unreviewed")
     assert "Unreviewed Tester" in waiting
-    assert not re.search("Reviewed Tester|Old Tester|Practice Tester|Flagged Tester", waiting.replace("Unreviewed Tester", ""))
+    others = waiting.replace("Unreviewed Tester", "")
+    assert not re.search("Reviewed Tester|Old Tester|Practice Tester|Flagged Tester", others)
     assert f"/interviews/{unreviewed.session_id}" in _hrefs(waiting)
     assert f"/interviews?candidate={people['Unreviewed'].id}" in _hrefs(waiting)
     assert f"/jobs/{job.id}" in _hrefs(waiting)
@@ -155,7 +157,8 @@ def test_an_empty_list_next_to_a_full_one_says_so(client, auth, db_session, empl
 # --- The interviews list's filters the links use --------------------------------------------------------
 
 
-def test_the_candidate_filter_lists_one_candidates_interviews_with_this_company_only(client, auth, db_session, employer):
+def test_the_candidate_filter_lists_one_candidates_interviews_with_this_company_only(client, auth, db_session,
+                                                                                    employer):
     user, company = employer
     job = gen_job(db_session, company, title="Our Role")
     grace, other = gen_user(db_session, first_name="Grace", last_name="Hopper"), gen_user(db_session, first_name="Alan")
@@ -189,7 +192,8 @@ def test_unreadable_new_filters_are_a_clear_400(client, auth, employer, query):
 def test_reviewed_and_difficulty_filters(client, auth, db_session, employer):
     user, company = employer
     job = gen_job(db_session, company)
-    gen_interview(db_session, gen_user(db_session, first_name="Noted"), job, status="completed", interviewer_notes="Fine.")
+    gen_interview(db_session, gen_user(db_session, first_name="Noted"), job, status="completed",
+                  interviewer_notes="Fine.")
     gen_interview(db_session, gen_user(db_session, first_name="Blank"), job, status="completed", interviewer_notes="  ")
     gen_interview(db_session, gen_user(db_session, first_name="Flagged"), job, status="completed",
                   technical_difficulty_reported=True)

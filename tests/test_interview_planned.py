@@ -35,7 +35,8 @@ def logged_in(client, auth, hiring):
 
 def _planned(db_session, hiring, **kw):
     _, job, candidate = hiring
-    values = {"status": "scheduled", "start_time": null(), "scheduled_time": NOW.replace(hour=12, minute=0) + timedelta(days=3)} | kw
+    in_three_days = NOW.replace(hour=12, minute=0) + timedelta(days=3)  # noon: three calendar days ahead
+    values = {"status": "scheduled", "start_time": null(), "scheduled_time": in_three_days} | kw
     return gen_interview(db_session, candidate, job, **values)
 
 

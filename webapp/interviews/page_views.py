@@ -153,7 +153,8 @@ def _page_context(
 
 def _render_page(interview: InterviewSession, form: NotesForm | None = None, status: int = 200, **actions):
     if planned.is_not_started(interview):
-        return render_template(PLANNED_TEMPLATE, **_planned_context(interview, **actions)), status, {"Vary": "HX-Request"}
+        body = render_template(PLANNED_TEMPLATE, **_planned_context(interview, **actions))
+        return body, status, {"Vary": "HX-Request"}
     return render_template(TEMPLATE, **_page_context(interview, form, **actions)), status, {"Vary": "HX-Request"}
 
 

@@ -104,7 +104,9 @@ class InterviewListParams(ListParams):
             check_range(date_from, date_to)
         reviewed, difficulty = args.get("reviewed", "").strip(), args.get("difficulty", "").strip()
         if reviewed and reviewed not in REVIEW_FILTERS:
-            raise BadQueryParameter("Reviewed must be “yes” or “no” (an interview is reviewed once it has notes).")
+            raise BadQueryParameter(
+                "Reviewed must be “yes” or “no” (an interview is reviewed once it has notes)."
+            )
         if difficulty and difficulty != "reported":
             raise BadQueryParameter("Technical difficulty can only be filtered on “reported”.")
         return cls(
