@@ -267,6 +267,19 @@ def test_toggle_with_htmx_swaps_just_the_switch(client, db_session, job, logged_
     assert audit_actions(db_session)[-2:] == ["job.deactivated", "job.activated"]
 
 
+def test_a_repeated_toggle_sets_the_state_it_asks_for_instead_of_flipping_back(client, db_session, job, logged_in):
+    """A retry after a lost answer sends the same request again: the job stays as asked."""
+    page = text_of(client.get("/jobs"))
+    assert 'name="active" value="false"' in page  # the switch of an active job asks for inactive
+    for _ in range(2):
+        response = client.post(f"/jobs/{job.id}/toggle", data={"active": "false"}, headers={"HX-Request": "true"})
+        assert response.status_code == 200 and 'aria-checked="false"' in text_of(response)
+    db_session.refresh(job)
+    assert job.is_active is False
+    assert audit_actions(db_session).count("job.deactivated") == 1  # the repeat changed nothing
+    assert client.post(f"/jobs/{job.id}/toggle", data={"active": "maybe"}).status_code == 400
+
+
 def test_toggle_without_javascript_redirects_back_to_a_local_page_only(client, db_session, job, logged_in):
     response = client.post(f"/jobs/{job.id}/toggle", data={"next": "/jobs?q=Site&sort=title"})
     assert response.status_code == 302 and response.headers["Location"] == "/jobs?q=Site&sort=title"

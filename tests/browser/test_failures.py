@@ -175,7 +175,7 @@ def test_a_failed_live_search_marks_the_list_out_of_date_and_retry_loads_it(page
 
     search.fill(last_name)
 
-    expect_failure_said(page, failure, "Could not load.", "out of date")
+    expect_failure_said(page, failure, "Could not update.", "out of date")
     expect(page.locator("#interview-rows")).to_have_class(re.compile(r"\bis-stale\b"))
     expect(page.locator("#interview-rows")).not_to_have_class(re.compile("htmx-request"))  # no endless "loading"
     expect(rows).to_have_count(min(total, PER_PAGE))  # the old rows, marked, not a half-matching list

@@ -137,7 +137,13 @@ def toggle(job_id: int):
     job = get_job_or_404(job_id, for_update=True)
     if not ButtonForm().validate():
         abort(400, description="The form expired. Reload the page and try again.")
-    services.set_active(db.session(), job, not job.is_active, actor=current_user)
+    # The switch sends the state it asks for, so a retried request (its answer lost) cannot flip it
+    # back; a form without it (an older page) flips.
+    wanted = {"true": True, "false": False, None: not job.is_active}.get(request.form.get("active"))
+    if wanted is None:
+        abort(400, description="Choose active or inactive.")
+    if wanted != job.is_active:
+        services.set_active(db.session(), job, wanted, actor=current_user)
     db.session.commit()
     if htmx:
         return render_page_or_block("jobs/toggle.html", "job_toggle", job=job)
