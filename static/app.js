@@ -281,6 +281,14 @@
     var trace = div.data.findIndex(function (t) { return t.meta === "flags"; });
     var point = Number(button.dataset.flagIndex);
     var shapes = (div.layout.shapes || []).filter(function (shape) { return shape.name !== "flag-highlight"; });
+    var live = document.getElementById(button.dataset.flagChart + "-announce");
+    if (button.getAttribute("aria-pressed") === "true") {  // pressed again: the highlight goes
+      window.Plotly.relayout(div, { shapes: shapes });
+      window.Plotly.Fx.unhover(div);
+      button.setAttribute("aria-pressed", "false");
+      if (live) live.textContent = "Highlight removed.";
+      return;
+    }
     shapes.push({
       name: "flag-highlight", type: "rect", xref: "x", yref: "paper", y0: 0, y1: 1,
       x0: button.dataset.flagStart, x1: button.dataset.flagEnd,
@@ -292,7 +300,6 @@
     document.querySelectorAll('[data-flag-chart="' + button.dataset.flagChart + '"]').forEach(function (other) {
       other.setAttribute("aria-pressed", other === button ? "true" : "false");
     });
-    var live = document.getElementById(button.dataset.flagChart + "-announce");
     if (live) live.textContent = button.textContent.replace(/\s+/g, " ").trim() + ": highlighted on the chart.";
   }
 

@@ -58,6 +58,18 @@ def test_the_timeline_shows_the_smoothed_tone_raw_scores_on_demand_and_flag_grou
         "document.getElementById('sentiment-timeline').layout.shapes.some(s => s.name === 'flag-highlight')"
     )
     expect(page.locator("#sentiment-timeline .hoverlayer .hovertext")).to_have_count(1)
+    # the next group moves the highlight; pressing it again removes it
+    if groups.count() > 1:
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        expect(groups.nth(1)).to_have_attribute("aria-pressed", "true")
+        expect(groups.first).to_have_attribute("aria-pressed", "false")
+        page.keyboard.press("Enter")
+        expect(groups.nth(1)).to_have_attribute("aria-pressed", "false")
+        expect(page.locator("#sentiment-timeline-announce")).to_have_text("Highlight removed.")
+        assert not page.evaluate(
+            "document.getElementById('sentiment-timeline').layout.shapes.some(s => s.name === 'flag-highlight')"
+        )
 
     if os.environ.get("CHARTS_SCREENSHOT"):
         page.locator("#sentiment-timeline").scroll_into_view_if_needed()
