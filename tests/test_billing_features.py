@@ -284,3 +284,13 @@ def test_the_admin_plan_form_says_which_lines_switch_features_on(client, auth, d
     login(auth, gen_user(db_session, role="admin"))
     page = client.get("/admin/plans/new").get_data(as_text=True)
     assert "“Analytics dashboard”, “Custom score weights”" in page and "is not shown" in page
+
+
+def test_the_switch_message_names_the_features_left_behind(client, auth, db_session, plans, employer):
+    user, _company, _job = employer
+    gen_subscription(db_session, user, plans["growth"])
+    login(auth, user)
+    switch(client, plans["starter"])
+    page = client.get("/billing").get_data(as_text=True)
+    assert "You are now on the Starter plan" in page
+    assert "It does not include analytics or custom score weights." in page

@@ -90,12 +90,16 @@ def offline_switch(plan_id: int):
     refusal = _refuse_unless_offline()
     if refusal:
         return refusal
+    before = usage.plan_in_force(session, current_user).plan
     try:
         services.switch_plan(session, current_user, plan)
     except services.BillingRefused as error:
         return _refused(error.message)
     db.session.commit()
-    flash(f"You are now on the {plan.name} plan (offline billing: no payment was taken).", "success")
+    lost = changes.plan_change(before, plan, None).lost
+    features.remember(plan)
+    flash(f"You are now on the {plan.name} plan (offline billing: no payment was taken)."
+          + (f" It does not include {' or '.join(f.name.lower() for f in lost)}." if lost else ""), "success")
     return redirect(url_for("billing.index"))
 
 
