@@ -388,3 +388,40 @@ def test_a_what_if_slider_shows_its_value_before_the_server_answers(page: Page, 
     held.pop().continue_()
     expect(page.locator("#ranking-rows")).not_to_have_class(re.compile("htmx-request"))
     expect(shown).to_have_text(further)
+
+
+# --- a button htmx disabled for the request --------------------------------------------------------
+
+
+def test_a_failed_upload_gives_the_button_back_and_uploads_get_more_time(page: Page):
+    page.goto("/login")
+    page.get_by_label("Email").fill("candidate@jobhive.test")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    page.goto("/resume")
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/resume/upload", hold)
+    page.evaluate("document.addEventListener('htmx:configRequest', e => { window.__timeout = e.detail.timeout })")
+    upload = page.get_by_role("button", name="Upload resume")
+    page.get_by_label("Resume file").set_input_files(
+        files=[{"name": "cv.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 not really"}]
+    )
+
+    upload.click()
+
+    expect(upload).to_be_disabled()  # while it is on its way (hx-disabled-elt)
+    assert page.evaluate("window.__timeout") == 120000  # a slow line gets two minutes, not 20 s
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    held.pop().fulfill(status=500, content_type="text/html; charset=utf-8", body=ERROR_FRAGMENT)
+
+    expect_failure_said(page, "500", "Could not save.", "Nothing was saved.")
+    expect(upload).to_be_enabled()
+    expect(page.locator("#resume-upload-loading")).to_have_css("opacity", "0")  # no endless "Uploading…"
