@@ -174,7 +174,8 @@ def test_the_candidate_filter_lists_one_candidates_interviews_with_this_company_
     rows = page[page.index('id="interview-rows"'):]
     assert rows.count("<tr id=") == 1 and "Our Role" in rows and "Their Role" not in rows
     assert "Alan" not in rows
-    assert '<span class="pill">Grace Hopper</span>' in page and "All candidates" in page
+    chip = page[page.index('id="filter-candidate"'):].split("</div>", 1)[0]
+    assert '<span class="pill">Grace Hopper</span>' in chip and "Remove" in chip
 
     foreign = client.get(f"/interviews?candidate={stranger.id}").get_data(as_text=True)
     assert "Stranger" not in foreign and "Elsewhere" not in foreign  # never named, nothing listed
@@ -206,3 +207,18 @@ def test_reviewed_and_difficulty_filters(client, auth, db_session, employer):
     assert names("reviewed=no") == {"Blank", "Flagged"}  # blank notes are no review
     assert names("reviewed=yes") == {"Noted"}
     assert names("difficulty=reported") == {"Flagged"}
+
+
+def test_link_filters_show_as_chips_each_removable_on_its_own(client, auth, db_session, employer):
+    user, company = employer
+    gen_interview(db_session, gen_user(db_session), gen_job(db_session, company), status="completed")
+    _login(auth, user)
+    page = client.get("/interviews?status=completed&reviewed=no&difficulty=reported&from=2026-01-01")
+    html = page.get_data(as_text=True)
+    assert 'name="reviewed"' in html and "<select id=\"interview-reviewed\"" not in html  # a chip, not a choice
+    reviewed = html[html.index('id="filter-reviewed"'):].split("</div>", 1)[0]
+    assert "Not yet (no interviewer notes)" in reviewed
+    remove = _hrefs(reviewed)[0]
+    assert "reviewed" not in remove and "difficulty=reported" in remove and "status=completed" in remove
+    difficulty = html[html.index('id="filter-difficulty"'):].split("</div>", 1)[0]
+    assert "Reported" in difficulty and "Remove<span class=\"visually-hidden\"> the technical difficulty filter" in difficulty

@@ -25,7 +25,7 @@ def test_the_dashboard_leads_to_an_interview_a_candidate_and_a_job(page: Page):
     recent.locator("tbody tr").first.get_by_role("link", name=name, exact=True).click()
     expect(page).to_have_url(re.compile(r"/interviews\?candidate=\d+$"))
     expect(page.get_by_role("heading", name="Interviews", level=1)).to_be_visible()
-    expect(page.locator(".candidate-filter")).to_contain_text(name)
+    expect(page.locator("#filter-candidate")).to_contain_text(name)
     rows = page.locator("#interview-rows tbody tr")
     expect(rows.first).to_be_visible()
     for text in rows.locator("th").all_inner_texts():

@@ -78,8 +78,9 @@ class InterviewListParams(ListParams):
     date_to: date | None = None
     sort: str = DEFAULT_SORT
     page: int = 1
-    # Filters the dashboard's "needs attention" links set (also on the form): one candidate's interviews,
-    # reviewed or not (REVIEW_FILTERS), a reported technical difficulty.
+    # Filters the dashboard's links set (the form shows them as chips, not as open choices): one candidate's
+    # interviews, reviewed or not (REVIEW_FILTERS), a reported technical difficulty. The last two read each
+    # session row (no index holds notes or the flag); the dashboard's links bound them to a few days.
     candidate: int | None = None
     reviewed: str = ""
     difficulty: str = ""
