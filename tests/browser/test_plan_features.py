@@ -71,3 +71,25 @@ def test_a_control_used_after_a_downgrade_shows_the_refusal_in_place_with_focus_
         expect(page).to_have_url(re.compile(r"/analytics$"))  # the address bar stays
     page.reload()
     expect(page.locator("#analytics-range")).to_be_visible()  # back on Growth: analytics again
+
+
+def test_normalise_in_the_weights_editor_rescales_the_entries_in_place(page: Page, demo_database_url: str):
+    """The button posts the form (no script needed) and the editor comes back adding up to 1.00, unsaved."""
+    engine = make_engine(demo_database_url)
+    with engine.connect() as connection:
+        job_id = connection.execute(text("""SELECT j.id FROM company_job j JOIN company_company c ON c.id = j.company_id
+            JOIN users_user u ON u.id = c.user_id WHERE u.email = 'employer@jobhive.test'
+            AND NOT EXISTS (SELECT 1 FROM interview_dynamicscoreweight d WHERE d.job_id = j.id)
+            ORDER BY j.id LIMIT 1""")).scalar_one()
+    engine.dispose()
+    log_in(page, "employer@jobhive.test")
+    page.goto(f"/jobs/{job_id}/weights")
+    for part in ("Value alignment", "Confidence", "Enthusiasm", "Authenticity"):
+        page.get_by_label(part, exact=True).fill("0.5")
+    page.get_by_role("button", name="Normalise to 1.00").click()
+    expect(page.locator("#normalise-notes")).to_contain_text("Sentiment split scaled to add up to 1.00")
+    expect(page.locator("#normalise-notes")).to_be_focused()  # where the page came back: what was done
+    for part in ("Value alignment", "Confidence", "Enthusiasm", "Authenticity"):
+        expect(page.get_by_label(part, exact=True)).to_have_value("0.25")
+    expect(page.locator("#sentiment-total-message")).to_contain_text("The sentiment sub-weights add up to 1.00.")
+    expect(page.locator("#effective-total")).to_have_text("1.00")
