@@ -46,6 +46,7 @@ def test_the_timeline_draws_the_smoothed_tone_and_keeps_the_raw_series_one_click
     assert all(len(trace["x"]) == 5 for trace in figure["data"])
     assert figure["data"][0]["x"][0] == T0.isoformat()
     assert figure["data"][3]["y"] == [10.0] * 5
+    assert figure["data"][1]["marker"]["color"] == ["#a15c07"] * 5  # a tone of 70 is fair: amber, as on the pages
     assert figure["data"][6]["line"]["dash"] == "dot"
     assert {trace["type"] for trace in figure["data"]} == {"scatter"}
 

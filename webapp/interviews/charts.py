@@ -228,7 +228,8 @@ def sentiment_timeline(
         },
         {
             "type": kind, "mode": "markers", "name": "Tone at each moment", "meta": "raw", "visible": "legendonly",
-            "x": x, "y": tones, "marker": {"color": TONE_COLOUR, "size": 4, "opacity": 0.5},
+            # each moment's dot coloured by the one rule (webapp/tone.py): green good, amber fair, red poor
+            "x": x, "y": tones, "marker": {"color": [tone.chart_colour(value) for value in tones], "size": 5},
             "hovertemplate": "Tone: %{y:.1f}<extra></extra>",
         },
     ]
