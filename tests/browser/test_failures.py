@@ -23,6 +23,7 @@ ERROR_FRAGMENT = (
     "An unexpected error occurred. It has been logged; please try again.</div>"
 )
 FAILURES = ("500", "network", "timeout")
+FORCED = ("htmx:", "Failed to load resource", "Response Status Error Code 500")  # console lines of forced failures
 SAID = {"500": "error 500", "network": "could not be reached", "timeout": "took too long"}
 
 
@@ -58,6 +59,11 @@ def log_in(page: Page, lands_on: str = r"/dashboard$") -> None:
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(lands_on))
+
+
+def script_errors(page: Page) -> list[str]:
+    """Console errors other than the failures forced on purpose (htmx and Chromium log those)."""
+    return [e for e in page.console_errors if not e.startswith(FORCED)]
 
 
 def message(page: Page):
@@ -115,6 +121,7 @@ def test_a_failed_job_switch_says_so_keeps_the_switch_true_and_retry_switches_it
     expect(switch).to_be_focused()  # back on the control, not lost with the message
     page.reload()
     expect(page.get_by_role("switch", name=re.compile(SWITCHED_JOB))).to_have_attribute("aria-checked", "false")
+    assert script_errors(page) == []
 
 
 def test_a_failed_select_all_unticks_the_box_again(page: Page):
@@ -191,6 +198,7 @@ def test_a_failed_live_search_marks_the_list_out_of_date_and_retry_loads_it(page
     expect(message(page)).to_be_empty()
     expect(page).to_have_url(re.compile(rf"/interviews\?q={re.escape(last_name)}$"))
     expect(search).to_be_focused()
+    assert script_errors(page) == []
 
 
 def test_a_later_success_clears_the_message_and_htmx_has_a_timeout(page: Page, acme_search):
@@ -302,6 +310,7 @@ def test_notes_typed_when_the_session_expired_come_back_after_logging_in(
             text("SELECT interviewer_notes FROM interview_interviewsession WHERE session_id = :s"), {"s": session_id}
         ).scalar_one()
     assert "follow up on the caching answer" in saved
+    assert script_errors(page) == []
 
 
 def test_a_restored_draft_can_be_discarded_and_logging_out_forgets_drafts(page: Page, notes_interview):
