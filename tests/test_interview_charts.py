@@ -249,3 +249,11 @@ def test_the_behavior_table_says_which_way_is_good():
     assert table.rows[1] == ("Fear", "2.5", "lower is better") and table.rows[0][2] == "higher is better"
     assert table.rows[3] == ("Nervousness", "—", "lower is better")
     assert "for fear and nervousness lower is better" in table.summary
+
+
+def test_a_days_long_timeline_gets_wider_segments_not_thousands():
+    points = [point(0), point(3 * 24 * 3600)]  # three days apart (a damaged clock, say)
+    reading = timeline.read(points, None, T0)
+    segments = timeline.minute_segments(T0, T0 + timedelta(days=3), T0)
+    assert len(segments) <= timeline.MAX_SEGMENTS and segments[0].label == "Minutes 0–60"
+    assert [s.points for s in reading.summaries] == [1, 1]

@@ -106,15 +106,26 @@ def question_segments(response_times: Any, start: datetime | None) -> list[Segme
     return segments
 
 
+MAX_SEGMENTS = 120  # longer timelines (damaged clocks, days-long sessions) get wider time segments
+SEGMENT_MINUTES = (1, 2, 5, 10, 15, 30, 60, 120, 240, 720, 1440)
+
+
 def minute_segments(first: datetime, last: datetime, origin: datetime | None = None) -> list[Segment]:
-    """One segment per minute from `origin` (the interview's start, else the first point) to the last point."""
+    """One segment per minute from `origin` (the interview's start, else the first point) to the last point.
+
+    At most MAX_SEGMENTS: a longer span is cut into wider segments ("Minutes 10–20").
+    """
     origin = origin if origin is not None and origin <= first else first
-    count = int((last - origin).total_seconds() // 60) + 1
-    return [
-        Segment(f"m{minute + 1}", f"Minute {minute + 1}", origin + timedelta(minutes=minute),
-                origin + timedelta(minutes=minute + 1))
-        for minute in range(count)
-    ]
+    span = int((last - origin).total_seconds() // 60) + 1
+    width = next((m for m in SEGMENT_MINUTES if span <= m * MAX_SEGMENTS), SEGMENT_MINUTES[-1])
+    count = (span + width - 1) // width
+    segments = []
+    for index in range(count):
+        start_minute = index * width
+        label = f"Minute {start_minute + 1}" if width == 1 else f"Minutes {start_minute}–{start_minute + width}"
+        segments.append(Segment(f"m{index + 1}", label, origin + timedelta(minutes=start_minute),
+                                origin + timedelta(minutes=start_minute + width)))
+    return segments
 
 
 def segments_for(points: Sequence[Any], response_times: Any, start: datetime | None) -> list[Segment]:
