@@ -220,6 +220,18 @@ def test_a_later_success_clears_the_message_and_htmx_has_a_timeout(page: Page, a
     expect(page.locator("#interview-rows")).not_to_have_class(re.compile(r"\bis-stale\b"))
 
 
+def test_a_validation_answer_is_shown_in_place_not_as_a_failure(page: Page):
+    page.goto("/login")
+    log_in(page)
+    page.goto("/interviews")
+    page.get_by_label("From").fill("2026-03-12")
+    page.get_by_label("To").fill("2026-03-01")
+
+    expect(page.locator("#interview-rows [role=alert]")).to_contain_text("The end date is before the start date")
+    expect(message(page)).to_be_empty()
+    expect(page.locator("#interview-rows")).not_to_have_class(re.compile(r"\bis-stale\b"))
+
+
 # --- interview notes outlive an expired session -------------------------------------------------
 
 
