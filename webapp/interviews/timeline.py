@@ -58,13 +58,19 @@ def smooth(values: Sequence[float | None], window: int | None = None) -> list[fl
     """
     window = window_for(len(values)) if window is None else max(1, window)
     half = window // 2
+    # running sums of the values and of how many there are: each point's window costs two subtractions
+    sums, counts = [0.0], [0]
+    for value in values:
+        sums.append(sums[-1] + (value or 0.0))
+        counts.append(counts[-1] + (value is not None))
+    size = len(values)
     result: list[float | None] = []
     for index, value in enumerate(values):
         if value is None:
             result.append(None)
             continue
-        near = [v for v in values[max(0, index - half): index + half + 1] if v is not None]
-        result.append(round(sum(near) / len(near), 2))
+        low, high = max(0, index - half), min(size, index + half + 1)
+        result.append(round((sums[high] - sums[low]) / (counts[high] - counts[low]), 2))
     return result
 
 
@@ -215,8 +221,11 @@ SUMMARY_FIELDS = (
 
 def column(points: Sequence[Any], name: str) -> list[Any]:
     """One field of every point (dicts, as the pages read them, on the fast path)."""
-    if points and all(type(point) is dict for point in points):
-        return [point.get(name) for point in points]
+    if points and type(points[0]) is dict:
+        try:
+            return [point.get(name) for point in points]
+        except AttributeError:  # a mixed list: each point the way it allows
+            pass
     return [_get(point, name) for point in points]
 
 
@@ -241,17 +250,20 @@ def summarise(points: Sequence[Any], segments: Sequence[Segment], point_tones: S
     """
     summaries = [SegmentSummary(segment, index) for index, segment in enumerate(segments)]
     indexes = assign(points, segments)
-    for index in indexes:
+    members: dict[int, list[int]] = {}  # segment -> the positions of its points
+    for position, index in enumerate(indexes):
         if index is not None:
-            summaries[index].points += 1
+            members.setdefault(index, []).append(position)
+    for index, positions in members.items():
+        summaries[index].points = len(positions)
     for name, source in SUMMARY_FIELDS:
         values = (point_tones if point_tones is not None else tones(points)) if source is None else numbers(
             column(points, source))
-        for index, value in zip(indexes, values, strict=True):
-            if index is not None and value is not None:
-                summary = summaries[index]
-                summary.sums[name] = summary.sums.get(name, 0.0) + value
-                summary.counts[name] = summary.counts.get(name, 0) + 1
+        for index, positions in members.items():
+            known = [values[p] for p in positions if values[p] is not None]
+            if known:
+                summaries[index].sums[name] = sum(known)
+                summaries[index].counts[name] = len(known)
     for index, flags, when in zip(indexes, column(points, "flags"), column(points, "timestamp"), strict=True):
         names = flag_names(flags) if flags and index is not None else None
         if names:
