@@ -140,6 +140,7 @@ def test_the_navigation_hides_what_the_plan_lacks(client, auth, db_session, plan
     user, _company, job = employer
     gen_subscription(db_session, user, plans["starter"])
     login(auth, user)
+    assert 'href="/analytics"' not in client.get("/dashboard").get_data(as_text=True)  # known from the login
     page = client.get("/billing").get_data(as_text=True)
     assert 'href="/analytics"' not in page
     assert "Score weights" not in client.get(f"/jobs/{job.id}").get_data(as_text=True)
