@@ -49,8 +49,7 @@ FEATURES = (
         "Analytics dashboard",
         "Analytics",
         "employer",
-        "The analytics page and its CSV exports are refused; nothing is deleted, and they come back "
-        "with a plan that includes analytics.",
+        "The analytics page and its CSV exports are refused; no data is deleted.",
         "Nothing is deleted: your interviews are all kept, and analytics covers them again as soon as your "
         "plan includes it.",
     ),
