@@ -242,6 +242,12 @@ def axe_script() -> str:
 
 
 AXE_RUN = "axe.run(document, {resultTypes: ['violations']})"
+# What a person can unfold (a chart's data table, a confirmation panel) is checked unfolded too; two frames
+# let the page react to the new sizes (a table that now overflows becomes a scroll region).
+OPEN_EVERYTHING = """() => {
+    document.querySelectorAll('details:not([open])').forEach(details => { details.open = true; });
+    return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+}"""
 
 
 def wait_for_charts(page: Page) -> None:
@@ -279,6 +285,7 @@ def test_every_page_passes_axe_and_fits_the_screen(browser: Browser, live_server
             if answer.status != status:
                 problems.append(f"{url}: answered {answer.status}, not {status}")
             wait_for_charts(page)
+            page.evaluate(OPEN_EVERYTHING)
             if viewport == "phone":
                 width = page.evaluate("document.documentElement.scrollWidth")
                 if width > VIEWPORTS["phone"]["width"]:
