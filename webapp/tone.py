@@ -24,7 +24,7 @@ FAIR_FROM = 50  # ... this good or better is "fair" (amber); below it "poor" (re
 # The CSS classes of each quality (static/app.css: green, amber, red; "plain" is uncoloured).
 CSS_CLASSES = {"good": "score-high", "fair": "score-mid", "poor": "score-low", None: "score-plain"}
 # The same qualities as chart colours (the CSS colours of the classes above).
-CHART_COLOURS = {"good": "#15803d", "fair": "#a15c07", "poor": "#b42318", None: "#4b5563"}
+CHART_COLOURS = {"good": "#166534", "fair": "#a15c07", "poor": "#b42318", None: "#4b5563"}
 MISSING = Markup('<span class="muted">—</span>')
 
 
