@@ -222,10 +222,12 @@
     };
   });
 
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // After the settle, not the swap: htmx wires up the new content (hx-post on a switch's form) only then,
+  // and a key pressed on a control that is not wired yet would submit its form as a whole page.
+  document.addEventListener("htmx:afterSettle", function (event) {
     if (!pending || pending.xhr !== event.detail.xhr) return;
     var done = pending;
-    pending = null;  // htmx:afterSwap fires once per swapped element (out-of-band ones too): act once
+    pending = null;  // htmx:afterSettle fires once per swapped element (out-of-band ones too): act once
     if (done.was) restore(done.was);
     var root = (done.targetId && document.getElementById(done.targetId)) || event.target;
     if (done.byPerson && root && root.isConnected) announce(summary(root));

@@ -29,7 +29,7 @@ FOCUS_STATE = """() => {
   let ring = null;
   for (const sheet of document.styleSheets) {
     for (const rule of sheet.cssRules) {
-      if (rule.selectorText === ':focus-visible') ring = rule.style.outlineWidth;
+      if ((rule.selectorText || '').split(',').some((s) => s.trim() === ':focus-visible')) ring = /([\\d.]+)px/.exec(rule.style.cssText)?.[1];
     }
   }
   return {
@@ -117,19 +117,20 @@ def ranked_job(demo_database_url):
 
 @pytest.fixture
 def notes_interview(demo_database_url):
-    """A completed Acme interview (without notes, so typing starts in an empty box), its notes put back after."""
+    """A completed Acme interview (without notes, so typing starts in an empty box); its notes and flag put back after."""
     engine = make_engine(demo_database_url)
     with engine.connect() as connection:
         row = connection.execute(text(
-            """SELECT i.id, i.session_id, i.interviewer_notes
+            """SELECT i.id, i.session_id, i.interviewer_notes, i.technical_difficulty_reported
                FROM interview_interviewsession i JOIN company_job j ON j.id = i.job_id
                JOIN company_company c ON c.id = j.company_id JOIN users_user u ON u.id = c.user_id
                WHERE u.email = 'employer@jobhive.test' AND i.status = 'completed' AND NOT i.is_practice
                ORDER BY i.interviewer_notes IS NULL DESC, i.id LIMIT 1""")).one()
     yield row
     with engine.begin() as connection:
-        connection.execute(text("UPDATE interview_interviewsession SET interviewer_notes = :n WHERE id = :id"),
-                           {"n": row.interviewer_notes, "id": row.id})
+        connection.execute(text("UPDATE interview_interviewsession SET interviewer_notes = :n,"
+                                " technical_difficulty_reported = :t WHERE id = :id"),
+                           {"n": row.interviewer_notes, "t": row.technical_difficulty_reported, "id": row.id})
     engine.dispose()
 
 
@@ -233,4 +234,51 @@ def test_interview_notes_typed_and_saved_by_keyboard_keep_focus_by_the_notes(pag
     # And the next Tab goes on from there, not from the top of the page.
     press(page, "Shift+Tab")
     assert page.evaluate("document.activeElement.getBoundingClientRect().top > 0 || scrollY > 200")
+    assert page.console_errors == []
+
+
+def test_paging_keeps_focus_on_the_pager_and_says_which_rows_show(page: Page):
+    log_in_by_keyboard(page)
+    tab_to(page, ".mainnav a[href$='/interviews']")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/interviews$"))
+
+    tab_to(page, "#interview-rows a[rel=next]")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"page=2"))
+    # "Next" again, or on the last page (no "Next") the pager link in its place: never the top of the page.
+    wait_for_focus(page, "#interview-rows .pager a")
+    announced(page).to_contain_text("Showing 26–")
+
+    # Back to page 1, which has no "Previous": focus goes to the control in its place ("Next").
+    if not is_focused(page, "#interview-rows a[rel=prev]"):
+        tab_to(page, "#interview-rows a[rel=prev]", back=True)
+    page.keyboard.press("Enter")
+    expect(page).not_to_have_url(re.compile(r"page=2"))
+    wait_for_focus(page, "#interview-rows a[rel=next]")
+    announced(page).to_contain_text("Showing 1–25 of")
+    assert page.console_errors == []
+
+
+def test_the_what_if_slider_keeps_focus_and_the_preview_is_said(page: Page, ranked_job):
+    log_in_by_keyboard(page)
+    page.goto(f"/jobs/{ranked_job.id}/rankings")
+    tab_to(page, "#w-technical")
+    page.keyboard.press("Home")  # a range input moves with the arrow keys, Home and End
+    expect(page.locator("#whatif-note")).to_be_visible()
+    wait_for_focus(page, "#w-technical")
+    announced(page).to_contain_text("What-if preview, not saved")
+    assert page.console_errors == []
+
+
+def test_the_difficulty_flag_by_keyboard_keeps_focus_and_says_its_new_state(page: Page, notes_interview):
+    log_in_by_keyboard(page)
+    page.goto(f"/interviews/{notes_interview.session_id}")
+    tab_to(page, "#difficulty-button")
+    flagged = notes_interview.technical_difficulty_reported
+    for now in (not flagged, flagged):
+        page.keyboard.press("Space")
+        expect(page.locator("#difficulty-button")).to_have_attribute("aria-pressed", "true" if now else "false")
+        wait_for_focus(page, "#difficulty-button")
+        announced(page).to_have_text("Technical difficulty reported" if now else "No technical difficulty reported")
     assert page.console_errors == []
