@@ -282,3 +282,39 @@ def test_the_difficulty_flag_by_keyboard_keeps_focus_and_says_its_new_state(page
         wait_for_focus(page, "#difficulty-button")
         announced(page).to_have_text("Technical difficulty reported" if now else "No technical difficulty reported")
     assert page.console_errors == []
+
+
+@pytest.fixture
+def plan_order(demo_database_url):
+    """The plans' order, put back after."""
+    engine = make_engine(demo_database_url)
+    with engine.connect() as connection:
+        order = connection.execute(text("SELECT id, sort_order FROM billing_subscriptionplan")).all()
+    yield order
+    with engine.begin() as connection:
+        for plan_id, sort_order in order:
+            connection.execute(text("UPDATE billing_subscriptionplan SET sort_order = :s WHERE id = :id"),
+                               {"s": sort_order, "id": plan_id})
+    engine.dispose()
+
+
+def test_moving_a_plan_keeps_focus_on_that_plans_buttons(page: Page, plan_order):
+    log_in_by_keyboard(page, "admin@jobhive.test")
+    page.goto("/admin/plans")
+    first = page.locator("#plan-rows tbody tr").first
+    name = first.locator("th[scope=row]").evaluate("(th) => th.firstChild.textContent.trim()")
+    down, up = f"button[aria-label='Move {name} down']", f"button[aria-label='Move {name} up']"
+
+    tab_to(page, down)
+    page.keyboard.press("Enter")
+    expect(page.locator("#plan-rows tbody tr").nth(1)).to_contain_text(name)
+    wait_for_focus(page, down)  # the same plan's button, now one row lower
+    announced(page).to_have_text(f"Moved “{name}” down.")
+
+    # Back up to first place: its "up" button is disabled there, so focus goes to its neighbour, "down".
+    tab_to(page, up, back=True)
+    page.keyboard.press("Enter")
+    expect(page.locator("#plan-rows tbody tr").first).to_contain_text(name)
+    wait_for_focus(page, down)
+    announced(page).to_have_text(f"Moved “{name}” up.")
+    assert page.console_errors == []
