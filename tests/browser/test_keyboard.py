@@ -32,8 +32,20 @@ FOCUS_STATE = """() => {
       if ((rule.selectorText || '').split(',').some((s) => s.trim() === ':focus-visible')) ring = /([\\d.]+)px/.exec(rule.style.cssText)?.[1];
     }
   }
+  // Not hidden behind something sticky (WCAG 2.2 "focus not obscured"): what is drawn in the middle of one of
+  // its boxes (a link wrapped over two lines has two) is itself, inside the window (a tall text box is scrolled
+  // into view only in part).
+  let top = null, covered = 'off screen';
+  for (const part of shown.getClientRects()) {
+    const l = Math.max(part.left, 0), r = Math.min(part.right, innerWidth), t = Math.max(part.top, 0), b = Math.min(part.bottom, innerHeight);
+    if (l >= r || t >= b) continue;
+    top = document.elementFromPoint((l + r) / 2, (t + b) / 2);
+    covered = shown.contains(top) || el.contains(top) ? '' : top.outerHTML.slice(0, 80);
+    if (!covered) break;
+  }
   return {
-    tag: el.tagName.toLowerCase(), id: el.id, name: name.replace(/\\s+/g, ' ').slice(0, 80),
+    tag: el.tagName.toLowerCase(), id: el.id,
+    covered: covered, name: name.replace(/\\s+/g, ' ').slice(0, 80),
     visible: shown.checkVisibility({opacityProperty: true, visibilityProperty: true})
              && rect.width > 2 && rect.height > 2 && rect.right > 0 && rect.bottom > 0
              && rect.left < innerWidth + scrollX + 1e4,
@@ -52,6 +64,7 @@ def assert_visible_focus(page: Page) -> dict:
     state = focused(page)
     assert state is not None, "focus fell back to the page itself"
     assert state["visible"], f"focus is on an element nobody can see: {state}"
+    assert not state["covered"], f"the focused element is covered: {state}"
     ring = state["outlineStyle"] != "none" and state["outlineWidth"] >= min(2, state["appRing"] or 2) \
         and not state["outlineColor"].endswith(", 0)") and state["outlineColor"] != "transparent"
     assert ring or state["boxShadow"] != "none", f"no visible focus indicator: {state}"
