@@ -128,16 +128,18 @@ def _catalog(kind: str) -> Callable[[Demo], list[dict]]:
 # Routes with arguments: the role that reads them and their values (a list: each is one page to check; the
 # page must answer 200, or the STATUS given among the values).
 STATUS = "_expected_status"
+# Routes without arguments that also show more with a query string: a year of analytics (every job's row).
+QUERY_VARIANTS = {"analytics.index": [{"range": "365"}]}
+WHATIF = {"w_technical": "0.1", "w_skills": "0.2", "w_cultural_fit": "0.3", "w_sentiment": "0.4"}
 PAGES_WITH_IDS: dict[str, tuple[str, Callable[[Demo], list[dict]]]] = {
     "jobs.show": ("employer", lambda d: [{"job_id": d["job"]}]),
     "jobs.edit": ("employer", lambda d: [{"job_id": d["job"]}]),
     "jobs.confirm_delete": ("employer", lambda d: [{"job_id": d["job"]}]),
     "weights.edit": ("employer", lambda d: [{"job_id": d["job"]}]),
-    "rankings.index": ("employer", lambda d: [{"job_id": d["job"]}]),
+    "rankings.index": ("employer", lambda d: [{"job_id": d["job"]}, {"job_id": d["job"], **WHATIF}]),  # and a what-if preview
     "rankings.explain": ("employer", lambda d: [{"job_id": d["job"], "candidate_id": d["ranked"][0]}]),
     "rankings.compare": ("employer", lambda d: [{"job_id": d["job"], "c": d["ranked"]}]),
-    "rankings.save_weights": ("employer", lambda d: [{"job_id": d["job"], "w_technical": "0.4", "w_skills": "0.3",
-                                                      "w_cultural_fit": "0.2", "w_sentiment": "0.1"}]),
+    "rankings.save_weights": ("employer", lambda d: [{"job_id": d["job"], **WHATIF}]),
     "interviews.show": ("employer", lambda d: [{"session_id": d[s]} for s in ("completed", "scheduled", "in_progress") if d[s]]),
     "interviews.reschedule": ("employer", lambda d: [{"session_id": d["scheduled"]}]),
     "practice.show": ("candidate", lambda d: [{"session_id": d["practice"]}]),
@@ -214,6 +216,7 @@ def pages_for(role: str, page: Page, app, demo: Demo, demo_url: str) -> list[tup
         answer = page.request.get(path, max_redirects=0)
         if answer.status == 200 and "text/html" in answer.headers.get("content-type", ""):
             urls.append((path, 200))
+            urls += [(adapter.build(rule.endpoint, variant), 200) for variant in QUERY_VARIANTS.get(rule.endpoint, ())]
         elif answer.status == 403 and refused is None:
             refused = path
     for endpoint, (reader, build) in PAGES_WITH_IDS.items():
