@@ -177,8 +177,9 @@
     var scope = null;
     for (var i = 0; i < was.ids.length && !scope; i++) scope = document.getElementById(was.ids[i]);
     scope = scope || document.body;
-    // A form answered with problems: the first field to fix.
-    var invalid = was.form && Array.prototype.find.call(scope.querySelectorAll('[aria-invalid="true"]'), usable);
+    // A form answered with problems: its error summary (made focusable for this), else the first field to fix.
+    var invalid = was.form && (scope.querySelector('[role="alert"][tabindex="-1"]') ||
+      Array.prototype.find.call(scope.querySelectorAll('[aria-invalid="true"]'), usable));
     var target = invalid || counterpart(was, scope) || landing(scope);
     if (target) target.focus();
   }

@@ -331,3 +331,39 @@ def test_moving_a_plan_keeps_focus_on_that_plans_buttons(page: Page, plan_order)
     wait_for_focus(page, down)
     announced(page).to_have_text(f"Moved “{name}” up.")
     assert page.console_errors == []
+
+
+@pytest.fixture
+def company_name(demo_database_url):
+    """Acme's name, put back after."""
+    engine = make_engine(demo_database_url)
+    with engine.connect() as connection:
+        company_id, name = connection.execute(text(
+            """SELECT c.id, c.company_name FROM company_company c JOIN users_user u ON u.id = c.user_id
+               WHERE u.email = 'employer@jobhive.test'""")).one()
+    yield name
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE company_company SET company_name = :n WHERE id = :id"), {"n": name, "id": company_id})
+    engine.dispose()
+
+
+def test_a_form_answered_with_problems_takes_focus_to_the_field_then_saves_in_place(page: Page, company_name):
+    log_in_by_keyboard(page)
+    page.goto("/company")
+    tab_to(page, "#company_name")
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Backspace")
+    tab_to(page, "#company-profile button[type=submit]")
+    page.keyboard.press("Enter")
+
+    # The problem, not the top of the page: the field to fix, described by its message.
+    wait_for_focus(page, "#company_name[aria-invalid=true]")
+    expect(page.locator("#company-profile [role=alert]")).to_contain_text("Nothing was saved")
+    page.keyboard.type(company_name)
+
+    tab_to(page, "#company-profile button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#company-title")).to_have_text(company_name)
+    wait_for_focus(page, "#company-profile button[type=submit]")  # the new form's button, where the person was
+    announced(page).to_have_text("Company profile saved.")
+    assert [e for e in page.console_errors if "status of 422" not in e] == []  # the browser logs the 422 answer
