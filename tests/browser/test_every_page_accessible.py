@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import text
 from werkzeug.datastructures import MultiDict
 
@@ -254,12 +255,16 @@ OPEN_EVERYTHING = """() => {
 }"""
 
 
-def wait_for_charts(page: Page) -> None:
+def charts_drawn(page: Page) -> bool:
     """Plotly is loaded deferred and draws on DOMContentLoaded: wait until every chart holds its SVG."""
-    page.wait_for_function("""() => Array.from(document.querySelectorAll('script[data-chart]')).every(node => {
-        const target = document.getElementById(node.dataset.chart);
-        return !target || target.querySelector('.main-svg');
-    })""", timeout=10_000)
+    try:
+        page.wait_for_function("""() => Array.from(document.querySelectorAll('script[data-chart]')).every(node => {
+            const target = document.getElementById(node.dataset.chart);
+            return !target || target.querySelector('.main-svg');
+        })""", timeout=10_000)
+    except PlaywrightTimeoutError:
+        return False
+    return True
 
 
 def describe(violation: dict) -> str:
@@ -288,7 +293,8 @@ def test_every_page_passes_axe_and_fits_the_screen(browser: Browser, live_server
             answer = page.goto(url)
             if answer.status != status:
                 problems.append(f"{url}: answered {answer.status}, not {status}")
-            wait_for_charts(page)
+            if not charts_drawn(page):
+                problems.append(f"{url}: a chart was not drawn within 10 s")
             page.evaluate(OPEN_EVERYTHING)
             width = page.evaluate("document.documentElement.scrollWidth")  # no page scrolls sideways, phone or not
             if width > VIEWPORTS[viewport]["width"]:
