@@ -98,7 +98,7 @@
 (function () {
   "use strict";
   var FOCUSABLE = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
-  var pending = null;
+  var notes = new WeakMap();  // per request (its xhr): what held focus before its swap, so two answers never mix
 
   // What a person hears as the control's name: aria-label, else its visible words (a sort link's
   // "sorted ascending; click to reverse" changes with every sort, so hidden text is left out).
@@ -122,9 +122,10 @@
     return summary && usable(summary) ? summary : null;
   }
 
+  // The controls Tab can reach in a region, in order.
   function focusables(scope) {
     return Array.prototype.filter.call(scope.querySelectorAll(FOCUSABLE), function (el) {
-      return !el.closest("details:not([open])") || el.matches("details > summary");
+      return (!el.closest("details:not([open])") || el.matches("details > summary")) && usable(el);
     });
   }
 
@@ -141,6 +142,8 @@
     };
   }
 
+  // Alike, in this order: the same data-focus-key (set on a control whose words change, such as a switch
+  // reading "Active" then "Inactive"), name and value, name as heard, or link target.
   function counterpart(was, scope) {
     var all = Array.prototype.slice.call(scope.querySelectorAll(FOCUSABLE));
     var tests = [
@@ -156,7 +159,7 @@
     }
     // Nothing alike (a "Next" link on the last page): the control in its old place, counted from the
     // nearer end of the region (a pager sits after a number of rows that changes from page to page).
-    var list = focusables(scope).filter(usable);
+    var list = focusables(scope);
     if (was.index < 0 || !list.length) return null;
     if (was.fromEnd < was.index) return list[Math.max(0, list.length - 1 - was.fromEnd)];
     return list[Math.min(was.index, list.length - 1)];
@@ -215,20 +218,20 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var active = document.activeElement;
     var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
-    pending = {
-      xhr: event.detail.xhr,
+    if (!event.detail.xhr) return;
+    notes.set(event.detail.xhr, {
       targetId: event.detail.target && event.detail.target.id,
       byPerson: !!(trigger && trigger.isTrusted),
       was: active && active !== document.body && active !== document.documentElement ? describe(active) : null
-    };
+    });
   });
 
   // After the settle, not the swap: htmx wires up the new content (hx-post on a switch's form) only then,
   // and a key pressed on a control that is not wired yet would submit its form as a whole page.
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (!pending || pending.xhr !== event.detail.xhr) return;
-    var done = pending;
-    pending = null;  // htmx:afterSettle fires once per swapped element (out-of-band ones too): act once
+    var done = event.detail.xhr && notes.get(event.detail.xhr);
+    if (!done) return;
+    notes.delete(event.detail.xhr);  // htmx:afterSettle fires once per swapped element (out-of-band ones too): act once
     if (done.was) restore(done.was);
     var root = (done.targetId && document.getElementById(done.targetId)) || event.target;
     if (done.byPerson && root && root.isConnected) announce(summary(root));

@@ -299,23 +299,24 @@ def test_the_difficulty_flag_by_keyboard_keeps_focus_and_says_its_new_state(page
 
 @pytest.fixture
 def plan_order(demo_database_url):
-    """The plans' order, put back after."""
+    """The plans' order and active flags, put back after."""
     engine = make_engine(demo_database_url)
     with engine.connect() as connection:
-        order = connection.execute(text("SELECT id, sort_order FROM billing_subscriptionplan")).all()
+        order = connection.execute(text("SELECT id, sort_order, is_active FROM billing_subscriptionplan")).all()
     yield order
     with engine.begin() as connection:
-        for plan_id, sort_order in order:
-            connection.execute(text("UPDATE billing_subscriptionplan SET sort_order = :s WHERE id = :id"),
-                               {"s": sort_order, "id": plan_id})
+        for plan_id, sort_order, is_active in order:
+            connection.execute(text("UPDATE billing_subscriptionplan SET sort_order = :s, is_active = :a WHERE id = :id"),
+                               {"s": sort_order, "a": is_active, "id": plan_id})
     engine.dispose()
 
 
-def test_moving_a_plan_keeps_focus_on_that_plans_buttons(page: Page, plan_order):
+def test_moving_or_switching_a_plan_keeps_focus_on_that_plans_buttons(page: Page, plan_order):
     log_in_by_keyboard(page, "admin@jobhive.test")
     page.goto("/admin/plans")
     first = page.locator("#plan-rows tbody tr").first
     name = first.locator("th[scope=row]").evaluate("(th) => th.firstChild.textContent.trim()")
+    row_id = first.get_attribute("id")
     down, up = f"button[aria-label='Move {name} down']", f"button[aria-label='Move {name} up']"
 
     tab_to(page, down)
@@ -330,6 +331,15 @@ def test_moving_a_plan_keeps_focus_on_that_plans_buttons(page: Page, plan_order)
     expect(page.locator("#plan-rows tbody tr").first).to_contain_text(name)
     wait_for_focus(page, down)
     announced(page).to_have_text(f"Moved “{name}” up.")
+
+    # Its switch, twice (back as it was): focus stays on it although its words change.
+    switch = f"#{row_id} button[role=switch]"
+    tab_to(page, switch)
+    before = page.locator(switch).get_attribute("aria-checked")
+    for expected in ("false" if before == "true" else "true", before):
+        page.keyboard.press("Space")
+        expect(page.locator(switch)).to_have_attribute("aria-checked", expected)
+        wait_for_focus(page, switch)
     assert page.console_errors == []
 
 
