@@ -54,6 +54,15 @@ from webapp.models.rankings import (  # noqa: F401  (registers the tables)
 from webapp.models.sentiment import SENTIMENTS, SentimentContextFactors, SentimentHistory, SentimentSession
 from webapp.models.skills import Skill, SkillAssessment, SkillAssessmentHistory, SkillCategory
 from webapp.models.users import ROLES, Resume, User, UserOAuthToken
+from webapp.models.team import (  # noqa: F401
+    JOB_TEAM_ROLES,
+    MEMBER_ROLES,
+    CompanyInvitation,
+    CompanyMember,
+    InterviewAssignment,
+    JobTeamMember,
+    PlanSeatLimit,
+)
 from webapp.models.archive import InterviewSessionArchive  # noqa: F401  (registers the table)
 from webapp.models import scale_indexes  # noqa: F401  (the migrations' indexes for pages at scale)
 
