@@ -9,11 +9,11 @@ from flask import Blueprint, Response, abort, request, stream_with_context, url_
 from webapp import db
 from webapp.analytics import cells, export, metrics, queries, report
 from webapp.analytics.forms import PRESETS, AnalyticsParams, UnknownJob
-from webapp.auth.access import role_required
 from webapp.billing.features import require_feature
 from webapp.company.scope import current_company_or_404
 from webapp.dateranges import BadQueryParameter
 from webapp.htmx import render_page_or_block, wants_block
+from webapp.team.membership import member_required
 
 bp = Blueprint("analytics", __name__)
 bp.add_app_template_global(cells.job_cells, "job_cells")
@@ -31,7 +31,7 @@ def _params(jobs, today) -> AnalyticsParams:
 
 
 @bp.get("/analytics")
-@role_required("employer")
+@member_required("analytics.view")
 @require_feature("analytics")
 def index():
     company = current_company_or_404()
@@ -84,7 +84,7 @@ def _export_request(session):
 
 
 @bp.get("/analytics.csv", endpoint="export")
-@role_required("employer")
+@member_required("analytics.view")
 @require_feature("analytics")
 def export_csv():
     """The series as shown (range, job, granularity) as CSV, streamed period by period."""
@@ -97,7 +97,7 @@ def export_csv():
 
 
 @bp.get("/analytics/jobs.csv", endpoint="export_jobs")
-@role_required("employer")
+@member_required("analytics.view")
 @require_feature("analytics")
 def export_jobs_csv():
     """Every job with interviews in the range (the page's table shows the first ones), in the table's order."""

@@ -23,6 +23,7 @@ from ua_parser import parse as parse_user_agent
 
 from webapp.audit import services as audit
 from webapp.models import LoginSession, User
+from webapp.team.membership import remember_loaded, with_membership
 
 TOKEN_KEY = "login_token"
 # last_seen_at is written at most this often, so it may lag the latest request by up to this much.
@@ -58,9 +59,11 @@ def load_user(session: Session, user_id: str) -> User | None:
     if not token or not user_id.isdigit():
         return None
     row = session.execute(
-        select(LoginSession, User)
-        .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == _hash(token), LoginSession.revoked_at.is_(None))
+        with_membership(
+            select(LoginSession, User)
+            .join(User, User.id == LoginSession.user_id)
+            .where(LoginSession.token_hash == _hash(token), LoginSession.revoked_at.is_(None))
+        )
     ).first()
     if row is None or row.User.id != int(user_id) or not row.User.is_active:
         return None
@@ -76,6 +79,7 @@ def load_user(session: Session, user_id: str) -> User | None:
     if now - login.last_seen_at > TOUCH_EVERY:
         login.last_seen_at = now
         session.commit()
+    remember_loaded(row.User, row.member_role, row.member_company)
     return row.User
 
 

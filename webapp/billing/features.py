@@ -18,12 +18,12 @@ from functools import wraps
 
 from flask import render_template
 from flask import session as cookie
-from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy.orm import Session
 
 from webapp import db
 from webapp.billing import queries
+from webapp.billing.account import billing_account
 from webapp.billing.usage import plan_type_of, subscription_in_force
 from webapp.billing.wording import feature_label
 from webapp.htmx import wants_block
@@ -130,7 +130,7 @@ def require_feature(key: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            plan = governing_plan(db.session(), current_user)
+            plan = governing_plan(db.session(), billing_account())
             remember(plan)
             if not allows(plan, key):
                 return refusal(feature, plan)
@@ -175,6 +175,6 @@ def remember_at_login(_app, user: User, **_extra) -> None:
     """flask_login's user_logged_in signal: note the plan's gated features for the navigation."""
     plan_type = plan_type_of(user)
     if plan_type and any(feature.plan_type == plan_type for feature in FEATURES):
-        remember(governing_plan(db.session(), user))
+        remember(governing_plan(db.session(), billing_account()))
     else:
         cookie.pop(LACKS_KEY, None)

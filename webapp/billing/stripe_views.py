@@ -7,14 +7,24 @@ answers 502/503 with a message and writes nothing.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.exceptions import BadGateway, ServiceUnavailable
 
 from webapp import db
 from webapp.audit import services as audit
-from webapp.auth.access import require_verified, role_required
+from webapp.auth.access import require_verified
 from webapp.billing import customers, gateway, queries, webhooks
+from webapp.billing.account import billing_account, billing_required
 from webapp.billing.mode import stripe_enabled
 from webapp.billing.services import offered_plan
 from webapp.billing.usage import lock_user_billing
@@ -24,7 +34,6 @@ from webapp.models import CustomerSubscription
 
 bp = Blueprint("billing_stripe", __name__)
 
-SUBSCRIBERS = ("employer", "user")
 NOT_CONFIGURED = "Online payment is not set up on this site; change plans on the plans page instead."
 # Stripe subscriptions in these states are managed in the portal instead of a second Checkout.
 LIVE_STATUSES = ("active", "trialing", "past_due", "incomplete")
@@ -53,19 +62,19 @@ def _go(location: str):
 
 
 def _subscription(for_update: bool = False) -> CustomerSubscription | None:
-    statement = queries.select_subscription(current_user.id)
+    statement = queries.select_subscription(billing_account().id)
     return db.session.scalar(statement.with_for_update(of=CustomerSubscription) if for_update else statement)
 
 
 @bp.post("/billing/checkout")
-@role_required(*SUBSCRIBERS)
+@billing_required
 @require_verified
 def checkout():
     _require_stripe()
     raw = request.form.get("plan_id", "").strip()
     if not (raw.isascii() and raw.isdigit()):
         abort(422, description="Choose a plan to subscribe to.")
-    plan = offered_plan(db.session(), current_user, int(raw)) or abort(404)
+    plan = offered_plan(db.session(), billing_account(), int(raw)) or abort(404)
     if not plan.price:
         abort(422, description=f"The {plan.name} plan is free: there is nothing to pay for.")
     if not plan.stripe_price_id:
@@ -73,11 +82,11 @@ def checkout():
     subscription = _subscription()
     if subscription and subscription.stripe_subscription_id and subscription.status in LIVE_STATUSES:
         abort(409, description="You already have a subscription: change plans in the billing portal.")
-    customer_id = customers.customer_for_checkout(db.session(), current_user, subscription)
+    customer_id = customers.customer_for_checkout(db.session(), billing_account(), subscription)
     url = gateway.create_checkout_session(
         customer_id=customer_id,
         price_id=plan.stripe_price_id,
-        user_id=current_user.id,
+        user_id=billing_account().id,
         plan_id=plan.id,
         success_url=url_for("billing.index", checkout="success", _external=True),
         cancel_url=url_for("billing.index", checkout="canceled", _external=True),
@@ -89,7 +98,7 @@ def checkout():
 
 
 @bp.post("/billing/portal")
-@role_required(*SUBSCRIBERS)
+@billing_required
 def portal():
     _require_stripe()
     subscription = _subscription()
@@ -101,13 +110,13 @@ def portal():
 
 
 @bp.post("/billing/cancel")
-@role_required(*SUBSCRIBERS)
+@billing_required
 def cancel():
     return _set_cancel(True)
 
 
 @bp.post("/billing/resume")
-@role_required(*SUBSCRIBERS)
+@billing_required
 def resume():
     return _set_cancel(False)
 
@@ -116,7 +125,7 @@ def _set_cancel(cancel: bool):
     """Cancel at period end (or resume) at Stripe, then mirror Stripe's answer in our row."""
     _require_stripe()
     session = db.session()
-    lock_user_billing(session, current_user.id)
+    lock_user_billing(session, billing_account().id)
     subscription = _subscription(for_update=True)
     if subscription is None or not subscription.stripe_subscription_id or subscription.status == "canceled":
         abort(409, description="You have no subscription at Stripe to change.")

@@ -7,11 +7,11 @@ offline endpoints here refuse (409): a plan change must then go through a paymen
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, user_logged_in
+from flask_login import user_logged_in
 
 from webapp import db
-from webapp.auth.access import role_required
 from webapp.billing import changes, features, queries, services, usage, wording
+from webapp.billing.account import billing_account, billing_required
 from webapp.billing.forms import ConfirmForm, plan_interval
 from webapp.billing.mode import stripe_enabled
 from webapp.htmx import render_page_or_block
@@ -23,27 +23,25 @@ bp.add_app_template_global(wording.limit_phrase, "limit_phrase")
 bp.add_app_template_global(wording.plan_limits, "plan_limits")
 bp.add_app_template_global(wording.listed_features, "listed_features")
 bp.add_app_template_global(features.plan_allows, "plan_allows")
-bp.add_app_template_global(features.endpoint_allowed, "nav_allowed")
 bp.add_app_template_global(features.names, "gated_features")
 bp.add_app_template_global(features.lines, "gated_feature_lines")
 user_logged_in.connect(features.remember_at_login)
 
-ACCOUNTS = ("employer", "user")  # admins have no plan of their own
 STRIPE_REFUSAL = "Billing runs through Stripe here: use the buttons on the billing page to change your plan."
 
 
 @bp.get("/billing")
-@role_required(*ACCOUNTS)
+@billing_required
 def index():
     session = db.session()
-    in_force = usage.plan_in_force(session, current_user)
+    in_force = usage.plan_in_force(session, billing_account())
     features.remember(in_force.plan)  # the navigation follows a plan changed elsewhere (Stripe, another tab)
     return render_template(
         "billing/index.html",
         in_force=in_force,
         state=usage.billing_state(in_force),
         state_labels=usage.STATE_LABELS,
-        meters=usage.meters(session, current_user, in_force),
+        meters=usage.meters(session, billing_account(), in_force),
         stripe=stripe_enabled(),
         after_cancel=_after_cancel(session, in_force),
     )
@@ -54,25 +52,25 @@ def _after_cancel(session, in_force: usage.PlanInForce) -> changes.PlanChange | 
     subscription = in_force.billed_subscription
     if subscription is None or subscription.cancel_at_period_end:
         return None
-    free = session.scalar(queries.select_free_plan(usage.plan_type_of(current_user)))
+    free = session.scalar(queries.select_free_plan(usage.plan_type_of(billing_account())))
     if free is None or free.id == in_force.plan.id:
         return None
-    return changes.plan_changes(session, current_user, in_force.plan, [free])[free.id]
+    return changes.plan_changes(session, billing_account(), in_force.plan, [free])[free.id]
 
 
 @bp.get("/billing/plans")
-@role_required(*ACCOUNTS)
+@billing_required
 def plans():
     session = db.session()
     interval = plan_interval(request.args)
-    in_force = usage.plan_in_force(session, current_user)
-    offered = session.scalars(queries.select_plans(usage.plan_type_of(current_user), interval)).all()
+    in_force = usage.plan_in_force(session, billing_account())
+    offered = session.scalars(queries.select_plans(usage.plan_type_of(billing_account()), interval)).all()
     features.remember(in_force.plan)
     return render_page_or_block(
         "billing/plans.html",
         "plan_grid",
         plans=offered,
-        changes=changes.plan_changes(session, current_user, in_force.plan, offered),
+        changes=changes.plan_changes(session, billing_account(), in_force.plan, offered),
         interval=interval,
         intervals=PLAN_INTERVALS,
         in_force=in_force,
@@ -81,18 +79,18 @@ def plans():
 
 
 @bp.post("/billing/offline/plans/<int:plan_id>")
-@role_required(*ACCOUNTS)
+@billing_required
 def offline_switch(plan_id: int):
     session = db.session()
-    plan = services.offered_plan(session, current_user, plan_id)
+    plan = services.offered_plan(session, billing_account(), plan_id)
     if plan is None:
         abort(404)
     refusal = _refuse_unless_offline()
     if refusal:
         return refusal
-    before = usage.plan_in_force(session, current_user).plan
+    before = usage.plan_in_force(session, billing_account()).plan
     try:
-        services.switch_plan(session, current_user, plan)
+        services.switch_plan(session, billing_account(), plan)
     except services.BillingRefused as error:
         return _refused(error.message)
     db.session.commit()
@@ -104,13 +102,13 @@ def offline_switch(plan_id: int):
 
 
 @bp.post("/billing/offline/cancel")
-@role_required(*ACCOUNTS)
+@billing_required
 def offline_cancel():
     refusal = _refuse_unless_offline()
     if refusal:
         return refusal
     try:
-        subscription = services.cancel_at_period_end(db.session(), current_user)
+        subscription = services.cancel_at_period_end(db.session(), billing_account())
     except services.BillingRefused as error:
         return _refused(error.message)
     db.session.commit()
@@ -123,13 +121,13 @@ def offline_cancel():
 
 
 @bp.post("/billing/offline/resume")
-@role_required(*ACCOUNTS)
+@billing_required
 def offline_resume():
     refusal = _refuse_unless_offline()
     if refusal:
         return refusal
     try:
-        subscription = services.resume(db.session(), current_user)
+        subscription = services.resume(db.session(), billing_account())
     except services.BillingRefused as error:
         return _refused(error.message)
     db.session.commit()

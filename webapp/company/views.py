@@ -22,6 +22,7 @@ from webapp.company.forms import (
 from webapp.company.scope import current_company_or_404
 from webapp.htmx import render_page_or_block, wants_block
 from webapp.models import Company
+from webapp.team.membership import activate, current_membership, member_required
 
 bp = Blueprint("company", __name__, url_prefix="/company")
 
@@ -60,11 +61,13 @@ def _saved(company: Company, block: str, message: str, **overrides):
 @bp.get("")
 @role_required("employer")
 def show():
-    company = db.session.scalar(queries.select_company_of(current_user.id))
-    if company is None:
+    membership = current_membership()
+    if membership is None:
         # Older accounts may have no company row yet: offer to create one.
         return render_template("company/new.html", form=CreateCompanyForm(formdata=None))
-    return _page(company)
+    if not membership.can("company.manage"):
+        abort(403)
+    return _page(membership.company)
 
 
 @bp.post("/create")
@@ -76,18 +79,20 @@ def create():
     form = CreateCompanyForm()
     if not form.validate():
         return render_template("company/new.html", form=form), 422
-    services.create_company(db.session(), current_user, form.company_name.data)
+    company = services.create_company(db.session(), current_user, form.company_name.data)
     try:
         db.session.commit()
     except IntegrityError:
         # A double click created it a moment ago (company_company.user_id is unique).
         db.session.rollback()
+    else:
+        activate(company.id)
     flash("Company created. Fill in the rest of your profile whenever you are ready.", "success")
     return redirect(url_for("company.show"))
 
 
 @bp.post("")
-@role_required("employer")
+@member_required("company.manage")
 def update():
     company = current_company_or_404()
     form = ProfileForm()
@@ -102,7 +107,7 @@ def update():
 
 
 @bp.get("/logo")
-@role_required("employer")
+@member_required("company.manage")
 def logo():
     company = current_company_or_404()
     path = uploads.stored_path(services.LOGO_FOLDER, company.company_logo)
@@ -112,7 +117,7 @@ def logo():
 
 
 @bp.post("/logo")
-@role_required("employer")
+@member_required("company.manage")
 def upload_logo():
     company = _locked(current_company_or_404())
     form = LogoForm()
@@ -131,7 +136,7 @@ def upload_logo():
 
 
 @bp.post("/logo/remove")
-@role_required("employer")
+@member_required("company.manage")
 def remove_logo():
     company = _locked(current_company_or_404())
     if company.company_logo is None:
@@ -163,7 +168,7 @@ def _commit_logo(company: Company, name: str | None) -> None:
 
 
 @bp.post("/timing")
-@role_required("employer")
+@member_required("company.manage")
 def update_timing():
     company = current_company_or_404()
     form = TimingForm()
@@ -175,7 +180,7 @@ def update_timing():
 
 
 @bp.post("/timing/preview")
-@role_required("employer")
+@member_required("company.manage")
 def timing_preview():
     """The timeline line for the values being typed; reads the form only, writes nothing."""
     form = TimingForm()

@@ -10,6 +10,7 @@ from webapp.dashboard import queries
 from webapp.htmx import render_page_or_block, wants_block
 from webapp.models.interview import INTERVIEW_STATUSES
 from webapp.models.users import ROLES
+from webapp.team.membership import current_membership
 
 bp = Blueprint("dashboard", __name__)
 
@@ -43,8 +44,9 @@ def _requested_week() -> datetime:
 
 def _employer():
     session = db.session()
-    company = queries.company_of(session, current_user.id)
-    if company is None:
+    membership = current_membership()
+    company = membership.company if membership is not None else None
+    if company is None or not membership.sees_every_job:  # TODO(team): a dashboard of their own jobs/interviews
         return render_page_or_block("dashboard/employer.html", "content", company=None)
     week = _week(session, company.id)
     if wants_block():

@@ -13,15 +13,28 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from webapp import db
-from webapp.auth.access import role_required
 from webapp.dateranges import BadQueryParameter
 from webapp.htmx import wants_block
-from webapp.interviews import charts, evidence, page_queries, planned, services, timeline
-from webapp.interviews.forms import NOTES_MAX, ButtonForm, CancelForm, NotesForm, RescheduleForm
+from webapp.interviews import (
+    charts,
+    evidence,
+    page_queries,
+    planned,
+    services,
+    timeline,
+)
+from webapp.interviews.forms import (
+    NOTES_MAX,
+    ButtonForm,
+    CancelForm,
+    NotesForm,
+    RescheduleForm,
+)
 from webapp.interviews.page_queries import LiveCursor
 from webapp.interviews.scope import get_interview_or_404
 from webapp.interviews.views import bp
 from webapp.models import InterviewSession
+from webapp.team.membership import member_required
 
 TEMPLATE = "interviews/show.html"
 SESSION = "<session_id>"
@@ -176,7 +189,7 @@ def _planned_context(interview: InterviewSession, **actions) -> dict:
 
 
 @bp.get(f"/interviews/{SESSION}")
-@role_required("employer")
+@member_required("interviews.view")
 def show(session_id: str):
     interview = _interview_or_404(session_id)
     if wants_block() and request.headers.get("HX-Target") == LIVE_TARGET:
@@ -185,7 +198,7 @@ def show(session_id: str):
 
 
 @bp.post(f"/interviews/{SESSION}/notes")
-@role_required("employer")
+@member_required("interviews.review")
 def update_notes(session_id: str):
     interview = _interview_or_404(session_id, for_update=True)
     form = NotesForm()
@@ -202,7 +215,7 @@ def update_notes(session_id: str):
 
 
 @bp.post(f"/interviews/{SESSION}/difficulty")
-@role_required("employer")
+@member_required("interviews.review")
 def toggle_difficulty(session_id: str):
     interview = _interview_or_404(session_id, for_update=True)
     if not ButtonForm().validate():
@@ -305,7 +318,7 @@ def _live_cursor(args) -> LiveCursor | None:
 
 
 @bp.get(f"/interviews/{SESSION}/live")
-@role_required("employer")
+@member_required("interviews.view")
 def live(session_id: str):
     """The live panel alone, polled every 5 s while the interview is in progress.
 
@@ -335,7 +348,7 @@ def live(session_id: str):
 
 
 @bp.post(f"/interviews/{SESSION}/extend")
-@role_required("employer")
+@member_required("interviews.manage")
 def extend(session_id: str):
     # No row lock: the conditional UPDATE in services.extend is what keeps racing clicks in bounds.
     interview = _interview_or_404(session_id)
@@ -355,7 +368,7 @@ def extend(session_id: str):
 
 
 @bp.post(f"/interviews/{SESSION}/cancel")
-@role_required("employer")
+@member_required("interviews.manage")
 def cancel(session_id: str):
     interview = _interview_or_404(session_id, for_update=True)
     form = CancelForm()
@@ -372,7 +385,7 @@ def cancel(session_id: str):
 
 
 @bp.route(f"/interviews/{SESSION}/reschedule", methods=["GET", "POST"])
-@role_required("employer")
+@member_required("interviews.manage")
 def reschedule(session_id: str):
     interview = _interview_or_404(session_id, for_update=request.method == "POST")
     if interview.status not in services.RESCHEDULABLE_STATUSES:

@@ -12,12 +12,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import db
-from webapp.auth.access import role_required, require_verified
+from webapp.auth.access import require_verified
 from webapp.billing.usage import UsageLimitReached
 from webapp.company.scope import current_company_or_404
 from webapp.interviews import scheduling_services as services
 from webapp.interviews.scheduling_forms import ScheduleForm
 from webapp.interviews.views import bp
+from webapp.team.membership import member_required
 
 TEMPLATE = "interviews/new.html"
 SCHEDULED = (
@@ -27,7 +28,7 @@ SCHEDULED = (
 
 
 @bp.route("/interviews/new", methods=["GET", "POST"])
-@role_required("employer")
+@member_required("interviews.manage")
 @require_verified
 def new():
     company = current_company_or_404()

@@ -8,11 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request, url_for
 
 from webapp import db
-from webapp.auth.access import role_required
 from webapp.company.scope import current_company_or_404
 from webapp.htmx import render_page_or_block, wants_block
 from webapp.interviews import queries
 from webapp.models import INTERVIEW_STATUSES
+from webapp.team.membership import member_required
 
 bp = Blueprint("interviews", __name__)
 
@@ -20,7 +20,7 @@ ROWS_BLOCK = "interview_rows"
 
 
 @bp.get("/interviews")
-@role_required("employer")
+@member_required("interviews.view")
 def index():
     company = current_company_or_404()
     session = db.session()

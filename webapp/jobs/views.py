@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from webapp import db
-from webapp.auth.access import require_verified, role_required
+from webapp.auth.access import require_verified
 from webapp.billing.usage import UsageLimitReached
 from webapp.company.scope import current_company_or_404
 from webapp.dateranges import BadQueryParameter
@@ -23,6 +23,7 @@ from webapp.jobs.forms import (
 from webapp.jobs.scope import get_job_or_404
 from webapp.models import INTERVIEW_STATUSES
 from webapp.redirects import safe_path
+from webapp.team.membership import member_required
 
 bp = Blueprint("jobs", __name__)
 
@@ -63,14 +64,14 @@ def _back_to(fallback: str) -> str:
 
 
 @bp.get("/jobs")
-@role_required("employer")
+@member_required("jobs.view")
 def index():
     params = _list_params(request.args)
     return _render_list(params, select_all=request.args.get("select_all") == "1")
 
 
 @bp.get("/jobs/new")
-@role_required("employer")
+@member_required("jobs.manage")
 @require_verified
 def new():
     current_company_or_404()
@@ -78,7 +79,7 @@ def new():
 
 
 @bp.post("/jobs")
-@role_required("employer")
+@member_required("jobs.manage")
 @require_verified
 def create():
     company = current_company_or_404()
@@ -96,7 +97,7 @@ def create():
 
 
 @bp.get(f"/jobs/{JOB}")
-@role_required("employer")
+@member_required("jobs.view")
 def show(job_id: int):
     job = get_job_or_404(job_id)
     session = db.session()
@@ -112,14 +113,14 @@ def show(job_id: int):
 
 
 @bp.get(f"/jobs/{JOB}/edit")
-@role_required("employer")
+@member_required("jobs.manage")
 def edit(job_id: int):
     job = get_job_or_404(job_id)
     return render_template("jobs/edit.html", job=job, form=JobForm(obj=job))
 
 
 @bp.post(f"/jobs/{JOB}")
-@role_required("employer")
+@member_required("jobs.manage")
 def update(job_id: int):
     job = get_job_or_404(job_id, for_update=True)
     form = JobForm()
@@ -132,7 +133,7 @@ def update(job_id: int):
 
 
 @bp.post(f"/jobs/{JOB}/toggle")
-@role_required("employer")
+@member_required("jobs.manage")
 def toggle(job_id: int):
     job = get_job_or_404(job_id, for_update=True)
     if not ButtonForm().validate():
@@ -152,7 +153,7 @@ def toggle(job_id: int):
 
 
 @bp.post("/jobs/bulk")
-@role_required("employer")
+@member_required("jobs.manage")
 def bulk():
     company = current_company_or_404()
     params = _list_params(request.form)
@@ -183,7 +184,7 @@ def _bulk_message(changed: int, unchanged: int, active: bool) -> str:
 
 
 @bp.get(f"/jobs/{JOB}/delete")
-@role_required("employer")
+@member_required("jobs.manage")
 def confirm_delete(job_id: int):
     job = get_job_or_404(job_id)
     counts = queries.dependent_counts(db.session(), job.id)
@@ -193,7 +194,7 @@ def confirm_delete(job_id: int):
 
 
 @bp.post(f"/jobs/{JOB}/delete")
-@role_required("employer")
+@member_required("jobs.manage")
 def delete(job_id: int):
     job = get_job_or_404(job_id, for_update=True)
     if not ButtonForm().validate():

@@ -4,24 +4,34 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from webapp import db
-from webapp.auth.access import role_required
 from webapp.billing.features import require_feature
 from webapp.htmx import render_page_or_block, wants_block
 from webapp.jobs.scope import get_job_or_404
 from webapp.rankings import export_csv, queries, services
 from webapp.rankings.forms import WHATIF_PARAMS, RankingParams, WhatIf
 from webapp.scoring import weights as w
+from webapp.team.membership import member_required
 from webapp.weights import services as weights_services
 
 bp = Blueprint("rankings", __name__, url_prefix="/jobs/<int:job_id>/rankings")
 
 
 @bp.get("")
-@role_required("employer")
+@member_required("rankings.view")
 def index(job_id: int):
     job, weights = _fresh_job_or_404(job_id)
     params = _params(weights)
@@ -85,7 +95,7 @@ def _ranking(job, params: RankingParams, weights: w.JobWeights, *, per_page: int
 
 
 @bp.route("/weights", methods=["GET", "POST"])
-@role_required("employer")
+@member_required("weights.manage")
 @require_feature("custom_score_weights")
 def save_weights(job_id: int):
     """Save the what-if weights as the job's weights.
@@ -116,7 +126,7 @@ def save_weights(job_id: int):
 
 
 @bp.get("/compare")
-@role_required("employer")
+@member_required("rankings.view")
 def compare(job_id: int):
     """2 to 4 ranked candidates side by side; a bad selection is a 400 that says what to do."""
     job, _ = _fresh_job_or_404(job_id)
@@ -131,7 +141,7 @@ def compare(job_id: int):
                            factor_labels=FACTOR_LABELS, traits=services.TRAITS)
 
 
-@role_required("employer")
+@member_required("rankings.view")
 def export(job_id: int):
     """The ranking as shown (sort, minimum, what-if weights) as CSV, streamed row by row."""
     job, weights = _fresh_job_or_404(job_id)
@@ -161,7 +171,7 @@ bp.record_once(
 
 
 @bp.get("/<int:candidate_id>")
-@role_required("employer")
+@member_required("rankings.view")
 def explain(job_id: int, candidate_id: int):
     """Why a candidate has their score: each factor's contribution, and the interviews behind it."""
     job, weights = _fresh_job_or_404(job_id)

@@ -7,13 +7,13 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from webapp import db
-from webapp.auth.access import role_required
 from webapp.billing.features import require_feature
 from webapp.htmx import render_page_or_block
 from webapp.jobs.scope import get_job_or_404
 from webapp.models import Job
 from webapp.rankings import services as rankings
 from webapp.scoring import weights as w
+from webapp.team.membership import member_required
 from webapp.weights import services
 from webapp.weights.forms import JobWeightsForm, ResetForm
 
@@ -24,7 +24,7 @@ NORMALISE = "normalise"  # the name of the form's second submit button
 
 
 @bp.get("")
-@role_required("employer")
+@member_required("weights.manage")
 @require_feature("custom_score_weights")
 def edit(job_id: int):
     job = get_job_or_404(job_id)
@@ -35,7 +35,7 @@ def edit(job_id: int):
 
 
 @bp.post("/preview")
-@role_required("employer")
+@member_required("weights.manage")
 @require_feature("custom_score_weights")
 def preview(job_id: int):
     """What the entries add up to, without saving; problems are shown, not refused (200)."""
@@ -47,7 +47,7 @@ def preview(job_id: int):
 
 
 @bp.post("")
-@role_required("employer")
+@member_required("weights.manage")
 @require_feature("custom_score_weights")
 def update(job_id: int):
     if NORMALISE in request.form:  # the "Normalise to 1.00" button: the form again, scaled; nothing saved
@@ -74,7 +74,7 @@ def update(job_id: int):
 
 
 @bp.post("/reset")
-@role_required("employer")
+@member_required("weights.manage")
 @require_feature("custom_score_weights")
 def reset(job_id: int):
     job = get_job_or_404(job_id, for_update=True)

@@ -1,0 +1,1 @@
+"""Hiring teams: company members, their roles and what each may see and do."""
