@@ -526,3 +526,54 @@ def gen_login_session(session: Session, user: User, **kw):
         "user_agent": "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0",
     }
     return _add(session, LoginSession(**(values | kw)))
+
+
+# --- hiring teams: members, invitations, job teams, interview assignments ---------------------
+
+
+def gen_member(session: Session, company: Company, user: User | None = None, role: str = "recruiter", **kw):
+    """A company_member row: `user` (a new employer account unless given) in `company` with `role`."""
+    from webapp.models import CompanyMember
+
+    user = user or gen_user(session, role="employer")
+    return _add(session, CompanyMember(**({"company_id": company.id, "user_id": user.id, "role": role} | kw)))
+
+
+def gen_invitation(session: Session, company: Company, email: str | None = None, role: str = "recruiter", **kw):
+    """An open company_invitation (sent now, expiring in 7 days); its link secret is on `.secret`."""
+    import hashlib
+    import secrets
+
+    from webapp.models import CompanyInvitation
+
+    secret = secrets.token_urlsafe(32)
+    values = {
+        "company_id": company.id,
+        "email": email or f"invitee{next(_sequence)}@example.test",
+        "role": role,
+        "token_digest": hashlib.sha256(secret.encode()).hexdigest(),
+        "invited_by_id": company.user_id,
+        "expires_at": datetime.now(UTC) + timedelta(days=7),
+    }
+    invitation = _add(session, CompanyInvitation(**(values | kw)))
+    invitation.secret = secret  # not a column: the link itself is never stored
+    return invitation
+
+
+def gen_job_team(session: Session, job: Job, user: User, team_role: str = "hiring_manager", **kw):
+    """A company_jobteam row: `user` on `job`'s hiring team (the caller makes them a member)."""
+    from webapp.models import JobTeamMember
+
+    return _add(session, JobTeamMember(**({"job_id": job.id, "user_id": user.id, "team_role": team_role} | kw)))
+
+
+def gen_assignment(session: Session, interview: InterviewSession, user: User, assigned_by: User | None = None, **kw):
+    """An interview_assignment row: `user` assigned to `interview` (by `assigned_by`, if given)."""
+    from webapp.models import InterviewAssignment
+
+    values = {
+        "interview_session_id": interview.id,
+        "user_id": user.id,
+        "assigned_by_id": assigned_by.id if assigned_by is not None else None,
+    }
+    return _add(session, InterviewAssignment(**(values | kw)))
