@@ -1,4 +1,7 @@
-"""Reads for the employer's interviews list. Every function is scoped to one company (the caller passes its id).
+"""Reads for the employer's interviews list. Every function is scoped to one company (the caller passes its id)
+and to what the member's role reaches there (webapp.team.scope.reach): a hiring manager's are the interviews of
+their team's jobs (the job ids are theirs alone, and the counts never come from the company's counters), an
+interviewer's the interviews assigned to them (reached through their assignments, counted without counters).
 
 (The interview page's reads live in page_queries.py.)
 """
@@ -38,6 +41,7 @@ from webapp.dateranges import day_start as _day_start
 from webapp.models import (
     INTERVIEW_STATUSES,
     CompanyInterviewCount,
+    InterviewAssignment,
     InterviewSession,
     Job,
     JobInterviewCount,
@@ -46,6 +50,7 @@ from webapp.models import (
     interview_date,
 )
 from webapp.pagination import COUNT_LIMIT, ListPage, ListParams, clamp_page, page_number
+from webapp.team.scope import ASSIGNED_INTERVIEWS, EVERYTHING, TEAM_JOBS, on_job_team
 
 PER_PAGE = 25
 SEARCH_MAX = 255
@@ -196,15 +201,36 @@ class Shape(NamedTuple):
     candidate: bool = False
     reviewed: str = ""
     difficulty: bool = False
+    reach: str = EVERYTHING  # how much of the company the member sees (webapp.team.scope.reach)
 
     sort_key = property(lambda self: self.sort.removeprefix("-"))
     descending = property(lambda self: self.sort.startswith("-"))
 
     @classmethod
-    def of(cls, params: InterviewListParams, walk: bool = False) -> Shape:
+    def of(cls, params: InterviewListParams, walk: bool = False, reach: str = EVERYTHING) -> Shape:
         return cls(params.sort, walk, bool(params.q), bool(params.job), bool(params.status),
                    bool(params.date_from), bool(params.date_to), bool(params.candidate), params.reviewed,
-                   bool(params.difficulty))
+                   bool(params.difficulty), reach)
+
+
+def _member():
+    """The member whose team or assignments narrow the list (restricted roles only)."""
+    return bindparam("member", type_=Integer)
+
+
+def _assigned():
+    """The member's assigned sessions: idx_interview_assignment_user serves it, whatever the company's size."""
+    return select(InterviewAssignment.interview_session_id).where(InterviewAssignment.user_id == _member())
+
+
+def _member_jobs(reach: str) -> list:
+    """Conditions narrowing the company's jobs to the member's: a hiring manager's team jobs, an
+    interviewer's jobs with an interview assigned to them (the job filter's choices)."""
+    if reach == TEAM_JOBS:
+        return [on_job_team(Job.id, _member())]
+    if reach == ASSIGNED_INTERVIEWS:
+        return [Job.id.in_(select(InterviewSession.job_id).where(InterviewSession.id.in_(_assigned())))]
+    return []
 
 
 def _values(job_ids: list[int], params: InterviewListParams, **more) -> dict[str, Any]:
@@ -238,10 +264,14 @@ def _interview_list_conditions(shape: Shape, in_company=None) -> tuple[list, lis
     There is deliberately no practice filter: practice sessions are a candidate's own
     rehearsal and never belong in an employer's list, whatever job they mention.
     """
-    job_id = InterviewSession.job_id + 0 if shape.walk else InterviewSession.job_id  # `+ 0`: no index serves it
+    # An interviewer's sessions are reached through their assignments, never a job index: `+ 0` here too.
+    unindexed = shape.walk or shape.reach == ASSIGNED_INTERVIEWS
+    job_id = InterviewSession.job_id + 0 if unindexed else InterviewSession.job_id  # `+ 0`: no index serves it
     if in_company is None:
         in_company = job_id == any_(_job_ids())
     scope = [in_company, InterviewSession.is_practice.is_not(True)]
+    if shape.reach == ASSIGNED_INTERVIEWS:
+        scope.append(InterviewSession.id.in_(_assigned()))
     conditions = []
     if shape.q:
         pattern = bindparam("pattern", type_=String)
@@ -271,9 +301,15 @@ def has_notes(sessions=InterviewSession):
     return func.coalesce(func.btrim(sessions.interviewer_notes), EMPTY) != EMPTY
 
 
-def select_interview_list_jobs(company_id: int) -> Select:
-    """The company's jobs for the job filter (and for checking a `job` parameter), in the job sort's order."""
-    return select(Job.id, Job.title).where(Job.company_id == company_id).order_by(func.lower(Job.title), Job.id)
+def select_interview_list_jobs(company_id: int, reach: str = EVERYTHING, member: int | None = None) -> Select:
+    """The member's jobs of the company for the job filter (and for checking a `job` parameter), in the job
+    sort's order."""
+    return (
+        select(Job.id, Job.title)
+        .where(Job.company_id == company_id, *_member_jobs(reach))
+        .order_by(func.lower(Job.title), Job.id)
+        .params(member=member)
+    )
 
 
 def _bounded_count(conditions: list):
@@ -282,19 +318,24 @@ def _bounded_count(conditions: list):
     return select(func.count()).select_from(matching).scalar_subquery()
 
 
-def _counters_count(shape: Shape | InterviewListParams) -> bool:
-    return not (shape.q or shape.date_from or shape.date_to or shape.candidate or shape.reviewed or shape.difficulty)
+def _counters_count(shape: Shape) -> bool:
+    # Assignments have no counters; the company's counters would count a hiring manager's colleagues' jobs.
+    return not (shape.q or shape.date_from or shape.date_to or shape.candidate or shape.reviewed or shape.difficulty
+                or shape.reach == ASSIGNED_INTERVIEWS)
 
 
 def _counted(shape: Shape):
     """The exact count from the counters the database keeps (migration 0010: real interviews per company
-    and status, or per job and status), or None when a filter (search, dates) is not one they count by.
-    A few counter rows either way.
+    and status, or per job and status; a hiring manager's: their team's jobs'), or None when a filter
+    (search, dates) is not one they count by, or for an interviewer. A few counter rows either way.
     """
     if not _counters_count(shape):
         return None
     if shape.job:
         counter, conditions = JobInterviewCount, [JobInterviewCount.job_id == bindparam("job", type_=Integer)]
+    elif shape.reach == TEAM_JOBS:
+        team_jobs = select(Job.id).where(Job.company_id == bindparam("company", type_=Integer), *_member_jobs(TEAM_JOBS))
+        counter, conditions = JobInterviewCount, [JobInterviewCount.job_id.in_(team_jobs)]
     else:
         counter = CompanyInterviewCount
         conditions = [CompanyInterviewCount.company_id == bindparam("company", type_=Integer)]
@@ -303,12 +344,12 @@ def _counted(shape: Shape):
     return select(func.coalesce(func.sum(counter.interviews), 0)).where(*conditions).scalar_subquery()
 
 
-def _company_jobs():
-    """The company's job ids and titles as two arrays, in the job sort's order (title, then id)."""
+def _company_jobs(reach: str):
+    """The member's job ids and titles of the company as two arrays, in the job sort's order (title, then id)."""
     return (
         select(*(func.array_agg(aggregate_order_by(column, func.lower(Job.title), Job.id)).label(name)
                  for name, column in (("job_ids", Job.id), ("job_titles", Job.title))))
-        .where(Job.company_id == bindparam("company", type_=Integer))
+        .where(Job.company_id == bindparam("company", type_=Integer), *_member_jobs(reach))
         .subquery("company_jobs")
     )
 
@@ -317,28 +358,37 @@ def _company_jobs():
 def _counts_statement(shape: Shape, with_jobs: bool = False) -> Select:
     """select_interview_list_counts' statement; `with_jobs` adds the company's job ids and titles (in the
     job sort's order), so the page reads them in the same statement."""
-    # Counting (search, dates) by job: a semi-join on the company's jobs, each one's index range in turn.
-    company = InterviewSession.job_id.in_(select(Job.id).where(Job.company_id == bindparam("company", type_=Integer)))
-    scope, conditions = _interview_list_conditions(shape, company if with_jobs else None)
+    # Counting (search, dates) by job: a semi-join on the member's jobs, each one's index range in turn
+    # (an interviewer's: their assignments, the jobs only checked).
+    job_id = InterviewSession.job_id + 0 if shape.reach == ASSIGNED_INTERVIEWS else InterviewSession.job_id
+    member_jobs = select(Job.id).where(Job.company_id == bindparam("company", type_=Integer),
+                                       *_member_jobs(shape.reach))
+    scope, conditions = _interview_list_conditions(shape, job_id.in_(member_jobs) if with_jobs else None)
     matching = _counted(shape)
     if matching is None:
         matching = _bounded_count(scope + conditions)
-    total = _counted(Shape("")) if conditions else literal(None)
+    total = literal(None)
+    if conditions:
+        total = _counted(Shape("", reach=shape.reach))
+        if total is None:
+            total = _bounded_count(scope)
     counts = select(matching.label("matching"), total.label("total"))
     if not with_jobs:
         return counts
-    jobs = _company_jobs()
+    jobs = _company_jobs(shape.reach)
     return counts.add_columns(jobs.c.job_ids, jobs.c.job_titles).select_from(jobs)
 
 
 def select_interview_list_counts(
-    company_id: int, job_ids: list[int], params: InterviewListParams, limit: int
+    company_id: int, job_ids: list[int], params: InterviewListParams, limit: int,
+    reach: str = EVERYTHING, member: int | None = None,
 ) -> Select:
-    """One row: (matching, total) interviews of the company, so an empty page knows which empty state it is.
+    """One row: (matching, total) interviews the member sees, so an empty page knows which empty state it is.
 
     Exact from the counters where they apply; otherwise counted up to limit + 1 (the page then says "10,000+").
     """
-    return _counts_statement(Shape.of(params)).params(_values(job_ids, params, company=company_id, count_cut=limit + 1))
+    values = _values(job_ids, params, company=company_id, count_cut=limit + 1, member=member)
+    return _counts_statement(Shape.of(params, reach=reach)).params(values)
 
 
 def _latest_sentiment():
@@ -469,7 +519,8 @@ def _list_order(columns, params: Shape) -> list:
 
 
 def select_interview_list_rows(
-    job_ids: list[int], params: InterviewListParams, page: int, per_page: int, walk: bool = False
+    job_ids: list[int], params: InterviewListParams, page: int, per_page: int, walk: bool = False,
+    reach: str = EVERYTHING, member: int | None = None,
 ) -> Select:
     """One page of the list (and the first row of the next, so the pager knows there is one) with every
     column the table shows: one statement whatever the page size.
@@ -477,12 +528,15 @@ def select_interview_list_rows(
     The page's ids come from index-ordered branches cut at the page's end; the joins and the
     latest-sentiment look-up run only for those rows. `walk`: many rows match (see WALK_FROM).
     """
-    return _rows_statement(Shape.of(params, walk)).params(_rows_values(job_ids, params, page, per_page))
+    values = _rows_values(job_ids, params, page, per_page, member)
+    return _rows_statement(Shape.of(params, walk, reach)).params(values)
 
 
-def _rows_values(job_ids: list[int], params: InterviewListParams, page: int, per_page: int) -> dict[str, Any]:
+def _rows_values(
+    job_ids: list[int], params: InterviewListParams, page: int, per_page: int, member: int | None = None
+) -> dict[str, Any]:
     offset = (page - 1) * per_page
-    return _values(job_ids, params, cut=offset + per_page + 1, skip=offset, rows=per_page + 1)
+    return _values(job_ids, params, cut=offset + per_page + 1, skip=offset, rows=per_page + 1, member=member)
 
 
 @lru_cache(maxsize=256)
@@ -535,7 +589,7 @@ def _rows_statement(shape: Shape) -> Select:
 
 @dataclass(frozen=True)
 class InterviewListPage(ListPage):
-    total: int  # all the company's interviews
+    total: int  # all the interviews the member sees
     params: InterviewListParams
     capped: bool = False  # more than `limit` match: the count reads "10,000+" and pages are open-ended
     more: bool = False  # a row exists after this page
@@ -547,7 +601,7 @@ class InterviewListPage(ListPage):
 
     @property
     def total_text(self) -> str:
-        return f"{self.total:,}"  # exact: the counters count the company's interviews
+        return f"{self.total:,}"  # exact: the counters (or, for an interviewer, their assignments) count them
 
     @property
     def past_the_end(self) -> bool:
@@ -556,19 +610,22 @@ class InterviewListPage(ListPage):
 
 
 def interview_list_page(
-    session: Session, company_id: int, params: InterviewListParams, count_limit: int = COUNT_LIMIT
+    session: Session, company_id: int, params: InterviewListParams, count_limit: int = COUNT_LIMIT,
+    reach: str = EVERYTHING, member: int | None = None,
 ) -> InterviewListPage:
-    """The list page: exactly two statements (the company's jobs with the bounded counts, then the rows).
+    """The list page: exactly two statements (the member's jobs with the bounded counts, then the rows),
+    whatever the role; `reach` and `member`: whose part of the company (webapp.team.scope.reach).
 
-    Raises BadQueryParameter when the `job` filter is not one of the company's jobs.
+    Raises BadQueryParameter when the `job` filter is not one of the member's jobs.
     """
-    counts = _values([], params, company=company_id, count_cut=count_limit + 1)
-    matching, total, job_ids, titles = session.execute(_counts_statement(Shape.of(params), True), counts).one()
+    shape = Shape.of(params, reach=reach)
+    counts = _values([], params, company=company_id, count_cut=count_limit + 1, member=member)
+    matching, total, job_ids, titles = session.execute(_counts_statement(shape, True), counts).one()
     job_ids, titles = job_ids or [], titles or []
     if params.job and params.job not in job_ids:
         raise BadQueryParameter(UNKNOWN_JOB)
     total = matching if total is None else total
-    capped = not _counters_count(params) and matching > count_limit
+    capped = not _counters_count(shape) and matching > count_limit
     if capped:
         page, pages = params.page, -(-count_limit // PER_PAGE)  # open-ended: the page is not clamped
     else:
@@ -577,9 +634,11 @@ def interview_list_page(
     if matching:
         # One job's candidates are a thin slice of the name order (a walk could read most users to fill
         # a page); its few thousand sessions are read and sorted instead.
-        walk = matching >= WALK_FROM and not (params.job and params.sort_key == "candidate")
-        statement = _rows_statement(Shape.of(params, walk))
-        rows = session.execute(statement, _rows_values(job_ids, params, page, PER_PAGE)).all()
+        # An interviewer's sessions come through their assignments, never a walk of the platform's.
+        walk = (matching >= WALK_FROM and not (params.job and params.sort_key == "candidate")
+                and reach != ASSIGNED_INTERVIEWS)
+        statement = _rows_statement(Shape.of(params, walk, reach))
+        rows = session.execute(statement, _rows_values(job_ids, params, page, PER_PAGE, member)).all()
     return InterviewListPage(
         rows[:PER_PAGE], min(matching, count_limit) if capped else matching, page, pages, PER_PAGE,
         total=total, params=params.with_(page=page), capped=capped, more=len(rows) > PER_PAGE,

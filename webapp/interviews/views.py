@@ -8,11 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request, url_for
 
 from webapp import db
-from webapp.company.scope import current_company_or_404
 from webapp.htmx import render_page_or_block, wants_block
 from webapp.interviews import queries
 from webapp.models import INTERVIEW_STATUSES
-from webapp.team.membership import member_required
+from webapp.team.membership import member_required, require_membership
+from webapp.team.scope import reach
 
 bp = Blueprint("interviews", __name__)
 
@@ -22,14 +22,17 @@ ROWS_BLOCK = "interview_rows"
 @bp.get("/interviews")
 @member_required("interviews.view")
 def index():
-    company = current_company_or_404()
+    membership = require_membership()
+    # A hiring manager sees their team's jobs' interviews, an interviewer those assigned to them.
+    scope = dict(reach=reach(membership.role), member=membership.user_id)
     session = db.session()
     limit = current_app.config.get("LIST_COUNT_LIMIT", queries.COUNT_LIMIT)
     try:
         params = queries.InterviewListParams.parse(request.args)
-        listing = queries.interview_list_page(session, company.id, params, limit)  # checks the job is ours
+        # Checks the job is one of the member's.
+        listing = queries.interview_list_page(session, membership.company_id, params, limit, **scope)
     except queries.BadQueryParameter as error:
-        jobs = session.execute(queries.select_interview_list_jobs(company.id)).all()
+        jobs = session.execute(queries.select_interview_list_jobs(membership.company_id, **scope)).all()
         return _bad_filters(str(error), dict(jobs=jobs, statuses=INTERVIEW_STATUSES))
     canonical = listing.params.query_args()
     response = render_page_or_block(

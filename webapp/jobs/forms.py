@@ -9,7 +9,13 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    ValidationError,
+)
 
 from webapp.formtools import CONTROL_IN_LINE, CONTROL_IN_TEXT, rejects_controls, strip
 from webapp.models import JOB_FOCUSES
@@ -76,6 +82,38 @@ class JobForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """Button-only POSTs (toggle, delete): just the CSRF token."""
+
+
+TEAM_ROLE_CHOICES = [("hiring_manager", "Hiring manager"), ("interviewer", "Interviewer")]
+
+
+def member_id(raw) -> int | None:
+    """A posted user id, or None for anything that is not one (answered as "choose a member")."""
+    if isinstance(raw, int):
+        return raw
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) <= 2**31 - 1 else None
+
+
+def _one_of_the_choices(message: str):
+    def check(form, field):
+        if field.data is None or field.data not in {value for value, _ in field.choices}:
+            raise ValidationError(message)
+
+    return check
+
+
+class TeamMemberForm(FlaskForm):
+    """Add a company member to a job's hiring team (the view sets the choices: the company's members)."""
+
+    user_id = SelectField(
+        "Member", coerce=member_id, validate_choice=False,
+        validators=[_one_of_the_choices("Choose a member of this company.")],
+    )
+    team_role = SelectField(
+        "Role on this job", choices=TEAM_ROLE_CHOICES, validate_choice=False,
+        validators=[AnyOf([value for value, _ in TEAM_ROLE_CHOICES], "Choose hiring manager or interviewer.")],
+    )
 
 
 BULK_ACTIONS = ("activate", "deactivate")

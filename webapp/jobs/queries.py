@@ -1,10 +1,11 @@
-"""Reads for the jobs area. Every function is scoped to one company (the caller passes its id)."""
+"""Reads for the jobs area. Every function is scoped to one company (the caller passes its id); the list
+also takes the member's narrower scope (webapp.team.scope.visible_jobs), which replaces the company's."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, case, func, or_, select, true
+from sqlalchemy import Select, and_, case, func, or_, select, true, union
 from sqlalchemy.orm import Session
 
 from webapp.jobs.forms import JobListParams
@@ -12,12 +13,14 @@ from webapp.models import (
     INTERVIEW_STATUSES,
     BehavioralAnalysis,
     CandidateRanking,
+    CompanyMember,
     CulturalFit,
     DynamicScoreWeight,
     InterviewAssessment,
     InterviewSession,
     Job,
     JobInterviewCount,
+    JobTeamMember,
     LearningPath,
     SentimentHistory,
     SentimentSession,
@@ -65,8 +68,8 @@ def _top_ranking(job_id):
     )
 
 
-def _filters(company_id: int, params: JobListParams) -> tuple[list, list]:
-    """(the tenant condition, the user's filter conditions)."""
+def _filters(company_id: int, params: JobListParams, scope: list | None = None) -> tuple[list, list]:
+    """(the tenant conditions: `scope`, else the company's jobs; the user's filter conditions)."""
     conditions = []
     if params.q:
         conditions.append(Job.title.ilike(like_pattern(params.q), escape="\\"))
@@ -76,23 +79,23 @@ def _filters(company_id: int, params: JobListParams) -> tuple[list, list]:
         conditions.append(Job.is_active.is_not(True))
     if params.focus:
         conditions.append(Job.job_focus == params.focus)
-    return [Job.company_id == company_id], conditions
+    return (scope if scope is not None else [Job.company_id == company_id]), conditions
 
 
-def select_job_counts(company_id: int, params: JobListParams) -> Select:
-    """One row: (matching, total) jobs of the company, so an empty page knows which empty state it is."""
-    scope, conditions = _filters(company_id, params)
+def select_job_counts(company_id: int, params: JobListParams, scope: list | None = None) -> Select:
+    """One row: (matching, total) jobs in scope, so an empty page knows which empty state it is."""
+    scope, conditions = _filters(company_id, params, scope)
     matching = func.count().filter(and_(true(), *conditions))
     return select(matching.label("matching"), func.count().label("total")).select_from(Job).where(*scope)
 
 
-def select_job_rows(company_id: int, params: JobListParams, page: int) -> Select:
+def select_job_rows(company_id: int, params: JobListParams, page: int, scope: list | None = None) -> Select:
     """One page of the list with every column the table shows: one statement whatever the page size.
 
     The page's jobs are chosen first; the interview counts and top score are then read for
     those jobs only (a sort by either still needs them for every job of the company).
     """
-    scope, conditions = _filters(company_id, params)
+    scope, conditions = _filters(company_id, params, scope)
     counts, top = _interview_counts(Job.id), _top_ranking(Job.id)
     sort_columns = {
         "title": func.lower(Job.title),
@@ -140,15 +143,15 @@ def select_job_rows(company_id: int, params: JobListParams, page: int) -> Select
 
 @dataclass(frozen=True)
 class JobPage(ListPage):
-    total: int  # all the company's jobs
+    total: int  # all the jobs the member sees
     params: JobListParams
 
 
-def job_page(session: Session, company_id: int, params: JobListParams) -> JobPage:
-    """The list page: exactly two statements (counts, then the rows)."""
-    matching, total = session.execute(select_job_counts(company_id, params)).one()
+def job_page(session: Session, company_id: int, params: JobListParams, scope: list | None = None) -> JobPage:
+    """The list page: exactly two statements (counts, then the rows); `scope`: the member's jobs."""
+    matching, total = session.execute(select_job_counts(company_id, params, scope)).one()
     page, pages = clamp_page(params.page, matching, params.per_page)
-    rows = session.execute(select_job_rows(company_id, params, page)).all() if matching else []
+    rows = session.execute(select_job_rows(company_id, params, page, scope)).all() if matching else []
     return JobPage(rows, matching, page, pages, params.per_page, total=total, params=params.with_(page=page))
 
 
@@ -247,3 +250,23 @@ def dependent_counts(session: Session, job_id: int) -> dict[str, int]:
 def select_owned_count(company_id: int, job_ids: list[int]) -> Select:
     """How many of `job_ids` are the company's (foreign and missing ids count for nothing)."""
     return select(func.count()).select_from(Job).where(Job.company_id == company_id, Job.id.in_(job_ids))
+
+
+def select_team_people(company_id: int, job_id: int) -> Select:
+    """The job's hiring team and the company's other members, one row each: (id, names, email, member_role,
+    team_role); team_role is NULL for a member not on the team, member_role NULL for a team member who
+    has since left the company. Team first (hiring managers, then interviewers), then by name."""
+    people = union(
+        select(CompanyMember.user_id).where(CompanyMember.company_id == company_id),
+        select(JobTeamMember.user_id).where(JobTeamMember.job_id == job_id),
+    ).subquery("people")
+    return (
+        select(User.id, User.first_name, User.last_name, User.email, CompanyMember.role.label("member_role"),
+               JobTeamMember.team_role)
+        .select_from(people)
+        .join(User, User.id == people.c.user_id)
+        .outerjoin(CompanyMember, and_(CompanyMember.user_id == User.id, CompanyMember.company_id == company_id))
+        .outerjoin(JobTeamMember, and_(JobTeamMember.user_id == User.id, JobTeamMember.job_id == job_id))
+        .order_by(JobTeamMember.team_role.is_(None), JobTeamMember.team_role, func.lower(User.first_name),
+                  func.lower(User.last_name), User.email, User.id)
+    )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from webapp.audit import services as audit
 from webapp.billing.usage import record_usage
 from webapp.jobs import queries
-from webapp.models import Company, Job, UsageRecord, User
+from webapp.models import Company, Job, JobTeamMember, UsageRecord, User
 
 # The columns a job owner may set through the dashboard (company_id, id and the timestamps are ours).
 EDITABLE_FIELDS = ("title", "description", "requirements", "job_focus", "is_active")
@@ -100,3 +101,34 @@ def delete_job(session: Session, job: Job, *, actor: User | None = None) -> dict
     session.delete(job)
     session.flush()
     return counts
+
+
+def add_to_team(session: Session, job: Job, user_id: int, team_role: str, *, actor: User | None = None) -> bool:
+    """Put a company member (the caller checked) on the job's hiring team; False when already on it.
+
+    ON CONFLICT: two recruiters adding the same person at once make one row and one audit event.
+    """
+    added = session.scalar(
+        insert(JobTeamMember)
+        .values(job_id=job.id, user_id=user_id, team_role=team_role)
+        .on_conflict_do_nothing(index_elements=["job_id", "user_id"])
+        .returning(JobTeamMember.user_id)
+    )
+    if added is None:
+        return False
+    audit.record(session, "job.team_added", actor=actor, target=job,
+                 details={"title": job.title, "user_id": user_id, "team_role": team_role})
+    return True
+
+
+def remove_from_team(session: Session, job: Job, user_id: int, *, actor: User | None = None) -> str | None:
+    """Take someone off the job's hiring team; their team role, or None when they were not on it."""
+    team_role = session.scalar(
+        delete(JobTeamMember)
+        .where(JobTeamMember.job_id == job.id, JobTeamMember.user_id == user_id)
+        .returning(JobTeamMember.team_role)
+    )
+    if team_role is not None:
+        audit.record(session, "job.team_removed", actor=actor, target=job,
+                     details={"title": job.title, "user_id": user_id, "team_role": team_role})
+    return team_role

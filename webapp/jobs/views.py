@@ -15,15 +15,19 @@ from webapp.jobs import queries, services
 from webapp.jobs.forms import (
     FOCUS_CHOICES,
     PER_PAGE_CHOICES,
+    TEAM_ROLE_CHOICES,
     BulkJobsForm,
     ButtonForm,
     JobForm,
     JobListParams,
+    TeamMemberForm,
 )
 from webapp.jobs.scope import get_job_or_404
 from webapp.models import INTERVIEW_STATUSES
 from webapp.redirects import safe_path
-from webapp.team.membership import member_required
+from webapp.team.membership import member_required, require_membership
+from webapp.team.policy import ROLE_LABELS
+from webapp.team.scope import visible_jobs
 
 bp = Blueprint("jobs", __name__)
 
@@ -41,7 +45,7 @@ def _list_params(source) -> JobListParams:
 def _render_list(params: JobListParams, *, message: tuple[str, str] | None = None, select_all: bool = False):
     """The list page, or just its rows block for htmx requests that target it."""
     company = current_company_or_404()
-    listing = queries.job_page(db.session(), company.id, params)
+    listing = queries.job_page(db.session(), company.id, params, visible_jobs(require_membership()))
     context = dict(
         listing=listing,
         params=listing.params,
@@ -100,16 +104,89 @@ def create():
 @member_required("jobs.view")
 def show(job_id: int):
     job = get_job_or_404(job_id)
+    return render_template("jobs/show.html", **_show_context(job))
+
+
+def _show_context(job, **team) -> dict:
     session = db.session()
     by_status = dict(session.execute(queries.select_interviews_by_status(job.id)).all())
-    return render_template(
-        "jobs/show.html",
+    return dict(
         job=job,
         status_counts=[(status, by_status.get(status, 0)) for status in INTERVIEW_STATUSES],
         interview_total=sum(by_status.values()),
         top_candidates=session.execute(queries.select_top_candidates(job.id)).all(),
         ranking_total=session.scalar(queries.select_ranking_count(job.id)),
+        **_team_context(job, **team),
     )
+
+
+# --- the job's hiring team ----------------------------------------------------------------------
+
+TEAM_BLOCK = "job_team"
+
+
+def _display_name(row) -> str:
+    return " ".join(part for part in (row.first_name, row.last_name) if part) or row.email
+
+
+def _team_context(job, form: TeamMemberForm | None = None, message: tuple[str, str] | None = None,
+                  people: list | None = None) -> dict:
+    """The panel: the team, and for members who manage it the form to add the company's other members."""
+    people = people if people is not None else _team_people(job)
+    team = [row for row in people if row.team_role is not None]
+    form = form or TeamMemberForm(formdata=None)
+    form.user_id.choices = [
+        (row.id, f"{_display_name(row)} ({ROLE_LABELS[row.member_role]})")
+        for row in people if row.team_role is None and row.member_role is not None
+    ]
+    return dict(team=team, team_form=form, team_message=message, display_name=_display_name,
+                team_role_labels=dict(TEAM_ROLE_CHOICES), button_form=ButtonForm())
+
+
+def _team_people(job) -> list:
+    return db.session.execute(queries.select_team_people(job.company_id, job.id)).all()
+
+
+def _team_answer(job, message: tuple[str, str], status: int = 200, form: TeamMemberForm | None = None):
+    """htmx: the panel with the message; otherwise the page (a refusal, 422) or a redirect with a flash."""
+    if wants_block():
+        return render_page_or_block("jobs/show.html", TEAM_BLOCK, status, **_show_context(job, form=form,
+                                                                                          message=message))
+    if status >= 400:
+        return render_template("jobs/show.html", **_show_context(job, form=form, message=message)), status
+    flash(message[1], message[0])
+    return redirect(url_for("jobs.show", job_id=job.id) + "#job-team", 303)
+
+
+@bp.post(f"/jobs/{JOB}/team")
+@member_required("jobs.team")
+def team_add(job_id: int):
+    job = get_job_or_404(job_id)
+    form = TeamMemberForm()
+    people = _team_people(job)
+    # Validated against every member of the company, on the team or not: adding one already there says so.
+    form.user_id.choices = [(row.id, "") for row in people if row.member_role is not None]
+    if not form.validate():
+        return _team_answer(job, ("error", "Nobody was added: fix the problem below."), 422, form)
+    person = next(row for row in people if row.id == form.user_id.data)
+    role = dict(TEAM_ROLE_CHOICES)[form.team_role.data]
+    if not services.add_to_team(db.session(), job, person.id, form.team_role.data, actor=current_user):
+        return _team_answer(job, ("info", f"{_display_name(person)} is already on this job's hiring team."))
+    db.session.commit()
+    return _team_answer(job, ("success", f"Added {_display_name(person)} to the hiring team as {role.lower()}."))
+
+
+@bp.post(f"/jobs/{JOB}/team/<int:user_id>/remove")
+@member_required("jobs.team")
+def team_remove(job_id: int, user_id: int):
+    job = get_job_or_404(job_id)
+    if not ButtonForm().validate():
+        abort(400, description="The form expired. Reload the page and try again.")
+    person = next((row for row in _team_people(job) if row.id == user_id and row.team_role is not None), None)
+    if person is None or services.remove_from_team(db.session(), job, user_id, actor=current_user) is None:
+        abort(404)  # not on this job's team (or someone removed them a moment ago)
+    db.session.commit()
+    return _team_answer(job, ("success", f"Removed {_display_name(person)} from the hiring team."))
 
 
 @bp.get(f"/jobs/{JOB}/edit")
