@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
@@ -21,11 +21,18 @@ from webapp.models import (
     INTERVIEW_STATUSES,
     JOB_FOCUSES,
     Company,
+    CompanyInvitation,
+    CompanyMember,
+    CustomerSubscription,
+    InterviewAssignment,
     InterviewSession,
     Job,
+    JobTeamMember,
     LearningPath,
+    PlanSeatLimit,
     Resume,
     SentimentSession,
+    SubscriptionPlan,
     User,
     UserOAuthToken,
 )
@@ -35,6 +42,15 @@ DEMO_ROLES = {
     "employer@jobhive.test": "employer",
     "other@jobhive.test": "employer",
     "candidate@jobhive.test": "user",
+    "recruiter@jobhive.test": "employer",
+    "manager@jobhive.test": "employer",
+    "interviewer@jobhive.test": "employer",
+}
+ACME_TEAM = {
+    "employer@jobhive.test": "owner",
+    "recruiter@jobhive.test": "recruiter",
+    "manager@jobhive.test": "hiring_manager",
+    "interviewer@jobhive.test": "interviewer",
 }
 
 
@@ -94,6 +110,81 @@ def test_each_demo_employer_owns_a_different_company(session):
 
     assert company_of("employer@jobhive.test") == "Acme Robotics"
     assert company_of("other@jobhive.test") not in (None, "Acme Robotics")
+
+
+def _acme_id(session) -> int:
+    return session.scalar(select(Company.id).where(Company.company_name == "Acme Robotics"))
+
+
+def _user_id(session, email: str) -> int:
+    return session.scalar(select(User.id).where(User.email == email))
+
+
+def test_acme_has_a_hiring_team_with_a_member_of_each_role(session):
+    members = dict(
+        session.execute(
+            select(User.email, CompanyMember.role)
+            .join(User, User.id == CompanyMember.user_id)
+            .where(CompanyMember.company_id == _acme_id(session))
+        ).all()
+    )
+    assert members == ACME_TEAM
+    # The team works for Acme only; the other demo company has just its owner.
+    other = session.scalar(select(Company.id).join(User).where(User.email == "other@jobhive.test"))
+    assert session.scalars(select(CompanyMember.role).where(CompanyMember.company_id == other)).all() == ["owner"]
+
+
+def test_the_hiring_manager_is_on_two_acme_job_teams(session):
+    teams = session.execute(
+        select(Job.company_id, Job.is_active, JobTeamMember.team_role)
+        .join(Job, Job.id == JobTeamMember.job_id)
+        .where(JobTeamMember.user_id == _user_id(session, "manager@jobhive.test"))
+    ).all()
+    assert len(teams) == 2
+    assert all(row == (_acme_id(session), True, "hiring_manager") for row in teams)
+
+
+def test_the_interviewer_has_completed_and_one_upcoming_acme_interview(session):
+    interviewer = _user_id(session, "interviewer@jobhive.test")
+    assigned = session.execute(
+        select(InterviewSession.status, InterviewSession.scheduled_time, Job.company_id, InterviewAssignment)
+        .join(InterviewSession, InterviewSession.id == InterviewAssignment.interview_session_id)
+        .join(Job, Job.id == InterviewSession.job_id)
+        .where(InterviewAssignment.user_id == interviewer)
+    ).all()
+    statuses = sorted(row.status for row in assigned)
+    assert statuses == ["completed"] * 4 + ["scheduled"]
+    assert {row.company_id for row in assigned} == {_acme_id(session)}
+    upcoming = next(row for row in assigned if row.status == "scheduled")
+    assert upcoming.scheduled_time > datetime.now(UTC)
+    recruiter = _user_id(session, "recruiter@jobhive.test")
+    assert {row.InterviewAssignment.assigned_by_id for row in assigned} == {recruiter}
+    # They sit on the hiring team of the jobs they interview for, as an interviewer.
+    team_roles = session.scalars(select(JobTeamMember.team_role).where(JobTeamMember.user_id == interviewer)).all()
+    assert team_roles and set(team_roles) == {"interviewer"}
+
+
+def test_acme_has_one_pending_invitation_within_its_plans_seats(session):
+    acme = _acme_id(session)
+    invitation = session.scalars(select(CompanyInvitation).where(CompanyInvitation.company_id == acme)).one()
+    assert (invitation.email, invitation.role) == ("new.hire@jobhive.test", "recruiter")
+    assert invitation.accepted_at is None and invitation.revoked_at is None
+    assert invitation.expires_at > datetime.now(UTC) and len(invitation.token_digest) == 64
+    seats = session.scalar(
+        select(PlanSeatLimit.seat_limit)
+        .join(CustomerSubscription, CustomerSubscription.plan_id == PlanSeatLimit.plan_id)
+        .where(CustomerSubscription.user_id == _user_id(session, "employer@jobhive.test"))
+    )
+    assert seats == 10 >= len(ACME_TEAM) + 1
+    limits = dict(
+        session.execute(
+            select(SubscriptionPlan.name, PlanSeatLimit.seat_limit).join(
+                PlanSeatLimit, PlanSeatLimit.plan_id == SubscriptionPlan.id
+            )
+        ).all()
+    )
+    assert limits["Employer Free"] == 3 and limits["Employer Enterprise"] == 0
+    assert not any(name.startswith("Candidate") for name in limits)
 
 
 def test_companies_post_jobs_of_every_focus_and_some_are_closed(session):
@@ -241,6 +332,26 @@ def test_second_run_changes_nothing(seeded, session):
     session.commit()
     assert not report.created
     assert report.counts == before == seeded[1].counts
+
+
+def test_a_load_from_before_hiring_teams_gets_the_team_on_the_next_run(seeded, session):
+    team = [email for email, role in ACME_TEAM.items() if role != "owner"]
+    session.execute(delete(CompanyInvitation))
+    session.execute(delete(PlanSeatLimit))
+    session.execute(delete(User).where(User.email.in_(team)))
+    without_team = table_counts(session)
+    report = seed_demo(session)
+    try:
+        assert not report.created and report.added_team
+        assert "added the demo hiring team" in str(report)
+        assert report.counts == seeded[1].counts != without_team
+        assert session.scalar(select(func.count()).where(User.email.in_(team))) == 3
+        admin_hash = session.scalar(select(User.password).where(User.email == "admin@jobhive.test"))
+        # Same hash as the load's own accounts: a production database stays recognisably demo-only.
+        assert set(session.scalars(select(User.password).where(User.email.in_(team)))) == {admin_hash}
+        assert seed_demo(session).counts == report.counts
+    finally:
+        session.rollback()
 
 
 def test_concurrent_runs_load_the_data_once(scratch_database_url):

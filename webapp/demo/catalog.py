@@ -23,6 +23,44 @@ DEMO_ACCOUNTS = (
     {"email": CANDIDATE_EMAIL, "username": "candidate", "first_name": "Casey", "last_name": "Rivera", "role": "user"},
 )
 
+# The demo company's hiring team beside its owner (employer@jobhive.test), all with the demo password.
+TEAM_COMPANY = "Acme Robotics"
+RECRUITER_EMAIL = "recruiter@jobhive.test"
+MANAGER_EMAIL = "manager@jobhive.test"
+INTERVIEWER_EMAIL = "interviewer@jobhive.test"
+DEMO_TEAM = (
+    {
+        "email": RECRUITER_EMAIL,
+        "username": "recruiter",
+        "first_name": "Rosa",
+        "last_name": "Delgado",
+        "member_role": "recruiter",
+        "joined_days_ago": 610,
+    },
+    {
+        "email": MANAGER_EMAIL,
+        "username": "manager",
+        "first_name": "Hannah",
+        "last_name": "Okafor",
+        "member_role": "hiring_manager",
+        "joined_days_ago": 240,
+    },
+    {
+        "email": INTERVIEWER_EMAIL,
+        "username": "interviewer",
+        "first_name": "Noah",
+        "last_name": "Kim",
+        "member_role": "interviewer",
+        "joined_days_ago": 120,
+    },
+)
+# The jobs whose hiring team the hiring manager is on.
+MANAGER_JOBS = ("Senior Robotics Software Engineer", "Computer Vision Engineer")
+# The interviewer's assignments on those jobs: the latest completed interviews and the next upcoming one.
+INTERVIEWER_COMPLETED_ASSIGNMENTS = 4
+# One open invitation, so the members page shows a pending one.
+PENDING_INVITATION = {"email": "new.hire@jobhive.test", "role": "recruiter", "sent_days_ago": 2, "valid_days": 7}
+
 # Employers of the companies beyond the two demo ones.
 EXTRA_EMPLOYERS = (
     {
@@ -550,6 +588,16 @@ PLANS = (
         "features": ["Candidate rankings"],
     },
 )
+
+# Seats (members plus open invitations) per employer plan; 0 is unlimited, candidate plans have none.
+SEAT_LIMITS = {
+    "Employer Free": 3,
+    "Employer Starter": 5,
+    "Employer Growth": 10,
+    "Employer Growth (annual)": 10,
+    "Employer Enterprise": 0,
+    "Employer Legacy": 3,
+}
 
 THEMES = {
     "technical": (

@@ -24,10 +24,11 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.db import Base
 from webapp.demo import catalog as cat
+from webapp.demo.team import seed_team, team_present
 from webapp.models import (
     SENTIMENTS,
     AssessmentCategory,
@@ -104,9 +105,13 @@ class SeedReport:
 
     created: bool
     counts: dict[str, int]
+    # An earlier load, from before hiring teams, got the demo company's team.
+    added_team: bool = False
 
     def __str__(self) -> str:
         state = "loaded" if self.created else "already present, nothing changed"
+        if self.added_team:
+            state = "already present, added the demo hiring team"
         headline = ", ".join(
             f"{self.counts.get(table, 0)} {label}"
             for table, label in (
@@ -121,11 +126,21 @@ class SeedReport:
 def seed_demo(session: Session, *, now: datetime | None = None) -> SeedReport:
     """Load the demo data set unless it is already there; the caller commits."""
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-    if session.scalar(select(User.id).where(User.email == cat.ADMIN_EMAIL)) is not None:
-        return SeedReport(created=False, counts=table_counts(session))
     now = now or datetime.now(UTC)
-    _Seeder(session, now if now.tzinfo else now.replace(tzinfo=UTC)).run()
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    demo_hash = session.scalar(select(User.password).where(User.email == cat.ADMIN_EMAIL))
+    if demo_hash is not None:
+        added = not team_present(session) and seed_team(
+            session, now=now, password_hash=_team_password_hash(demo_hash)
+        )
+        return SeedReport(created=False, counts=table_counts(session), added_team=added)
+    _Seeder(session, now).run()
     return SeedReport(created=True, counts=table_counts(session))
+
+
+def _team_password_hash(demo_hash: str) -> str:
+    """The load's own hash when it still holds the demo password, so the team counts as demo accounts."""
+    return demo_hash if check_password_hash(demo_hash, cat.DEMO_PASSWORD) else generate_password_hash(cat.DEMO_PASSWORD)
 
 
 def has_users_from_elsewhere(session: Session) -> bool:
@@ -302,6 +317,7 @@ class _Seeder:
         self._subscriptions()
         self._usage_records()
         self._statistics()
+        seed_team(self.s, now=self.now, password_hash=self.password)
 
     # --- plumbing ----------------------------------------------------------------------
 
