@@ -60,6 +60,7 @@ BLUEPRINTS = (
     "webapp.auth.twofactor_views:bp",
     "webapp.dashboard.views:bp",
     "webapp.company.views:bp",
+    "webapp.team.views:bp",
     "webapp.jobs.views:bp",
     "webapp.interviews.views:bp",
     "webapp.health.views:bp",
