@@ -9,10 +9,25 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Date, DateTime, Select, String, bindparam, cast, func, literal, literal_column, select, union_all
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
-from webapp.interviews.queries import has_notes  # the interviews list's definition of "reviewed"
+from webapp.interviews.queries import (
+    has_notes,  # the interviews list's definition of "reviewed"
+)
 from webapp.models import (
     Company,
     InterviewSession,
@@ -23,6 +38,7 @@ from webapp.models import (
     interview_date,
 )
 from webapp.models.counters import CompanyDayCount, JobInterviewCount, PlatformCount
+from webapp.team.scope import assigned_to, on_job_team
 
 
 def week_bounds(now: datetime) -> tuple[datetime, datetime]:
@@ -44,9 +60,15 @@ def company_of(session: Session, user_id: int) -> Company | None:
     return session.scalar(_company_of(), {"user_id": user_id})
 
 
+def _on_team(jobs_id):
+    """The job is on the hiring team of {"member": ...} (a hiring manager's dashboard)."""
+    return on_job_team(jobs_id, bindparam("member", type_=Integer))
+
+
 @cache
-def active_jobs(limit: int = 8) -> Select:
-    """Active jobs, newest first, each with how many interviews it has (its counter rows); {"company_id": ...}."""
+def active_jobs(limit: int = 8, team: bool = False) -> Select:
+    """Active jobs, newest first, each with how many interviews it has (its counter rows); {"company_id": ...}.
+    `team`: only the jobs whose hiring team {"member": ...} is on."""
     interviews = (
         select(func.coalesce(func.sum(JobInterviewCount.interviews), 0))
         .where(JobInterviewCount.job_id == Job.id)
@@ -59,7 +81,7 @@ def active_jobs(limit: int = 8) -> Select:
             Job.id, Job.title, Job.job_focus, Job.created_at, interviews.label("interview_count"),
             func.count().over().label("active_job_count"),
         )
-        .where(Job.company_id == bindparam("company_id"), Job.is_active.is_(True))
+        .where(Job.company_id == bindparam("company_id"), Job.is_active.is_(True), *([_on_team(Job.id)] if team else []))
         .order_by(Job.created_at.desc(), Job.id.desc())
         .limit(limit)
     )
@@ -174,7 +196,7 @@ ATTENTION_KINDS = ("unreviewed", "today", "difficulty")
 
 
 @cache
-def needs_attention(limit: int = 5) -> Select:
+def needs_attention(limit: int = 5, team: bool = False) -> Select:
     """The company's interviews that need a look, as (kind, ...) rows; {"company_id", "since", "now",
     "day_start", "day_end"} (aware datetimes; days are UTC days: companies have no time zone).
 
@@ -182,8 +204,12 @@ def needs_attention(limit: int = 5) -> Select:
     - today: dated in [day_start, day_end) (started, else planned), cancelled ones left out, earliest first;
     - difficulty: a technical difficulty was reported, dated between `since` and now, newest first.
     Every row carries `today_total`: today's interviews (cancelled left out) from the company-day counters.
+    `team`: only the jobs whose hiring team {"member": ...} is on, and today's total counted from their
+    sessions (each job's index range of one day), never the company's counters.
     """
-    company_jobs = select(Job.id).where(Job.company_id == bindparam("company_id")).scalar_subquery()
+    company_jobs = select(Job.id).where(
+        Job.company_id == bindparam("company_id"), *([_on_team(Job.id)] if team else [])
+    ).scalar_subquery()
     when = interview_date()
     since, now = bindparam("since", type_=DateTime(timezone=True)), bindparam("now", type_=DateTime(timezone=True))
     day_start = bindparam("day_start", type_=DateTime(timezone=True))
@@ -216,6 +242,13 @@ def needs_attention(limit: int = 5) -> Select:
         )
         .scalar_subquery()
     )
+    if team:
+        today_total = (
+            select(func.count())
+            .select_from(InterviewSession)
+            .where(*employer, when >= day_start, when < day_end, InterviewSession.status != CANCELLED)
+            .scalar_subquery()
+        )
     return (
         select(
             branches.c.kind,
@@ -303,4 +336,95 @@ def select_platform_totals() -> Select:
         .label("active_plans"),
         subscriptions.scalar_subquery().label("subscriptions"),
         subscriptions.where(PlatformCount.key.in_(("active", "trialing"))).scalar_subquery().label("active_subscriptions"),
+    )
+
+
+# --- Restricted members -----------------------------------------------------------------------------
+# A hiring manager's dashboard reads their team's jobs, an interviewer's their assignments: never the
+# company's counters, which count everyone's jobs.
+
+
+@cache
+def team_recent_completed(limit: int = 10) -> Select:
+    """The latest completed interviews of the jobs whose hiring team {"member": ...} is on (of
+    {"company_id": ...}): each team job's newest completed sessions (ix_interview_session_completed_job_start)."""
+    team_jobs = select(Job.id).where(Job.company_id == bindparam("company_id"), _on_team(Job.id))
+    latest = (
+        select(InterviewSession.id)
+        .where(
+            InterviewSession.status == COMPLETED,
+            InterviewSession.is_practice.is_not(True),
+            InterviewSession.job_id.in_(team_jobs),
+        )
+        .order_by(InterviewSession.start_time.desc(), InterviewSession.id.desc())
+        .limit(limit)
+        .subquery("latest")
+    )
+    return (
+        select(
+            InterviewSession.id, InterviewSession.session_id, InterviewSession.start_time,
+            InterviewSession.completion_percentage, InterviewSession.technical_accuracy,
+            InterviewSession.behavioral_score, InterviewSession.job_id, InterviewSession.user_id,
+            Job.title.label("job_title"), User.first_name, User.last_name, User.username,
+        )
+        .select_from(latest)
+        .join(InterviewSession, InterviewSession.id == latest.c.id)
+        .join(Job, InterviewSession.job_id == Job.id)
+        .outerjoin(User, InterviewSession.user_id == User.id)
+        .order_by(InterviewSession.start_time.desc(), InterviewSession.id.desc())
+    )
+
+
+ASSIGNED_SHOWN = 10
+
+
+@cache
+def assigned_interviews(limit: int = ASSIGNED_SHOWN) -> Select:
+    """The interviews assigned to {"member": ...} in {"company_id": ...}, as (kind, ...) rows, at most
+    `limit` + 1 of each kind (the extra one says "there are more"), reached through the member's
+    assignments (idx_interview_assignment_user), never a job's history; {"now": ...} splits them:
+
+    - upcoming: dated from now on (planned or running; cancelled and completed left out), earliest first;
+    - latest: dated before now, newest first.
+    """
+    when = interview_date()
+    now = bindparam("now", type_=DateTime(timezone=True))
+    mine = [
+        assigned_to(InterviewSession.id, bindparam("member", type_=Integer)),
+        InterviewSession.is_practice.is_not(True),
+        # `+ 0`: the company's jobs only check the rows the assignments found (no job index walk).
+        (InterviewSession.job_id + 0).in_(select(Job.id).where(Job.company_id == bindparam("company_id"))),
+    ]
+
+    def branch(kind: str, conditions: list, order: list):
+        return (
+            select(literal(kind).label("kind"), InterviewSession.id, when.label("interview_date"))
+            .where(*mine, *conditions)
+            .order_by(*order)
+            .limit(limit + 1)
+        )
+
+    branches = union_all(
+        branch("upcoming", [when >= now, InterviewSession.status.not_in((CANCELLED, COMPLETED))],
+               [when.asc(), InterviewSession.id.asc()]),
+        branch("latest", [when < now], [when.desc(), InterviewSession.id.desc()]),
+    ).subquery("assigned")
+    return (
+        select(
+            branches.c.kind,
+            func.timezone("UTC", branches.c.interview_date).label("date_utc"),
+            InterviewSession.session_id,
+            InterviewSession.status,
+            InterviewSession.user_id,
+            InterviewSession.completion_percentage,
+            Job.id.label("job_id"),
+            Job.title.label("job_title"),
+            User.first_name,
+            User.last_name,
+            User.username,
+        )
+        .select_from(branches)
+        .join(InterviewSession, InterviewSession.id == branches.c.id)
+        .join(Job, InterviewSession.job_id == Job.id)
+        .outerjoin(User, InterviewSession.user_id == User.id)
     )

@@ -11,6 +11,7 @@ from webapp.htmx import render_page_or_block, wants_block
 from webapp.models.interview import INTERVIEW_STATUSES
 from webapp.models.users import ROLES
 from webapp.team.membership import current_membership
+from webapp.team.scope import TEAM_JOBS, reach
 
 bp = Blueprint("dashboard", __name__)
 
@@ -46,8 +47,10 @@ def _employer():
     session = db.session()
     membership = current_membership()
     company = membership.company if membership is not None else None
-    if company is None or not membership.sees_every_job:  # TODO(team): a dashboard of their own jobs/interviews
+    if company is None:
         return render_page_or_block("dashboard/employer.html", "content", company=None)
+    if not membership.sees_every_job:
+        return _member(session, membership)
     week = _week(session, company.id)
     if wants_block():
         # The week pager swaps only its card: the jobs and latest interviews are not read.
@@ -68,12 +71,13 @@ def _employer():
 ATTENTION_SHOWN = 5
 
 
-def _attention(session, company_id: int) -> dict:
+def _attention(session, company_id: int, team_of: int | None = None) -> dict:
     """The needs-attention lists: per kind, up to ATTENTION_SHOWN rows, whether there are more, and the
-    list filters that show them all; today's count comes from the counters."""
+    list filters that show them all; today's count comes from the counters (`team_of`: a hiring
+    manager's jobs only, counted from their sessions)."""
     now = datetime.now(UTC)
-    values = queries.attention_values(company_id, now)
-    rows = session.execute(queries.needs_attention(ATTENTION_SHOWN), values).all()
+    values = queries.attention_values(company_id, now) | {"member": team_of}
+    rows = session.execute(queries.needs_attention(ATTENTION_SHOWN, team_of is not None), values).all()
     since, today = values["since"].date().isoformat(), values["day_start"].date().isoformat()
     filters = {
         "unreviewed": {"status": "completed", "reviewed": "no", "from": since},
@@ -87,6 +91,32 @@ def _attention(session, company_id: int) -> dict:
         lists[kind] = {"rows": mine[:ATTENTION_SHOWN], "more": len(mine) > ATTENTION_SHOWN, "filters": filters[kind]}
     lists["today"]["total"] = rows[0].today_total if rows else 0
     return {"lists": lists, "days": queries.ATTENTION_DAYS, "empty": not rows}
+
+
+def _member(session, membership):
+    """A hiring manager's dashboard (their team's jobs) or an interviewer's (their assigned interviews)."""
+    values = {"company_id": membership.company_id, "member": membership.user_id}
+    if reach(membership.role) == TEAM_JOBS:
+        active_jobs = session.execute(queries.active_jobs(team=True), values).all()
+        return render_page_or_block(
+            "dashboard/member.html",
+            "content",
+            membership=membership,
+            company=membership.company,
+            active_job_count=active_jobs[0].active_job_count if active_jobs else 0,
+            active_jobs=active_jobs,
+            recent=session.execute(queries.team_recent_completed(), values).all(),
+            attention=_attention(session, membership.company_id, team_of=membership.user_id),
+        )
+    rows = session.execute(queries.assigned_interviews(), values | {"now": datetime.now(UTC)}).all()
+    assigned = {}
+    for kind in ("upcoming", "latest"):
+        mine = sorted((row for row in rows if row.kind == kind), key=lambda row: row.date_utc,
+                      reverse=kind == "latest")
+        assigned[kind] = {"rows": mine[:queries.ASSIGNED_SHOWN], "more": len(mine) > queries.ASSIGNED_SHOWN}
+    return render_page_or_block(
+        "dashboard/member.html", "content", membership=membership, company=membership.company, assigned=assigned
+    )
 
 
 def _week(session, company_id: int) -> dict:
