@@ -2,23 +2,34 @@
 
 A route that is not classified in ROUTES fails `test_every_route_is_classified`:
 adding a route means saying here who may reach it and which objects it scopes.
+ROUTES is the one table of expected answers, member roles included: for each
+employer endpoint, the company roles allowed, written by hand from the roles of
+issue 16 (never imported from webapp.team.policy, so this checks the policy
+instead of repeating it).
 Denied requests must write nothing: PostgreSQL's per-transaction counters
 (pg_stat_xact_user_tables) prove it, updates included.
+
+The employer's company ("owner", its account) has two jobs, each with an interview
+and a ranking: the hiring manager is on the first job's team, the interviewer is
+assigned to the first job's interview. "assigned" is that job or interview,
+"unassigned" the other: 404 for those two roles, allowed for full-reach roles.
 """
 
 from __future__ import annotations
 
 import io
 import secrets
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 from PIL import Image
-from sqlalchemy import text
+from sqlalchemy import delete, text
 
 from tests.factories import (
     PASSWORD,
+    gen_assignment,
     gen_catalog_assessment_category,
     gen_catalog_assessment_type,
     gen_catalog_resource,
@@ -26,9 +37,12 @@ from tests.factories import (
     gen_catalog_skill_category,
     gen_company,
     gen_interview,
+    gen_invitation,
     gen_job,
+    gen_job_team,
     gen_learning_path,
     gen_login_session,
+    gen_member,
     gen_oauth_token,
     gen_plan,
     gen_ranking,
@@ -36,14 +50,31 @@ from tests.factories import (
     gen_sentiment_session,
     gen_user,
 )
+from webapp.models import CompanyMember
 
-ACTORS = ("anonymous", "candidate", "other_candidate", "employer", "other_employer", "admin")
+# Members of the employer's company, with their role there ("owner" is the company's account).
+MEMBER_ROLE_OF = {
+    "owner": "owner",
+    "admin_member": "admin",
+    "recruiter": "recruiter",
+    "hiring_manager": "hiring_manager",
+    "interviewer": "interviewer",
+    "other_employer": "owner",  # of the other company
+}
+FULL_REACH = ("owner", "admin_member", "recruiter", "other_employer")  # see all of their company
+PART_REACH = ("hiring_manager", "interviewer")  # see their team's job / their assigned interview
+# Employer accounts in no company: removed from it (was a recruiter), or invited and not yet accepted.
+COMPANYLESS = ("removed_member", "invitee")
+ACTORS = (
+    "anonymous", "candidate", "other_candidate", "owner", "admin_member", "recruiter", "hiring_manager",
+    "interviewer", "other_employer", "removed_member", "invitee", "admin",
+)
 MISSING_ID = 2_000_000_000
 
 
 @dataclass
 class World:
-    """Two tenants with their own objects, two candidates and an admin."""
+    """Two companies with their objects (the first with a team), two candidates and an admin."""
 
     users: dict
     objects: dict = field(default_factory=dict)
@@ -53,13 +84,20 @@ class World:
 class Route:
     """Who may reach an endpoint, and how to build its URL for own/foreign/missing objects.
 
-    access: "public" (anyone), "login" (any logged-in user) or a set of roles.
-    args: builds the URL arguments from (world, actor, variant) where variant is
-    "own", "foreign" or "missing"; None for routes without object arguments.
+    access: "public" (anyone), "login" (any logged-in user) or a set of user roles.
+    members: for employers, the company roles allowed (None: membership does not matter);
+    an employer in no company is refused with 404, unless `without_company` (their own plan,
+    the page that creates a company).
+    args: builds the URL arguments from (world, actor, variant) where variant is "own",
+    "assigned", "unassigned", "foreign" or "missing"; None for routes without object arguments.
+    form: the same for a POST's form fields, for routes that name their object in the form.
     """
 
     access: str | frozenset
     args: Callable[[World, str, str], dict] | None = None
+    form: Callable[[World, str, str], dict] | None = None
+    members: frozenset | None = None
+    without_company: bool = False
     methods: tuple[str, ...] = ()  # empty: every method the rule allows
     variants: tuple[str, ...] = ("own", "foreign", "missing")
     own_may_be_absent: bool = False  # e.g. a logo: "own" may rightly answer 404 when none is set
@@ -71,7 +109,6 @@ def roles(*names: str) -> frozenset:
     return frozenset(names)
 
 
-EMPLOYERS = ("employer", "other_employer")
 CANDIDATES = ("candidate", "other_candidate")
 
 
@@ -81,20 +118,86 @@ def _owner_and_stranger(actor: str, kind: tuple[str, str]) -> tuple[str, str]:
     return owner, kind[1] if owner == kind[0] else kind[0]
 
 
+def company_scoped(args: Callable[[World, str, str], dict]) -> Callable[[World, str, str], dict]:
+    """Marks arguments naming an object in a company that a member may or may not reach
+    (a job, an interview): members get assigned/unassigned variants, companyless accounts no own."""
+    args.scope = "reach"
+    return args
+
+
+def company_wide(args: Callable[[World, str, str], dict]) -> Callable[[World, str, str], dict]:
+    """Marks arguments naming a company or a company-wide row: companyless accounts have no own."""
+    args.scope = "company"
+    return args
+
+
+def _homes(actor: str) -> tuple[str, str]:
+    """Whose objects are the actor's own and whose are foreign: for actors in no company the
+    employer's stand in as own, and are the foreign ones for a companyless account."""
+    if actor == "other_employer":
+        return "other_employer", "owner"
+    return "owner", "owner" if actor in COMPANYLESS else "other_employer"
+
+
+def _company_object(world: World, actor: str, variant: str, kind: str):
+    """The actor's company's `kind` ("job", "interview", "ranking", "team_member"): for a part-reach
+    member the assigned one; the same company's other one ("unassigned"); another company's ("foreign")."""
+    if variant == "unassigned":
+        return world.objects["unassigned"][kind]
+    home, away = _homes(actor)
+    return world.objects[away if variant == "foreign" else home][kind]
+
+
+@company_scoped
 def job_id(world: World, actor: str, variant: str) -> dict:
     if variant == "missing":
         return {"job_id": MISSING_ID}
-    owner, stranger = _owner_and_stranger(actor, EMPLOYERS)
-    return {"job_id": world.objects[owner if variant == "own" else stranger]["job"].id}
+    return {"job_id": _company_object(world, actor, variant, "job").id}
 
 
+@company_scoped
 def ranked_candidate(world: World, actor: str, variant: str) -> dict:
-    """A candidate ranked for the employer's own job, or for another company's job; or nobody."""
-    owner, stranger = _owner_and_stranger(actor, EMPLOYERS)
+    """A candidate ranked for a job of the actor's company, or for another company's job; or nobody."""
     if variant == "missing":
-        return {"job_id": world.objects[owner]["job"].id, "candidate_id": MISSING_ID}
-    ranking = world.objects[owner if variant == "own" else stranger]["ranking"]
+        return {"job_id": _company_object(world, actor, "own", "job").id, "candidate_id": MISSING_ID}
+    ranking = _company_object(world, actor, variant, "ranking")
     return {"job_id": ranking.job_id, "candidate_id": ranking.candidate_id}
+
+
+@company_scoped
+def team_member(world: World, actor: str, variant: str) -> dict:
+    """Someone on the hiring team of a job of the actor's company (the hiring manager on the first job,
+    a colleague on the second), on the other company's job's team; or nobody on the team."""
+    if variant == "missing":
+        return {"job_id": _company_object(world, actor, "own", "job").id, "user_id": MISSING_ID}
+    job, user = _company_object(world, actor, variant, "job"), _company_object(world, actor, variant, "team_member")
+    return {"job_id": job.id, "user_id": user.id}
+
+
+def _company_row(world: World, actor: str, variant: str, kind: str):
+    """A company-wide row (a membership, an invitation) of the actor's company or of another one."""
+    home, away = _homes(actor)
+    return world.objects[away if variant == "foreign" else home][kind]
+
+
+@company_wide
+def company_choice(world: World, actor: str, variant: str) -> dict:
+    """The company to switch to: the actor's own, another one, or one that does not exist."""
+    return {"company_id": MISSING_ID if variant == "missing" else _company_row(world, actor, variant, "company").id}
+
+
+@company_wide
+def member_id(world: World, actor: str, variant: str) -> dict:
+    """A colleague's membership (never the actor's own) in the actor's company, or in the other company."""
+    return {"member_id": MISSING_ID if variant == "missing" else _company_row(world, actor, variant, "member").id}
+
+
+@company_wide
+def invitation_id(world: World, actor: str, variant: str) -> dict:
+    """An open invitation of the actor's company, or of the other company."""
+    if variant == "missing":
+        return {"invitation_id": MISSING_ID}
+    return {"invitation_id": _company_row(world, actor, variant, "invitation").id}
 
 
 def connection_id(world: World, actor: str, variant: str) -> dict:
@@ -111,20 +214,28 @@ def any_user_id(world: World, actor: str, variant: str) -> dict:
     return {"user_id": MISSING_ID if variant == "missing" else world.users["candidate"].id}
 
 
+@company_scoped
 def avatar_user(world: World, actor: str, variant: str) -> dict:
-    """A photo the actor may see, or one it may not (both candidates have one).
+    """A photo the actor may see, or one it may not (every candidate here has one).
 
-    Own: a candidate's own photo; for an employer, the candidate interviewed for its job;
-    for an admin, anyone's. Foreign: the other candidate's (for an employer, the one who
-    only practised). Nothing is foreign to an admin, so its "foreign" is a missing user.
+    Own: a candidate's own photo; for an employer, the candidate interviewed for the first job
+    of each company (assigned to the part-reach members); for an admin, anyone's. Unassigned:
+    the applicant interviewed only for the employer's second job. Foreign: for the employer's
+    members, the candidate who only practised; for the other employer, the applicant; for a
+    companyless account, the candidate their former company interviewed. Nothing is foreign
+    to an admin, so its "foreign" is a missing user.
     """
     if variant == "missing" or (variant == "foreign" and actor == "admin"):
         return {"user_id": MISSING_ID}
-    if actor in EMPLOYERS or actor == "admin":
-        mine, theirs = "candidate", "other_candidate"
-    else:
+    if actor in CANDIDATES:
         mine, theirs = _owner_and_stranger(actor, CANDIDATES)
-    return {"user_id": world.users[mine if variant == "own" else theirs].id}
+        return {"user_id": world.users[mine if variant == "own" else theirs].id}
+    if variant == "unassigned":
+        return {"user_id": world.users["applicant"].id}
+    if variant == "foreign":
+        stranger = {"other_employer": "applicant"}.get(actor, "candidate" if actor in COMPANYLESS else "other_candidate")
+        return {"user_id": world.users[stranger].id}
+    return {"user_id": world.users["candidate"].id}
 
 
 def login_session_id(world: World, actor: str, variant: str) -> dict:
@@ -148,14 +259,12 @@ def static_file(world: World, actor: str, variant: str) -> dict:
     return {"filename": "app.css"}
 
 
+@company_scoped
 def interview_session_id(world: World, actor: str, variant: str) -> dict:
-    """An interview of the actor's company's job, the other employer's, or an id nobody has."""
+    """An interview of a job of the actor's company, of the other company's, or an id nobody has."""
     if variant == "missing":
-        import uuid
-
         return {"session_id": f"missing-{uuid.uuid4()}"}
-    owner, stranger = _owner_and_stranger(actor, EMPLOYERS)
-    return {"session_id": world.objects[owner if variant == "own" else stranger]["interview"].session_id}
+    return {"session_id": _company_object(world, actor, variant, "interview").session_id}
 
 
 def practice_session_id(world: World, actor: str, variant: str) -> dict:
@@ -221,8 +330,9 @@ def admin_plan_move(world: World, actor: str, variant: str) -> dict:
     return admin_plan_id(world, actor, variant) | {"direction": "up"}
 
 
+@company_scoped
 def analytics_job(world: World, actor: str, variant: str) -> dict:
-    """The analytics job filter (a query parameter): the employer's own job, another company's, or none."""
+    """The analytics job filter (a query parameter): a job of the actor's company, another company's, or none."""
     return {"job": job_id(world, actor, variant)["job_id"]}
 
 
@@ -230,6 +340,26 @@ PUBLIC, LOGIN = "public", "login"
 ADMIN = roles("admin")
 EMPLOYER = roles("employer")
 NO_FOREIGN = ("own", "missing")
+
+# Company roles, by hand from issue 16: owners everything, billing included; admins everything
+# but billing and ownership; recruiters jobs, interviews and scheduling, rankings, weights and
+# analytics; hiring managers their team's jobs (read only), rankings, compare and interviews;
+# interviewers their assigned interviews and their notes.
+OWNERS = roles("owner")
+MANAGERS = roles("owner", "admin")
+RECRUITING = roles("owner", "admin", "recruiter")
+JOB_READERS = roles("owner", "admin", "recruiter", "hiring_manager")
+INTERVIEWERS = roles("owner", "admin", "recruiter", "hiring_manager", "interviewer")
+
+
+def company(members: frozenset, args=None, **kw) -> Route:
+    """An employer page of the active company, for members with these roles."""
+    return Route(EMPLOYER, args, members=members, **kw)
+
+
+def plan_page(args=None, **kw) -> Route:
+    """Billing: a candidate's or employer's own plan; of a company's members, owners only."""
+    return Route(roles("employer", "user"), args, members=OWNERS, without_company=True, **kw)
 
 # Every endpoint of the app, by area; see the module docstring.
 ROUTES: dict[str, Route] = {
@@ -275,43 +405,51 @@ ROUTES: dict[str, Route] = {
     "admin.audit": Route(ADMIN),
     "scoreweights.index": Route(ADMIN),
     "scoreweights.update": Route(ADMIN, focus, variants=NO_FOREIGN),
-    # employer workspace: the company has no id in its URLs, each employer only reaches their own
-    "company.show": Route(EMPLOYER),
+    # employer workspace: the active company has no id in its URLs, each member only reaches theirs;
+    # an employer in no company is offered to create one, and any employer may create their own
+    "company.show": company(MANAGERS, without_company=True),
     "company.create": Route(EMPLOYER),
-    "company.update": Route(EMPLOYER),
-    "company.update_timing": Route(EMPLOYER),
-    "company.timing_preview": Route(EMPLOYER),
-    "company.upload_logo": Route(EMPLOYER),
-    "company.remove_logo": Route(EMPLOYER),
-    "company.logo": Route(EMPLOYER, own_may_be_absent=True),
-    "jobs.index": Route(EMPLOYER),
-    "jobs.new": Route(EMPLOYER),
-    "jobs.create": Route(EMPLOYER),
-    "jobs.bulk": Route(EMPLOYER),
-    "jobs.show": Route(EMPLOYER, job_id),
-    "jobs.edit": Route(EMPLOYER, job_id),
-    "jobs.update": Route(EMPLOYER, job_id),
-    "jobs.toggle": Route(EMPLOYER, job_id),
-    "jobs.confirm_delete": Route(EMPLOYER, job_id),
-    "jobs.delete": Route(EMPLOYER, job_id, destructive=True),
-    "weights.edit": Route(EMPLOYER, job_id),
-    "weights.update": Route(EMPLOYER, job_id),
-    "weights.preview": Route(EMPLOYER, job_id),
-    "weights.reset": Route(EMPLOYER, job_id),
-    "interviews.index": Route(EMPLOYER),
-    "interviews.show": Route(EMPLOYER, interview_session_id),
-    "interviews.update_notes": Route(EMPLOYER, interview_session_id),
-    "interviews.toggle_difficulty": Route(EMPLOYER, interview_session_id),
+    "company.update": company(MANAGERS),
+    "company.update_timing": company(MANAGERS),
+    "company.timing_preview": company(MANAGERS),
+    "company.upload_logo": company(MANAGERS),
+    "company.remove_logo": company(MANAGERS),
+    "company.logo": company(MANAGERS, own_may_be_absent=True),
+    # jobs: a hiring manager reads their team's; recruiters and up manage them all
+    "jobs.index": company(JOB_READERS),
+    "jobs.new": company(RECRUITING),
+    "jobs.create": company(RECRUITING),
+    "jobs.bulk": company(RECRUITING),
+    "jobs.show": company(JOB_READERS, job_id),
+    "jobs.edit": company(RECRUITING, job_id),
+    "jobs.update": company(RECRUITING, job_id),
+    "jobs.toggle": company(RECRUITING, job_id),
+    "jobs.confirm_delete": company(RECRUITING, job_id),
+    # a job's hiring team: recruiters and up; tried before jobs.delete takes the job away
+    "jobs.team_add": company(RECRUITING, job_id),
+    "jobs.team_remove": company(RECRUITING, team_member, destructive=True),
+    "jobs.delete": company(RECRUITING, job_id, destructive=True),
+    "weights.edit": company(RECRUITING, job_id),
+    "weights.update": company(RECRUITING, job_id),
+    "weights.preview": company(RECRUITING, job_id),
+    "weights.reset": company(RECRUITING, job_id),
+    # interviews: every member sees and reviews those in their reach; scheduling is for recruiters and up
+    "interviews.index": company(INTERVIEWERS),
+    "interviews.show": company(INTERVIEWERS, interview_session_id),
+    "interviews.update_notes": company(INTERVIEWERS, interview_session_id),
+    "interviews.toggle_difficulty": company(INTERVIEWERS, interview_session_id),
     # the world's interviews are completed: own actions answer 422 (refused), never 404; nothing is destroyed
-    "interviews.live": Route(EMPLOYER, interview_session_id),
-    "interviews.extend": Route(EMPLOYER, interview_session_id),
-    "interviews.cancel": Route(EMPLOYER, interview_session_id),
-    "interviews.reschedule": Route(EMPLOYER, interview_session_id),
-    "rankings.index": Route(EMPLOYER, job_id),
-    "rankings.explain": Route(EMPLOYER, ranked_candidate),
-    "rankings.save_weights": Route(EMPLOYER, job_id),
-    "rankings.compare": Route(EMPLOYER, job_id),
-    "rankings.export": Route(EMPLOYER, job_id),
+    "interviews.live": company(INTERVIEWERS, interview_session_id),
+    "interviews.extend": company(RECRUITING, interview_session_id),
+    "interviews.cancel": company(RECRUITING, interview_session_id),
+    "interviews.reschedule": company(RECRUITING, interview_session_id),
+    "interviews.new": company(RECRUITING),
+    # rankings: hiring managers see and compare their team's jobs; weights are for recruiters and up
+    "rankings.index": company(JOB_READERS, job_id),
+    "rankings.explain": company(JOB_READERS, ranked_candidate),
+    "rankings.save_weights": company(RECRUITING, job_id),
+    "rankings.compare": company(JOB_READERS, job_id),
+    "rankings.export": company(JOB_READERS, job_id),
     # candidates: practice feedback and interview history (employers and admins: 403)
     "practice.index": Route(roles("user")),
     "practice.progress": Route(roles("user")),
@@ -344,23 +482,36 @@ ROUTES: dict[str, Route] = {
         for kind in CATALOG_KINDS
     },
     # billing: employers and candidates (admins have no plan: 403); a plan of the other kind is foreign
-    "billing.index": Route(roles("employer", "user")),
-    "billing.plans": Route(roles("employer", "user")),
-    "billing.offline_switch": Route(roles("employer", "user"), billing_plan_id),
-    "billing.offline_cancel": Route(roles("employer", "user")),
-    "billing.offline_resume": Route(roles("employer", "user")),
-    "interviews.new": Route(EMPLOYER),
-    # analytics: always the employer's own company; the job filter scopes like a job id
-    "analytics.index": Route(EMPLOYER, analytics_job),
-    "analytics.export": Route(EMPLOYER, analytics_job),
-    "analytics.export_jobs": Route(EMPLOYER, analytics_job),
+    "billing.index": plan_page(),
+    "billing.plans": plan_page(),
+    "billing.offline_switch": plan_page(billing_plan_id),
+    "billing.offline_cancel": plan_page(),
+    "billing.offline_resume": plan_page(),
+    # analytics: always the member's active company; the job filter scopes like a job id
+    "analytics.index": company(RECRUITING, analytics_job),
+    "analytics.export": company(RECRUITING, analytics_job),
+    "analytics.export_jobs": company(RECRUITING, analytics_job),
     # billing through Stripe: not configured in tests, so allowed callers get 409; the webhook is public
     # (without STRIPE_WEBHOOK_SECRET it answers 404, with one an unsigned POST gets 400: never a write)
-    "billing_stripe.checkout": Route(roles("employer", "user")),
-    "billing_stripe.portal": Route(roles("employer", "user")),
-    "billing_stripe.cancel": Route(roles("employer", "user")),
-    "billing_stripe.resume": Route(roles("employer", "user")),
+    "billing_stripe.checkout": plan_page(),
+    "billing_stripe.portal": plan_page(),
+    "billing_stripe.cancel": plan_page(),
+    "billing_stripe.resume": plan_page(),
     "billing_stripe.webhook": Route(PUBLIC),
+    # the company's team: owners and admins (only owners touch an owner: services, not this table);
+    # an invitation or membership of another company is 404 like a missing one
+    "team.members": company(MANAGERS),
+    "team.invite": company(MANAGERS),
+    "team.resend": company(MANAGERS, invitation_id),
+    "team.change_role": company(MANAGERS, member_id),
+    "team.audit": company(MANAGERS),
+    "team.revoke": company(MANAGERS, invitation_id, destructive=True),
+    "team.remove": company(MANAGERS, member_id, destructive=True),  # a colleague, never the actor
+    # any employer switches among their own companies; another one is 404 like a missing one
+    "team.switch": Route(EMPLOYER, form=company_choice),
+    # the invitation link works without an account; a link nobody was sent names nothing
+    "team.invitation": Route(PUBLIC, token),
+    "team.accept": Route(PUBLIC, token),
     # plan management: admins only; every plan is the admin's
     "plans.index": Route(ADMIN),
     "plans.new": Route(ADMIN),
@@ -375,20 +526,45 @@ ROUTES: dict[str, Route] = {
 @pytest.fixture
 def world(db_session, avatar_folder) -> World:
     users = {
-        "candidate": gen_user(db_session, role="user"),
-        "other_candidate": gen_user(db_session, role="user"),
-        "employer": gen_user(db_session, role="employer"),
-        "other_employer": gen_user(db_session, role="employer"),
-        "admin": gen_user(db_session, role="admin"),
+        name: gen_user(db_session, role=role)
+        for name, role in (
+            ("candidate", "user"), ("other_candidate", "user"), ("applicant", "user"), ("admin", "admin"),
+            *((name, "employer") for name in (*MEMBER_ROLE_OF, *COMPANYLESS)),
+        )
     }
     world = World(users)
-    for owner in EMPLOYERS:
-        company = gen_company(db_session, users[owner])
-        job = gen_job(db_session, company)
+    for owner in ("owner", "other_employer"):
+        # Names nobody else has, so a page that shows them to someone outside is caught (see _leaks).
+        company = gen_company(db_session, users[owner], company_name=f"Company {secrets.token_hex(4)}")
+        job = gen_job(db_session, company, title=f"Job {secrets.token_hex(4)}")
         interview = gen_interview(db_session, users["candidate"], job, status="completed")
         gen_sentiment_session(db_session, interview)
         world.objects[owner] = {"company": company, "job": job, "interview": interview}
         world.objects[owner]["ranking"] = gen_ranking(db_session, job, users["candidate"])
+    # The employer's second job, with an interview of its own: outside the part-reach members' reach.
+    mine = world.objects["owner"]
+    job = gen_job(db_session, mine["company"], title=f"Job {secrets.token_hex(4)}")
+    interview = gen_interview(db_session, users["applicant"], job, status="completed")
+    world.objects["unassigned"] = {
+        "job": job, "interview": interview, "ranking": gen_ranking(db_session, job, users["applicant"]),
+    }
+    for name in ("admin_member", "recruiter", "hiring_manager", "interviewer"):
+        gen_member(db_session, mine["company"], users[name], MEMBER_ROLE_OF[name])
+    gen_job_team(db_session, mine["job"], users["hiring_manager"], "hiring_manager")
+    gen_assignment(db_session, mine["interview"], users["interviewer"], assigned_by=users["owner"])
+    mine["team_member"] = users["hiring_manager"]
+    mine["invitation"] = gen_invitation(db_session, mine["company"], users["invitee"].email)
+    # Members no actor is, for the routes that change or remove one: a colleague on the second job's
+    # team, and a hiring manager of the other company on its job's team.
+    theirs = world.objects["other_employer"]
+    for company_objects, team_objects, team_role in (
+        (mine, world.objects["unassigned"], "interviewer"), (theirs, theirs, "hiring_manager"),
+    ):
+        colleague = gen_user(db_session, role="employer")
+        company_objects["member"] = gen_member(db_session, company_objects["company"], colleague, team_role)
+        gen_job_team(db_session, team_objects["job"], colleague, team_role)
+        team_objects["team_member"] = colleague
+    theirs["invitation"] = gen_invitation(db_session, theirs["company"])
     for candidate in CANDIDATES:
         practice = gen_interview(db_session, users[candidate], is_practice=True, status="completed")
         world.objects[candidate] = {"practice": practice}
@@ -397,7 +573,7 @@ def world(db_session, avatar_folder) -> World:
     for name, user in users.items():
         world.objects.setdefault(name, {})["oauth"] = gen_oauth_token(db_session, user)
         world.objects[name]["login_session"] = gen_login_session(db_session, user)
-    for candidate in CANDIDATES:
+    for candidate in (*CANDIDATES, "applicant"):
         users[candidate].avatar = _stored_photo(avatar_folder)
     db_session.flush()
     world.objects["plans"] = {kind: gen_plan(db_session, kind) for kind in ("employer", "candidate")}
@@ -445,19 +621,55 @@ def test_every_route_is_classified(app):
     assert stale == [], f"these classified routes no longer exist: {stale}"
 
 
-def _requests(app, endpoint: str, route: Route, world: World, actor: str):
-    """(variant, method, url) for every way of calling the endpoint."""
+def _variants(route: Route, actor: str) -> tuple[str, ...]:
+    builder = route.args or route.form
+    if builder is None or route.access == PUBLIC:
+        return ("own",)
+    scope = getattr(builder, "scope", None)
+    if scope and actor in COMPANYLESS:
+        return ("foreign", "missing")  # nothing of any company is theirs
+    if scope == "reach" and actor in MEMBER_ROLE_OF and actor != "other_employer":
+        return ("own" if actor in FULL_REACH else "assigned", "unassigned", "foreign", "missing")
+    return route.variants
+
+
+def _requests(app, endpoint: str, route: Route, world: World, actor: str) -> list[tuple[str, str, str, dict]]:
+    """(variant, method, url, form) for every way of calling the endpoint."""
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint]
-    variants = route.variants if route.args and route.access != PUBLIC else ("own",)
+    # Built before any request is sent: a streamed answer keeps its own request context until read.
     with app.test_request_context():
         from flask import url_for
 
-        for rule in rules:
-            methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
-            for method in route.methods or methods:
-                for variant in variants:
-                    arguments = route.args(world, actor, variant) if route.args else {}
-                    yield variant, method, url_for(endpoint, **arguments)
+        return [
+            (
+                variant,
+                method,
+                url_for(endpoint, **(route.args(world, actor, variant) if route.args else {})),
+                route.form(world, actor, variant) if route.form else {},
+            )
+            for rule in rules
+            for method in route.methods or sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+            for variant in _variants(route, actor)
+        ]
+
+
+def _user_role(actor: str) -> str:
+    return {"candidate": "user", "other_candidate": "user", "admin": "admin"}.get(actor, "employer")
+
+
+def _refusal(route: Route, actor: str) -> tuple[int, ...]:
+    """The statuses the actor may be refused with, or () when the table lets the actor in."""
+    if route.access != LOGIN and _user_role(actor) not in route.access:
+        return (403, 404)
+    if route.members is None or _user_role(actor) != "employer":
+        return ()
+    if actor in COMPANYLESS:
+        return () if route.without_company else (404,)  # no company: nothing of one exists for them
+    return () if MEMBER_ROLE_OF[actor] in route.members else (403,)  # a member whose role lacks it
+
+
+def _out_of_reach(actor: str, variant: str) -> bool:
+    return variant in ("foreign", "missing") or (variant == "unassigned" and actor not in FULL_REACH)
 
 
 def _expect(route: Route, actor: str, variant: str, method: str, response) -> str | None:
@@ -472,46 +684,73 @@ def _expect(route: Route, actor: str, variant: str, method: str, response) -> st
         if status == 302 and location.startswith("/login"):
             return None
         return f"anonymous got {status} {location!r}, expected a redirect to /login"
-    user_role = {"candidate": "user", "other_candidate": "user", "admin": "admin"}.get(actor, "employer")
-    allowed = route.access == LOGIN or user_role in route.access
-    if not allowed:
-        return None if status in (403, 404) else f"{actor} got {status}, expected 403/404"
-    if variant in ("foreign", "missing"):
+    refusal = _refusal(route, actor)
+    if refusal:
+        expected = "/".join(map(str, refusal))
+        return None if status in refusal else f"{actor} got {status}, expected {expected}"
+    if _out_of_reach(actor, variant):
         return None if status == 404 else f"{actor} got {status} for a {variant} object, expected 404"
     refused = (401, 403) if route.own_may_be_absent else (401, 403, 404)
-    return None if status not in refused else f"{actor} was refused ({status}) on its own object"
+    return None if status not in refused else f"{actor} was refused ({status}) on its {variant} object"
 
 
 def _denied(route: Route, actor: str, variant: str) -> bool:
     if route.access == PUBLIC:
         return False
-    if actor == "anonymous":
-        return True
-    user_role = {"candidate": "user", "other_candidate": "user", "admin": "admin"}.get(actor, "employer")
-    allowed = route.access == LOGIN or user_role in route.access
-    return not allowed or variant in ("foreign", "missing")
+    return actor == "anonymous" or bool(_refusal(route, actor)) or _out_of_reach(actor, variant)
+
+
+def _leaks(world: World, actor: str) -> list[str]:
+    """Names the actor must never be shown: the employer's company and jobs for outsiders who are
+    employers too, the second job for the part-reach members."""
+    mine, unassigned = world.objects["owner"], world.objects["unassigned"]
+    if actor in PART_REACH:
+        return [unassigned["job"].title]
+    if actor in ("other_employer", *COMPANYLESS):
+        return [mine["company"].company_name, mine["job"].title, unassigned["job"].title]
+    return []
+
+
+def _remove_after_login(client, db_session, world: World) -> None:
+    """The removed member: a recruiter whose browser has the company active when the membership goes."""
+    user, company = world.users["removed_member"], world.objects["owner"]["company"]
+    member = gen_member(db_session, company, user, "recruiter")
+    with client.session_transaction() as cookie:
+        cookie["company_id"] = company.id
+    assert client.get("/jobs").status_code == 200  # still a member: the company's jobs
+    db_session.execute(delete(CompanyMember).where(CompanyMember.id == member.id))
+    db_session.flush()
 
 
 @pytest.mark.parametrize("actor", ACTORS)
 def test_isolation_matrix(app, client, auth, db_session, world, actor):
     if actor != "anonymous":
         assert auth.login(world.users[actor].email, PASSWORD).status_code == 302
+    if actor == "removed_member":
+        _remove_after_login(client, db_session, world)
+    hidden = _leaks(world, actor)
     problems = []
     for endpoint, route in sorted(ROUTES.items(), key=lambda item: (item[1].ends_session, item[1].destructive)):
-        for variant, method, url in _requests(app, endpoint, route, world, actor):
+        for variant, method, url, form in _requests(app, endpoint, route, world, actor):
             before = writes_so_far(db_session)
-            response = client.open(url, method=method, headers={"Accept": "text/html"})
+            response = client.open(url, method=method, data=form, headers={"Accept": "text/html"})
+            # Read (a streamed CSV to its end) and closed now: its request context must not outlive the next one's.
+            body = response.get_data()
+            response.close()
             problem = _expect(route, actor, variant, method, response)
             if problem is None and _denied(route, actor, variant) and writes_so_far(db_session) != before:
                 problem = "a denied request wrote to the database"
+            if problem is None and route.access != PUBLIC:
+                shown = [name for name in hidden if name.encode() in body]
+                problem = f"shows {shown}, outside {actor}'s reach" if shown else None
             if problem:
                 problems.append(f"{method} {url} [{endpoint}, {variant}]: {problem}")
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_ids_beyond_postgresql_integer_are_not_found(client, auth, db_session, world, method):
-    auth.login(world.users["employer"].email, PASSWORD)
+    auth.login(world.users["owner"].email, PASSWORD)
     too_big = 2**31
     for url in (f"/jobs/{too_big}", f"/jobs/{too_big}/weights", f"/jobs/{too_big}/delete"):
         assert client.open(url, method=method).status_code == 404, url
@@ -523,8 +762,8 @@ def test_an_anonymous_htmx_request_is_sent_to_login_as_a_whole_page(app, client,
     for endpoint, route in ROUTES.items():
         if route.access == PUBLIC:
             continue
-        for variant, method, url in _requests(app, endpoint, route, world, "anonymous"):
-            response = client.open(url, method=method, headers={"HX-Request": "true"})
+        for variant, method, url, form in _requests(app, endpoint, route, world, "anonymous"):
+            response = client.open(url, method=method, data=form, headers={"HX-Request": "true"})
             redirect = response.headers.get("HX-Redirect", "")
             if response.status_code != 200 or not redirect.startswith("/login") or response.data:
                 problems.append(f"{method} {url}: {response.status_code} HX-Redirect={redirect!r}")
