@@ -132,6 +132,15 @@ def test_acme_has_a_hiring_team_with_a_member_of_each_role(session):
     # The team works for Acme only; the other demo company has just its owner.
     other = session.scalar(select(Company.id).join(User).where(User.email == "other@jobhive.test"))
     assert session.scalars(select(CompanyMember.role).where(CompanyMember.company_id == other)).all() == ["owner"]
+    # Every owner joined when their company was created, members before the interviews they work on.
+    owners_joined = session.execute(
+        select(CompanyMember.created_at, Company.created_at)
+        .join(Company, Company.id == CompanyMember.company_id)
+        .where(CompanyMember.user_id == Company.user_id)
+    ).all()
+    assert owners_joined and all(joined == created for joined, created in owners_joined)
+    joined = session.scalars(select(CompanyMember.created_at).where(CompanyMember.role != "owner")).all()
+    assert max(joined) < datetime.now(UTC) - timedelta(days=90)
 
 
 def test_the_hiring_manager_is_on_two_acme_job_teams(session):

@@ -26,6 +26,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.analytics.services import rollup as rollup_statistics
 from webapp.db import Base
 from webapp.demo import catalog as cat
 from webapp.demo.team import seed_team, team_present
@@ -59,7 +60,6 @@ from webapp.models import (
     User,
     UserOAuthToken,
 )
-from webapp.analytics.services import rollup as rollup_statistics
 from webapp.rankings.services import recompute as recompute_rankings
 
 RANDOM_SEED = 20261128

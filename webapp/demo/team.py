@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -44,6 +44,7 @@ def seed_team(session: Session, *, now: datetime, password_hash: str) -> bool:
     if company is None or team_present(session):
         return False
     _seat_limits(session)
+    _date_owner_memberships(session)
     members = _members(session, company.id, now, password_hash)
     manager_jobs = session.scalars(
         select(Job.id).where(Job.company_id == company.id, Job.title.in_(cat.MANAGER_JOBS)).order_by(Job.id)
@@ -82,6 +83,22 @@ def _seat_limits(session: Session) -> None:
     if plans:
         rows = [{"plan_id": plan.id, "seat_limit": cat.SEAT_LIMITS[plan.name]} for plan in plans]
         session.execute(pg_insert(PlanSeatLimit).on_conflict_do_nothing(index_elements=["plan_id"]), rows)
+
+
+def _date_owner_memberships(session: Session) -> None:
+    """The demo companies' owners joined when their company was created, not when the trigger ran."""
+    owners = [spec["owner"] for spec in cat.COMPANIES]
+    session.execute(
+        update(CompanyMember)
+        .where(
+            CompanyMember.company_id == Company.id,
+            CompanyMember.user_id == Company.user_id,
+            Company.user_id.in_(select(User.id).where(User.email.in_(owners))),
+            CompanyMember.created_at > Company.created_at,
+        )
+        .values(created_at=Company.created_at, updated_at=Company.created_at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _members(session: Session, company_id: int, now: datetime, password_hash: str) -> dict[str, int]:
