@@ -16,6 +16,7 @@ from webapp import db
 from webapp.dateranges import BadQueryParameter
 from webapp.htmx import wants_block
 from webapp.interviews import (
+    assignments,
     charts,
     evidence,
     page_queries,
@@ -34,7 +35,7 @@ from webapp.interviews.page_queries import LiveCursor
 from webapp.interviews.scope import get_interview_or_404
 from webapp.interviews.views import bp
 from webapp.models import InterviewSession
-from webapp.team.membership import member_required
+from webapp.team.membership import member_can, member_required, require_membership
 
 TEMPLATE = "interviews/show.html"
 SESSION = "<session_id>"
@@ -164,11 +165,15 @@ def _page_context(
     )
 
 
-def _render_page(interview: InterviewSession, form: NotesForm | None = None, status: int = 200, **actions):
+def _render_page(interview: InterviewSession, form: NotesForm | None = None, status: int = 200,
+                 interviewers: dict | None = None, **actions):
+    # The interviewers panel is read for the whole page only: the 5 s live poll never renders it.
+    panel = _interviewers_context(interview, **(interviewers or {}))
     if planned.is_not_started(interview):
-        body = render_template(PLANNED_TEMPLATE, **_planned_context(interview, **actions))
+        body = render_template(PLANNED_TEMPLATE, **_planned_context(interview, **actions), **panel)
         return body, status, {"Vary": "HX-Request"}
-    return render_template(TEMPLATE, **_page_context(interview, form, **actions)), status, {"Vary": "HX-Request"}
+    body = render_template(TEMPLATE, **_page_context(interview, form, **actions), **panel)
+    return body, status, {"Vary": "HX-Request"}
 
 
 PLANNED_TEMPLATE = "interviews/planned.html"
@@ -250,7 +255,9 @@ def _actions_context(
     rules: services.ExtensionRules | None = None,
 ) -> dict:
     rules = rules or services.extension_rules(db.session(), interview)
-    extendable = interview.status in page_queries.EXTENDABLE_STATUSES
+    # Members who may not manage interviews (hiring managers, interviewers) see no action they would be refused.
+    manages = member_can("interviews.manage")
+    extendable = manages and interview.status in page_queries.EXTENDABLE_STATUSES
     if reschedule_form is None:
         current = interview.scheduled_time
         upcoming = current.astimezone(UTC).replace(tzinfo=None) if current and current > datetime.now(UTC) else None
@@ -260,8 +267,8 @@ def _actions_context(
         rules=rules,
         show_extend=extendable and rules.allowed and rules.max_extensions > 0,
         extend_refusal=services.extension_refusal(interview, rules) if extendable else None,
-        can_cancel=interview.status in services.CANCELLABLE_STATUSES,
-        can_reschedule=interview.status in services.RESCHEDULABLE_STATUSES,
+        can_cancel=manages and interview.status in services.CANCELLABLE_STATUSES,
+        can_reschedule=manages and interview.status in services.RESCHEDULABLE_STATUSES,
         reschedule_form=reschedule_form,
         open_panel=open_panel,
         action_message=action_message,
@@ -403,3 +410,73 @@ def reschedule(session_id: str):
     services.reschedule(db.session(), interview, form.scheduled_time.data, actor=current_user)
     db.session.commit()
     return _done(interview, f"Interview rescheduled to {form.scheduled_time.data:%d %b %Y, %H:%M} UTC.")
+
+
+# --- Assigned interviewers ------------------------------------------------------------------------
+# A panel of its own outside the live panel (polls never read it); its forms answer htmx with the panel
+# and any other request with a redirect after success or the whole page (422) after a refusal.
+
+INTERVIEWERS_TEMPLATE = "interviews/_interviewers.html"
+INTERVIEWERS_BLOCK = "interviewers_panel"
+
+
+def _interviewers_context(
+    interview: InterviewSession, *, form: assignments.AssignForm | None = None,
+    message: tuple[str, str] | None = None, people: list | None = None,
+) -> dict:
+    manages = member_can("interviews.manage")
+    if people is None:
+        people = _interviewer_people(interview, manages)
+    form = form or assignments.AssignForm(formdata=None)
+    form.offer(people, unassigned_only=True)
+    return {
+        "interviewers": [row for row in people if row.assigned],
+        "assign_form": form,
+        "interviewers_message": message,
+        "manages_interviewers": manages,
+        "display_name": assignments.display_name,
+    }
+
+
+def _interviewer_people(interview: InterviewSession, with_members: bool) -> list:
+    statement = assignments.select_people(require_membership().company_id, interview.id, with_members)
+    return db.session.execute(statement).all()
+
+
+def _interviewers_answer(interview: InterviewSession, message: tuple[str, str], status: int = 200, **panel):
+    if wants_block():
+        context = _interviewers_context(interview, message=message, **panel) | {"button_form": ButtonForm()}
+        return render_block(INTERVIEWERS_TEMPLATE, INTERVIEWERS_BLOCK, **context), status, {"Vary": "HX-Request"}
+    if status >= 400:
+        return _render_page(interview, status=status, interviewers=dict(message=message, **panel))
+    flash(message[1], message[0])
+    return redirect(url_for("interviews.show", session_id=interview.session_id) + "#interviewers", 303)
+
+
+@bp.post(f"/interviews/{SESSION}/interviewers")
+@member_required("interviews.manage")
+def assign(session_id: str):
+    interview = _interview_or_404(session_id)
+    people = _interviewer_people(interview, True)
+    form = assignments.AssignForm().offer(people, unassigned_only=False)
+    if not form.validate():
+        return _interviewers_answer(interview, ("error", "Nobody was assigned: fix the problem below."), 422,
+                                    form=form)
+    person = next(row for row in people if row.id == form.user_id.data)
+    if not assignments.assign(db.session(), interview, person.id, actor=current_user):
+        return _interviewers_answer(interview, ("info", f"{assignments.display_name(person)} is already assigned."))
+    db.session.commit()
+    return _interviewers_answer(interview, ("success", f"Assigned {assignments.display_name(person)}."))
+
+
+@bp.post(f"/interviews/{SESSION}/interviewers/<int:user_id>/remove")
+@member_required("interviews.manage")
+def unassign(session_id: str, user_id: int):
+    interview = _interview_or_404(session_id)
+    if not ButtonForm().validate():
+        abort(400)
+    person = next((row for row in _interviewer_people(interview, False) if row.id == user_id), None)
+    if person is None or not assignments.unassign(db.session(), interview, user_id, actor=current_user):
+        abort(404)  # not assigned to this interview (or unassigned a moment ago)
+    db.session.commit()
+    return _interviewers_answer(interview, ("success", f"Unassigned {assignments.display_name(person)}."))
