@@ -370,3 +370,23 @@ def test_the_audit_page_lists_the_company_events_and_filters_by_member(app, db_s
     assert browser.get(f"/company/audit?member={outsider.id}").status_code == 400
     assert browser.get("/company/audit?page=x").status_code == 400
     assert logged_in(app, team["recruiter"]).get("/company/audit").status_code == 403
+
+
+# --- plans: team seats --------------------------------------------------------------------------
+
+
+def test_admins_set_a_plans_team_seats(app, db_session):
+    plan = gen_plan(db_session, name="Seated")
+    browser = logged_in(app, gen_user(db_session, role="admin"))
+    form = browser.get(f"/admin/plans/{plan.id}/edit").get_data(as_text=True)
+    assert "Team seats" in form
+    data = {"name": "Seated", "plan_type": "employer", "interval": "month", "price": "49.00", "interview_limit": "10",
+            "job_posting_limit": "5", "application_limit": "0", "features": "", "is_active": "y"}
+    assert browser.post(f"/admin/plans/{plan.id}", data=data | {"seat_limit": "4"}).status_code == 303
+    assert db_session.get(PlanSeatLimit, plan.id).seat_limit == 4
+    assert 'value="4"' in browser.get(f"/admin/plans/{plan.id}/edit").get_data(as_text=True)
+    refused = browser.post(f"/admin/plans/{plan.id}", data=data | {"seat_limit": "-1"})
+    assert refused.status_code == 422 and "Enter a whole number from 0" in refused.get_data(as_text=True)
+    assert browser.post(f"/admin/plans/{plan.id}", data=data).status_code == 303  # left out: unchanged
+    db_session.expire_all()
+    assert db_session.get(PlanSeatLimit, plan.id).seat_limit == 4

@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.formtools import strip
 from webapp.models import PLAN_INTERVALS, PLAN_TYPES
@@ -56,6 +56,11 @@ class PlanForm(FlaskForm):
     interview_limit = _limit("Interviews per period")
     job_posting_limit = _limit("Job postings per period")
     application_limit = _limit("Applications per period")
+    # Employer plans: members plus open invitations (billing_planseatlimit). Left out of a POST: unchanged.
+    seat_limit = IntegerField(
+        "Team seats",
+        validators=[Optional(), NumberRange(min=0, max=MAX_LIMIT, message="Enter a whole number from 0 (unlimited) upwards.")],
+    )
     features = TextAreaField("Features", validators=[_no_control_characters])
     is_active = BooleanField("Active: offered on the plans page", default=True)
 

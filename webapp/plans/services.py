@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from webapp.audit import services as audit
 from webapp.billing import gateway
-from webapp.models import SubscriptionPlan, User
+from webapp.models import PlanSeatLimit, SubscriptionPlan, User
 from webapp.plans import queries
 
 SORT_STEP = 10  # gaps leave room for plans inserted by hand or by the seed
@@ -61,6 +61,28 @@ def update_plan(session: Session, plan: SubscriptionPlan, data: dict[str, Any], 
         session.flush()
         audit.record(session, "plan.updated", actor=actor, target=plan, details={"name": plan.name, "changes": changes})
     return changes
+
+
+def seat_limit_of(session: Session, plan: SubscriptionPlan) -> int:
+    """The plan's team seats (0: unlimited, also when it has no row)."""
+    row = session.get(PlanSeatLimit, plan.id)
+    return row.seat_limit if row is not None else 0
+
+
+def set_seat_limit(session: Session, plan: SubscriptionPlan, limit: int, *, actor: User) -> bool:
+    """Set the plan's team seats (its own table: the plan's columns stay as documented); whether it changed."""
+    row = session.get(PlanSeatLimit, plan.id)
+    old = row.seat_limit if row is not None else 0
+    if old == limit:
+        return False
+    if row is None:
+        session.add(PlanSeatLimit(plan_id=plan.id, seat_limit=limit))
+    else:
+        row.seat_limit = limit
+    session.flush()
+    audit.record(session, "plan.updated", actor=actor, target=plan,
+                 details={"name": plan.name, "changes": {"seat_limit": [old, limit]}})
+    return True
 
 
 def move_plan(session: Session, plan: SubscriptionPlan, direction: str, *, actor: User) -> bool:

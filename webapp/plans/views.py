@@ -58,6 +58,7 @@ def create():
     if not form.validate():
         return render_template("plans/new.html", form=form), 422
     plan = services.create_plan(db.session(), form.plan_data(), actor=current_user)
+    services.set_seat_limit(db.session(), plan, form.seat_limit.data or 0, actor=current_user)
     db.session.commit()
     flash(f"Created “{plan.name}”.", "success")
     return redirect(url_for("plans.index"), 303)
@@ -70,6 +71,7 @@ def edit(plan_id: int):
     form = PlanForm(obj=plan)
     if not form.is_submitted():
         form.features.data = "\n".join(str(feature) for feature in plan.features or [])
+        form.seat_limit.data = services.seat_limit_of(db.session(), plan)
     return render_template("plans/edit.html", plan=plan, form=form)
 
 
@@ -82,6 +84,9 @@ def update(plan_id: int):
         return render_template("plans/edit.html", plan=plan, form=form), 422
     try:
         changes = services.update_plan(db.session(), plan, form.plan_data(), actor=current_user)
+        seats = form.seat_limit.data
+        if seats is not None and services.set_seat_limit(db.session(), plan, seats, actor=current_user):
+            changes = {**changes, "seat_limit": True}
     except services.PlanRefused as refused:
         db.session.rollback()
         form[refused.field].errors = [refused.message]
