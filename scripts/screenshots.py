@@ -30,11 +30,12 @@ PICKS = {
               JOIN interview_candidateranking r ON r.job_id = j.id
               WHERE u.email = 'employer@jobhive.test' AND j.is_active
               GROUP BY j.id ORDER BY count(*) DESC, j.id LIMIT 1""",
-    # Acme's latest completed interview.
+    # Acme's latest completed interview with an assigned interviewer (else its latest completed one).
     "interview": """SELECT i.session_id FROM interview_interviewsession i JOIN company_job j ON j.id = i.job_id
                     JOIN company_company c ON c.id = j.company_id JOIN users_user u ON u.id = c.user_id
                     WHERE u.email = 'employer@jobhive.test' AND i.status = 'completed'
-                    ORDER BY i.end_time DESC LIMIT 1""",
+                    ORDER BY EXISTS (SELECT FROM interview_assignment a WHERE a.interview_session_id = i.id) DESC,
+                             i.end_time DESC LIMIT 1""",
     # The demo candidate's latest practice session.
     "practice": """SELECT i.session_id FROM interview_interviewsession i JOIN users_user u ON u.id = i.user_id
                    WHERE u.email = 'candidate@jobhive.test' AND i.is_practice AND i.status = 'completed'
