@@ -12,7 +12,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import null
 
-from tests.factories import PASSWORD, gen_company, gen_interview, gen_job, gen_ranking, gen_user
+from tests.factories import (
+    PASSWORD,
+    gen_company,
+    gen_interview,
+    gen_job,
+    gen_user,
+)
 from tests.querycount import statements_of
 from webapp.models import CompanyMember, InterviewAssignment, JobTeamMember
 
@@ -85,7 +91,7 @@ def world(db_session):
     foreign = gen_interview(db_session, gen_user(db_session, first_name="Foreign", last_name="Candidate"), other_job,
                             status="completed", start_time=DAY)
     gen_assignment(db_session, foreign, people["interviewer"])  # a stray row: never shown in Acme
-    return dict(people=people, jobs=jobs, interviews=interviews, acme=acme, other_job=other_job)
+    return {"people": people, "jobs": jobs, "interviews": interviews, "acme": acme, "other_job": other_job}
 
 
 EVERY_JOB = ["Alpha job", "Beta job", "Gamma job"]
@@ -215,7 +221,7 @@ def test_restricted_members_page_through_their_interviews_only(client, db_sessio
 def test_the_interviews_list_sends_as_many_statements_for_10_or_60_interviews(app, client, db_session, world, role):
     member = world["people"][role]
     login(client, member)
-    few, few_html = statements_of(app, client, "/interviews?sort=-technical")
+    few, _ = statements_of(app, client, "/interviews?sort=-technical")
     _many(db_session, world["jobs"]["Alpha job"], 60, assign_to=member if role == "interviewer" else None)
     many, many_html = statements_of(app, client, "/interviews?sort=-technical")
     filtered, _ = statements_of(app, client, f"/interviews?q=Load&job={world['jobs']['Alpha job'].id}")

@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, case, delete, func, select, union
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from webapp.audit import services as audit
@@ -47,7 +48,7 @@ def display_name(row) -> str:
 
 
 def _a_member(form, field):
-    if field.data is None or field.data not in {value for value, _ in field.choices}:
+    if field.data is None or field.data not in {choice.value for choice in field.choices}:
         raise ValidationError("Choose a member of this company.")
 
 
@@ -59,7 +60,7 @@ class AssignForm(FlaskForm):
     def offer(self, people: list, *, unassigned_only: bool) -> AssignForm:
         """Choices from `people` rows: every company member, or (to show) those not yet assigned."""
         self.user_id.choices = [
-            (row.id, f"{display_name(row)} ({policy.ROLE_LABELS[row.member_role]})")
+            SelectChoice(row.id, f"{display_name(row)} ({policy.ROLE_LABELS[row.member_role]})")
             for row in people
             if row.member_role is not None and not (unassigned_only and row.assigned)
         ]

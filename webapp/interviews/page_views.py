@@ -445,7 +445,7 @@ def _interviewer_people(interview: InterviewSession, with_members: bool) -> list
 
 def _interviewers_answer(interview: InterviewSession, message: tuple[str, str], status: int = 200, **panel):
     if wants_block():
-        context = _interviewers_context(interview, message=message, **panel) | {"button_form": ButtonForm()}
+        context = _interviewers_context(interview, message=message, **panel) | {"button_form": ButtonForm(), "interview": interview}
         return render_block(INTERVIEWERS_TEMPLATE, INTERVIEWERS_BLOCK, **context), status, {"Vary": "HX-Request"}
     if status >= 400:
         return _render_page(interview, status=status, interviewers=dict(message=message, **panel))

@@ -84,7 +84,7 @@ class ButtonForm(FlaskForm):
     """Button-only POSTs (toggle, delete): just the CSRF token."""
 
 
-TEAM_ROLE_CHOICES = [("hiring_manager", "Hiring manager"), ("interviewer", "Interviewer")]
+TEAM_ROLES = {"hiring_manager": "Hiring manager", "interviewer": "Interviewer"}
 
 
 def member_id(raw) -> int | None:
@@ -97,7 +97,7 @@ def member_id(raw) -> int | None:
 
 def _one_of_the_choices(message: str):
     def check(form, field):
-        if field.data is None or field.data not in {value for value, _ in field.choices}:
+        if field.data is None or field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(message)
 
     return check
@@ -111,8 +111,8 @@ class TeamMemberForm(FlaskForm):
         validators=[_one_of_the_choices("Choose a member of this company.")],
     )
     team_role = SelectField(
-        "Role on this job", choices=TEAM_ROLE_CHOICES, validate_choice=False,
-        validators=[AnyOf([value for value, _ in TEAM_ROLE_CHOICES], "Choose hiring manager or interviewer.")],
+        "Role on this job", choices=[SelectChoice(value, label) for value, label in TEAM_ROLES.items()],
+        validate_choice=False, validators=[AnyOf(list(TEAM_ROLES), "Choose hiring manager or interviewer.")],
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from webapp import db
 from webapp.auth.access import require_verified
@@ -15,7 +16,7 @@ from webapp.jobs import queries, services
 from webapp.jobs.forms import (
     FOCUS_CHOICES,
     PER_PAGE_CHOICES,
-    TEAM_ROLE_CHOICES,
+    TEAM_ROLES,
     BulkJobsForm,
     ButtonForm,
     JobForm,
@@ -136,11 +137,11 @@ def _team_context(job, form: TeamMemberForm | None = None, message: tuple[str, s
     team = [row for row in people if row.team_role is not None]
     form = form or TeamMemberForm(formdata=None)
     form.user_id.choices = [
-        (row.id, f"{_display_name(row)} ({ROLE_LABELS[row.member_role]})")
+        SelectChoice(row.id, f"{_display_name(row)} ({ROLE_LABELS[row.member_role]})")
         for row in people if row.team_role is None and row.member_role is not None
     ]
-    return dict(team=team, team_form=form, team_message=message, display_name=_display_name,
-                team_role_labels=dict(TEAM_ROLE_CHOICES), button_form=ButtonForm())
+    return {"team": team, "team_form": form, "team_message": message, "display_name": _display_name,
+            "team_role_labels": TEAM_ROLES, "button_form": ButtonForm()}
 
 
 def _team_people(job) -> list:
@@ -165,11 +166,11 @@ def team_add(job_id: int):
     form = TeamMemberForm()
     people = _team_people(job)
     # Validated against every member of the company, on the team or not: adding one already there says so.
-    form.user_id.choices = [(row.id, "") for row in people if row.member_role is not None]
+    form.user_id.choices = [SelectChoice(row.id, "") for row in people if row.member_role is not None]
     if not form.validate():
         return _team_answer(job, ("error", "Nobody was added: fix the problem below."), 422, form)
     person = next(row for row in people if row.id == form.user_id.data)
-    role = dict(TEAM_ROLE_CHOICES)[form.team_role.data]
+    role = TEAM_ROLES[form.team_role.data]
     if not services.add_to_team(db.session(), job, person.id, form.team_role.data, actor=current_user):
         return _team_answer(job, ("info", f"{_display_name(person)} is already on this job's hiring team."))
     db.session.commit()
