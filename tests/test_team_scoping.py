@@ -17,6 +17,7 @@ from tests.factories import (
     gen_company,
     gen_interview,
     gen_job,
+    gen_ranking,
     gen_user,
 )
 from tests.querycount import statements_of
@@ -307,3 +308,36 @@ def test_owners_dashboard_is_unchanged(client, world):
     login(client, world["people"]["owner"])
     html = text(client.get("/dashboard"))
     assert "Employer dashboard" in html and "Interviews this week" in html and "Gamma job" in html
+
+
+# --- rankings and their export ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "alpha", "gamma"),
+    [("owner", 200, 200), ("recruiter", 200, 200), ("hiring_manager", 200, 404), ("interviewer", 403, 403)],
+)
+def test_the_rankings_export_follows_the_members_jobs(client, db_session, world, role, alpha, gamma):
+    alpha_job, gamma_job = world["jobs"]["Alpha job"], world["jobs"]["Gamma job"]
+    gen_ranking(db_session, alpha_job, gen_user(db_session, first_name="Ranked", last_name="Alpha"))
+    gen_ranking(db_session, gamma_job, gen_user(db_session, first_name="Ranked", last_name="Gamma"))
+    login(client, world["people"][role])
+    for job, status, name in ((alpha_job, alpha, "Ranked Alpha"), (gamma_job, gamma, "Ranked Gamma")):
+        response = client.get(f"/jobs/{job.id}/rankings.csv")
+        assert response.status_code == status
+        body = response.get_data(as_text=True)
+        if status == 200:
+            assert name in body and "Ranked" in body and body.count("Ranked") == 1
+        else:
+            assert "Ranked" not in body
+
+
+def test_a_hiring_manager_sees_rankings_without_weight_buttons(client, db_session, world):
+    job = world["jobs"]["Alpha job"]
+    gen_ranking(db_session, job, gen_user(db_session, first_name="Ranked", last_name="Alpha"))
+    login(client, world["people"]["hiring_manager"])
+    html = text(client.get(f"/jobs/{job.id}/rankings"))
+    assert "Ranked Alpha" in html
+    assert "Change this job&#39;s weights" not in html and "Save as this job&#39;s weights" not in html
+    job_page = text(client.get(f"/jobs/{job.id}"))
+    assert "Score weights</a>" not in job_page
