@@ -174,6 +174,16 @@ def team_member(world: World, actor: str, variant: str) -> dict:
     return {"job_id": job.id, "user_id": user.id}
 
 
+@company_scoped
+def assignee(world: World, actor: str, variant: str) -> dict:
+    """Someone assigned to an interview of the actor's company (the interviewer to the first job's,
+    a colleague to the second's), to the other company's interview; or nobody assigned."""
+    if variant == "missing":
+        return interview_session_id(world, actor, "own") | {"user_id": MISSING_ID}
+    user = _company_object(world, actor, variant, "assignee")
+    return interview_session_id(world, actor, variant) | {"user_id": user.id}
+
+
 def _company_row(world: World, actor: str, variant: str, kind: str):
     """A company-wide row (a membership, an invitation) of the actor's company or of another one."""
     home, away = _homes(actor)
@@ -425,10 +435,9 @@ ROUTES: dict[str, Route] = {
     "jobs.update": company(RECRUITING, job_id),
     "jobs.toggle": company(RECRUITING, job_id),
     "jobs.confirm_delete": company(RECRUITING, job_id),
-    # a job's hiring team: recruiters and up; tried before jobs.delete takes the job away
+    # a job's hiring team: recruiters and up (jobs.delete is last in this table: it takes the job away)
     "jobs.team_add": company(RECRUITING, job_id),
     "jobs.team_remove": company(RECRUITING, team_member, destructive=True),
-    "jobs.delete": company(RECRUITING, job_id, destructive=True),
     "weights.edit": company(RECRUITING, job_id),
     "weights.update": company(RECRUITING, job_id),
     "weights.preview": company(RECRUITING, job_id),
@@ -444,6 +453,9 @@ ROUTES: dict[str, Route] = {
     "interviews.cancel": company(RECRUITING, interview_session_id),
     "interviews.reschedule": company(RECRUITING, interview_session_id),
     "interviews.new": company(RECRUITING),
+    # an interview's interviewers: assigned with the scheduling
+    "interviews.assign": company(RECRUITING, interview_session_id),
+    "interviews.unassign": company(RECRUITING, assignee, destructive=True),
     # rankings: hiring managers see and compare their team's jobs; weights are for recruiters and up
     "rankings.index": company(JOB_READERS, job_id),
     "rankings.explain": company(JOB_READERS, ranked_candidate),
@@ -521,6 +533,8 @@ ROUTES: dict[str, Route] = {
     "plans.move": Route(ADMIN, admin_plan_move, variants=NO_FOREIGN),
     "plans.toggle": Route(ADMIN, admin_plan_id, variants=NO_FOREIGN),
     "plans.delete": Route(ADMIN, admin_plan_id, variants=NO_FOREIGN, destructive=True),
+    # last of all (destructive routes run in this table's order): the job goes with its interviews and team
+    "jobs.delete": company(RECRUITING, job_id, destructive=True),
 }
 
 @pytest.fixture
@@ -552,10 +566,10 @@ def world(db_session, avatar_folder) -> World:
         gen_member(db_session, mine["company"], users[name], MEMBER_ROLE_OF[name])
     gen_job_team(db_session, mine["job"], users["hiring_manager"], "hiring_manager")
     gen_assignment(db_session, mine["interview"], users["interviewer"], assigned_by=users["owner"])
-    mine["team_member"] = users["hiring_manager"]
+    mine["team_member"], mine["assignee"] = users["hiring_manager"], users["interviewer"]
     mine["invitation"] = gen_invitation(db_session, mine["company"], users["invitee"].email)
     # Members no actor is, for the routes that change or remove one: a colleague on the second job's
-    # team, and a hiring manager of the other company on its job's team.
+    # team and assigned to its interview, and the same in the other company.
     theirs = world.objects["other_employer"]
     for company_objects, team_objects, team_role in (
         (mine, world.objects["unassigned"], "interviewer"), (theirs, theirs, "hiring_manager"),
@@ -563,7 +577,8 @@ def world(db_session, avatar_folder) -> World:
         colleague = gen_user(db_session, role="employer")
         company_objects["member"] = gen_member(db_session, company_objects["company"], colleague, team_role)
         gen_job_team(db_session, team_objects["job"], colleague, team_role)
-        team_objects["team_member"] = colleague
+        gen_assignment(db_session, team_objects["interview"], colleague)
+        team_objects["team_member"] = team_objects["assignee"] = colleague
     theirs["invitation"] = gen_invitation(db_session, theirs["company"])
     for candidate in CANDIDATES:
         practice = gen_interview(db_session, users[candidate], is_practice=True, status="completed")
