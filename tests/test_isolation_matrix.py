@@ -763,6 +763,44 @@ def test_isolation_matrix(app, client, auth, db_session, world, actor):
     assert problems == [], "\n".join(problems)
 
 
+def test_a_member_of_two_companies_reaches_only_the_active_ones_objects(app, client, auth, db_session, world):
+    """The employer's recruiter is also a hiring manager of the other company, on its job's team:
+    whichever company is active, the other's jobs and interviews answer as if they did not exist,
+    and the active company's role decides the rest."""
+    user, mine, theirs = world.users["recruiter"], world.objects["owner"], world.objects["other_employer"]
+    gen_member(db_session, theirs["company"], user, "hiring_manager")
+    gen_job_team(db_session, theirs["job"], user, "hiring_manager")
+    assert auth.login(user.email, PASSWORD).status_code == 302
+    scoped = {
+        endpoint: route for endpoint, route in ROUTES.items()
+        if route.members is not None and getattr(route.args, "scope", None) == "reach" and not route.destructive
+    }
+    problems = []
+    # The URLs are built as for the employer's recruiter: "own" is the employer's, "foreign" the other company's.
+    for active, role, here in ((mine, "recruiter", "own"), (theirs, "hiring_manager", "foreign")):
+        assert client.post("/company/switch", data={"company_id": active["company"].id}).status_code == 303
+        for endpoint, route in scoped.items():
+            for variant, method, url, form in _requests(app, endpoint, route, world, "recruiter"):
+                if variant not in ("own", "foreign"):
+                    continue
+                before = writes_so_far(db_session)
+                response = client.open(url, method=method, data=form, headers={"Accept": "text/html"})
+                response.get_data()
+                response.close()
+                status = response.status_code
+                if role not in route.members:
+                    problem = None if status == 403 else f"got {status}, expected 403"
+                elif variant != here:
+                    problem = None if status == 404 else f"got {status} for the inactive company's object, expected 404"
+                else:
+                    problem = f"refused ({status})" if status in (401, 403, 404) or status >= 500 else None
+                if problem is None and (role not in route.members or variant != here):
+                    problem = "a denied request wrote to the database" if writes_so_far(db_session) != before else None
+                if problem:
+                    problems.append(f"{method} {url} [{endpoint}, {role} in the active company]: {problem}")
+    assert problems == [], "\n".join(problems)
+
+
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_ids_beyond_postgresql_integer_are_not_found(client, auth, db_session, world, method):
     auth.login(world.users["owner"].email, PASSWORD)
