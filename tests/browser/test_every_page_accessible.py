@@ -103,6 +103,8 @@ def load_demo(url: str, app) -> Demo:
             "assessment_category": _one(c, "SELECT min(id) FROM interview_assessmentcategory"),
             "resource": _one(c, "SELECT min(id) FROM interview_learningresource"),
             "plan": _one(c, "SELECT min(id) FROM billing_subscriptionplan"),
+            "invitation": _one(c, "SELECT min(id) FROM company_invitation WHERE company_id = :co", co=company),
+            "member": _one(c, "SELECT min(id) FROM company_member WHERE company_id = :co AND role <> 'owner'", co=company),
         }
         other = _one(c, """SELECT co.id FROM company_company co JOIN users_user u ON u.id = co.user_id
                             WHERE u.email = 'other@jobhive.test'""")
@@ -167,6 +169,9 @@ PAGES_WITH_IDS: dict[str, tuple[str, Callable[[Demo], list[dict]]]] = {
                                                                     {"token": "not-a-valid-link", STATUS: 400}]),
     # A good link verifies the account as it is read: only the page of a bad one, which writes nothing.
     "accounts.verify": ("anonymous", lambda d: [{"token": "not-a-valid-link", STATUS: 400}]),
+    "team.revoke": ("employer", lambda d: [{"invitation_id": d["invitation"]}]),
+    "team.remove": ("employer", lambda d: [{"member_id": d["member"]}]),
+    "team.invitation": ("anonymous", lambda d: [{"token": "not-a-valid-link", STATUS: 404}]),
     **{
         f"catalog.{kind}_{view}": ("admin", _catalog(item))
         for kind, item in (("skill_categories", "skill_category"), ("skills", "skill"),

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
+from tests.browser.test_every_page_accessible import AXE_RUN, FAILING_IMPACTS, axe_script, describe
 from tests.browser.test_login_dashboard import log_in
 from webapp.db import make_engine
 
@@ -55,11 +56,16 @@ def test_an_invited_recruiter_registers_through_the_link_and_sees_a_recruiters_p
     expect(page.get_by_role("row", name=re.compile(re.escape(invitee)))).to_contain_text("Pending")
 
     link = mailed_link(demo_database_url, invitee)
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    # A phone: the registration page (only reachable with a live link) is checked by axe and for width here.
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
+    context.add_init_script(script=axe_script())
     try:
         newcomer = context.new_page()
         newcomer.goto(link)
         expect(newcomer.get_by_role("heading", name="Join Acme Robotics on JobHive")).to_be_visible()
+        violations = [describe(v) for v in newcomer.evaluate(AXE_RUN)["violations"] if v["impact"] in FAILING_IMPACTS]
+        assert not violations, violations
+        assert newcomer.evaluate("document.documentElement.scrollWidth") <= 390
         expect(newcomer.get_by_label("Email", exact=True)).to_have_value(invitee)
         newcomer.get_by_label("First name").fill("Nora")
         newcomer.get_by_label("Last name").fill("Newcomer")
