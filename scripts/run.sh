@@ -20,13 +20,13 @@ cat <<MSG
 
   JobHive dashboard: http://$HOST:$PORT
   Demo logins (password: jobhive-demo-pass)
-    admin@jobhive.test       admin
-    employer@jobhive.test    employer of Acme Robotics (owner)
-    recruiter@jobhive.test   Acme Robotics recruiter
-    manager@jobhive.test     Acme Robotics hiring manager (two jobs)
-    interviewer@jobhive.test Acme Robotics interviewer (assigned interviews)
-    other@jobhive.test       employer of another company
-    candidate@jobhive.test   candidate with practice sessions
+    admin@jobhive.test        admin
+    employer@jobhive.test     employer of Acme Robotics (owner)
+    recruiter@jobhive.test    Acme Robotics recruiter
+    manager@jobhive.test      Acme Robotics hiring manager (two jobs)
+    interviewer@jobhive.test  Acme Robotics interviewer (assigned interviews)
+    other@jobhive.test        employer of another company
+    candidate@jobhive.test    candidate with practice sessions
 
 MSG
 exec gunicorn --bind "$HOST:$PORT" --workers "${WEB_CONCURRENCY:-2}" --threads 4 \
