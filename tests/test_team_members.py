@@ -390,3 +390,12 @@ def test_admins_set_a_plans_team_seats(app, db_session):
     assert browser.post(f"/admin/plans/{plan.id}", data=data).status_code == 303  # left out: unchanged
     db_session.expire_all()
     assert db_session.get(PlanSeatLimit, plan.id).seat_limit == 4
+
+
+def test_an_owner_who_steps_down_to_recruiter_lands_on_the_dashboard(app, db_session, team):
+    gen_member(db_session, team["company"], role="owner")
+    owner_member = member_of(db_session, team["company"], team["owner"])
+    browser = logged_in(app, team["owner"])
+    response = browser.post(f"/company/members/{owner_member.id}/role", data={"role": "recruiter"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/dashboard")
+    assert browser.get("/company/members").status_code == 403

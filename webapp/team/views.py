@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -176,7 +176,7 @@ def change_role(member_id: int):
         flash("Nothing changed: they already have that role.", "info")
     else:
         flash(f"{member.user.full_name} is now {ROLE_LABELS[member.role]}.", "success")
-    return redirect(url_for("team.members"), 303)
+    return _back_to_the_team()
 
 
 @bp.route("/company/members/<int:member_id>/remove", methods=["GET", "POST"])
@@ -197,6 +197,15 @@ def remove(member_id: int):
         return _refused(error)
     session.commit()
     flash(f"{user.full_name} is no longer a member of {membership.company.company_name}.", "success")
+    return _back_to_the_team()
+
+
+def _back_to_the_team():
+    """The Team page, unless the change took it from the actor (their own role or membership): the dashboard."""
+    g.pop("membership", None)  # read at the start of the request, before the change
+    still = current_membership()
+    if still is None or not still.can("members.view"):
+        return redirect(url_for("dashboard.index"), 303)
     return redirect(url_for("team.members"), 303)
 
 
