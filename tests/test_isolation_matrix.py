@@ -55,18 +55,19 @@ from webapp.models import CompanyMember
 # Members of the employer's company, with their role there ("owner" is the company's account).
 MEMBER_ROLE_OF = {
     "owner": "owner",
+    "co_owner": "owner",  # made an owner by the company's account: billing and all, without holding the plan
     "admin_member": "admin",
     "recruiter": "recruiter",
     "hiring_manager": "hiring_manager",
     "interviewer": "interviewer",
     "other_employer": "owner",  # of the other company
 }
-FULL_REACH = ("owner", "admin_member", "recruiter", "other_employer")  # see all of their company
+FULL_REACH = ("owner", "co_owner", "admin_member", "recruiter", "other_employer")  # see all of their company
 PART_REACH = ("hiring_manager", "interviewer")  # see their team's job / their assigned interview
 # Employer accounts in no company: removed from it (was a recruiter), or invited and not yet accepted.
 COMPANYLESS = ("removed_member", "invitee")
 ACTORS = (
-    "anonymous", "candidate", "other_candidate", "owner", "admin_member", "recruiter", "hiring_manager",
+    "anonymous", "candidate", "other_candidate", "owner", "co_owner", "admin_member", "recruiter", "hiring_manager",
     "interviewer", "other_employer", "removed_member", "invitee", "admin",
 )
 MISSING_ID = 2_000_000_000
@@ -562,7 +563,7 @@ def world(db_session, avatar_folder) -> World:
     world.objects["unassigned"] = {
         "job": job, "interview": interview, "ranking": gen_ranking(db_session, job, users["applicant"]),
     }
-    for name in ("admin_member", "recruiter", "hiring_manager", "interviewer"):
+    for name in ("co_owner", "admin_member", "recruiter", "hiring_manager", "interviewer"):
         gen_member(db_session, mine["company"], users[name], MEMBER_ROLE_OF[name])
     gen_job_team(db_session, mine["job"], users["hiring_manager"], "hiring_manager")
     gen_assignment(db_session, mine["interview"], users["interviewer"], assigned_by=users["owner"])
