@@ -399,3 +399,16 @@ def test_an_owner_who_steps_down_to_recruiter_lands_on_the_dashboard(app, db_ses
     response = browser.post(f"/company/members/{owner_member.id}/role", data={"role": "recruiter"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/dashboard")
     assert browser.get("/company/members").status_code == 403
+
+
+def test_employer_plan_cards_word_their_team_seats(app, db_session, team):
+    from webapp.billing.wording import seat_phrase
+
+    assert [seat_phrase(limit) for limit in (None, 0, 1, 5)] == [
+        "Unlimited team seats", "Unlimited team seats", "1 team seat", "5 team seats"]
+    plan = gen_plan(db_session, name="Seated Plan")
+    db_session.add(PlanSeatLimit(plan_id=plan.id, seat_limit=5))
+    db_session.flush()
+    page = logged_in(app, team["owner"]).get("/billing/plans").get_data(as_text=True)
+    card = page[page.index("Seated Plan"):]
+    assert "5 team seats" in card[:2000]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from webapp.billing.usage import LIMIT_COLUMNS, METERS_BY_PLAN_TYPE, USAGE_WORDS
 
 # "5 AI interviews per month", "25 active job postings", "Unlimited practice interviews", "10 applications"
@@ -31,9 +33,34 @@ def limit_phrase(limit: int | None, usage_type: str, *, noun: bool = True) -> st
 
 
 def plan_limits(plan) -> list[str]:
-    """The limits that apply to the plan's kind of account, worded, in the meters' order."""
+    """The limits that apply to the plan's kind of account, worded, in the meters' order (employer plans: seats last)."""
     kinds = METERS_BY_PLAN_TYPE.get(plan.plan_type, tuple(LIMIT_COLUMNS))
-    return [limit_phrase(getattr(plan, LIMIT_COLUMNS[kind]), kind) for kind in kinds]
+    lines = [limit_phrase(getattr(plan, LIMIT_COLUMNS[kind]), kind) for kind in kinds]
+    if plan.plan_type == "employer":
+        lines.append(seat_phrase(_seat_limits().get(plan.id)))
+    return lines
+
+
+def seat_phrase(limit: int | None) -> str:
+    """ "1 team seat", "5 team seats", "Unlimited team seats" (members plus open invitations; 0 or none: unlimited)."""
+    if not limit:
+        return "Unlimited team seats"
+    return f"{limit:,} team seat{'' if limit == 1 else 's'}"
+
+
+def _seat_limits() -> dict[int, int]:
+    """Every plan's team seats (billing_planseatlimit: a row per plan at most), read once per request."""
+    from flask import g, has_request_context
+
+    from webapp import db
+    from webapp.models import PlanSeatLimit
+
+    cached = g.get("plan_seat_limits") if has_request_context() else None
+    if cached is None:
+        cached = dict(db.session.execute(select(PlanSeatLimit.plan_id, PlanSeatLimit.seat_limit)).all())
+        if has_request_context():
+            g.plan_seat_limits = cached
+    return cached
 
 
 def feature_label(feature) -> str:
