@@ -102,6 +102,7 @@ class Route:
     methods: tuple[str, ...] = ()  # empty: every method the rule allows
     variants: tuple[str, ...] = ("own", "foreign", "missing")
     own_may_be_absent: bool = False  # e.g. a logo: "own" may rightly answer 404 when none is set
+    out_of_reach: int = 404  # how an object out of reach is refused (a list's filter naming one: 400)
     destructive: bool = False  # deletes the actor's own object: tried after the others
     ends_session: bool = False  # tried last, since it logs the actor out
 
@@ -342,9 +343,17 @@ def admin_plan_move(world: World, actor: str, variant: str) -> dict:
 
 
 @company_scoped
-def analytics_job(world: World, actor: str, variant: str) -> dict:
-    """The analytics job filter (a query parameter): a job of the actor's company, another company's, or none."""
+def job_filter(world: World, actor: str, variant: str) -> dict:
+    """A list's job filter (a query parameter): a job of the actor's company, another company's, or none."""
     return {"job": job_id(world, actor, variant)["job_id"]}
+
+
+@company_wide
+def member_filter(world: World, actor: str, variant: str) -> dict:
+    """The audit page's member filter: a colleague in the actor's company, a member of another, or nobody."""
+    if variant == "missing":
+        return {"member": MISSING_ID}
+    return {"member": _company_row(world, actor, variant, "member").user_id}
 
 
 PUBLIC, LOGIN = "public", "login"
@@ -444,7 +453,7 @@ ROUTES: dict[str, Route] = {
     "weights.preview": company(RECRUITING, job_id),
     "weights.reset": company(RECRUITING, job_id),
     # interviews: every member sees and reviews those in their reach; scheduling is for recruiters and up
-    "interviews.index": company(INTERVIEWERS),
+    "interviews.index": company(INTERVIEWERS, job_filter, out_of_reach=400),
     "interviews.show": company(INTERVIEWERS, interview_session_id),
     "interviews.update_notes": company(INTERVIEWERS, interview_session_id),
     "interviews.toggle_difficulty": company(INTERVIEWERS, interview_session_id),
@@ -501,9 +510,9 @@ ROUTES: dict[str, Route] = {
     "billing.offline_cancel": plan_page(),
     "billing.offline_resume": plan_page(),
     # analytics: always the member's active company; the job filter scopes like a job id
-    "analytics.index": company(RECRUITING, analytics_job),
-    "analytics.export": company(RECRUITING, analytics_job),
-    "analytics.export_jobs": company(RECRUITING, analytics_job),
+    "analytics.index": company(RECRUITING, job_filter),
+    "analytics.export": company(RECRUITING, job_filter),
+    "analytics.export_jobs": company(RECRUITING, job_filter),
     # billing through Stripe: not configured in tests, so allowed callers get 409; the webhook is public
     # (without STRIPE_WEBHOOK_SECRET it answers 404, with one an unsigned POST gets 400: never a write)
     "billing_stripe.checkout": plan_page(),
@@ -517,7 +526,7 @@ ROUTES: dict[str, Route] = {
     "team.invite": company(MANAGERS),
     "team.resend": company(MANAGERS, invitation_id),
     "team.change_role": company(MANAGERS, member_id),
-    "team.audit": company(MANAGERS),
+    "team.audit": company(MANAGERS, member_filter, out_of_reach=400),
     "team.revoke": company(MANAGERS, invitation_id, destructive=True),
     "team.remove": company(MANAGERS, member_id, destructive=True),  # a colleague, never the actor
     # any employer switches among their own companies; another one is 404 like a missing one
@@ -705,7 +714,8 @@ def _expect(route: Route, actor: str, variant: str, method: str, response) -> st
         expected = "/".join(map(str, refusal))
         return None if status in refusal else f"{actor} got {status}, expected {expected}"
     if _out_of_reach(actor, variant):
-        return None if status == 404 else f"{actor} got {status} for a {variant} object, expected 404"
+        expected = route.out_of_reach
+        return None if status == expected else f"{actor} got {status} for a {variant} object, expected {expected}"
     refused = (401, 403) if route.own_may_be_absent else (401, 403, 404)
     return None if status not in refused else f"{actor} was refused ({status}) on its {variant} object"
 
@@ -792,7 +802,8 @@ def test_a_member_of_two_companies_reaches_only_the_active_ones_objects(app, cli
                 if role not in route.members:
                     problem = None if status == 403 else f"got {status}, expected 403"
                 elif variant != here:
-                    problem = None if status == 404 else f"got {status} for the inactive company's object, expected 404"
+                    expected = route.out_of_reach
+                    problem = None if status == expected else f"got {status} for the other company's object, expected {expected}"
                 else:
                     problem = f"refused ({status})" if status in (401, 403, 404) or status >= 500 else None
                 if problem is None and (role not in route.members or variant != here):
