@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from PIL import Image
-from sqlalchemy import delete, text
+from sqlalchemy import delete, select, text
 
 from tests.factories import (
     PASSWORD,
@@ -811,6 +811,57 @@ def test_a_member_of_two_companies_reaches_only_the_active_ones_objects(app, cli
                 if problem:
                     problems.append(f"{method} {url} [{endpoint}, {role} in the active company]: {problem}")
     assert problems == [], "\n".join(problems)
+
+
+def _in_a_week() -> str:
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+
+
+# Forms of the employer's company that name another company's job or member (a URL's own object
+# being the actor's): each must refuse, or leave the other company's object out, and write nothing
+# of it. An invitation may be sent all the same: its hiring manager then joins none of their jobs.
+FOREIGN_FORMS = {
+    "jobs.bulk": lambda world, theirs: ({}, {"action": "deactivate", "job_ids": [theirs["job"].id]}),
+    "jobs.team_add": lambda world, theirs: (
+        {"job_id": world.objects["owner"]["job"].id},
+        {"user_id": theirs["team_member"].id, "team_role": "interviewer"},
+    ),
+    "interviews.assign": lambda world, theirs: (
+        {"session_id": world.objects["owner"]["interview"].session_id}, {"user_id": theirs["assignee"].id},
+    ),
+    "interviews.new": lambda world, theirs: (
+        {}, {"job_id": theirs["job"].id, "candidate_email": world.users["candidate"].email,
+             "scheduled_time": _in_a_week()},
+    ),
+    "team.invite": lambda world, theirs: (
+        {}, {"email": "new.manager@example.test", "role": "hiring_manager", "job_ids": [theirs["job"].id]},
+    ),
+}
+
+
+@pytest.mark.parametrize("endpoint", sorted(FOREIGN_FORMS))
+def test_forms_naming_another_companys_objects_change_nothing(app, client, auth, db_session, world, endpoint):
+    from webapp.models import CompanyInvitation
+
+    theirs = world.objects["other_employer"]
+    assert auth.login(world.users["owner"].email, PASSWORD).status_code == 302
+    arguments, form = FOREIGN_FORMS[endpoint](world, theirs)
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint, **arguments)
+    before = writes_so_far(db_session)
+    response = client.post(url, data=form, headers={"Accept": "text/html"})
+    assert response.status_code < 500
+    invited = db_session.scalars(select(CompanyInvitation).where(CompanyInvitation.email == form.get("email"))).all()
+    if invited:
+        assert [invitation.job_ids for invitation in invited] == [[]]
+    else:
+        assert writes_so_far(db_session) == before, f"{endpoint} answered {response.status_code} and wrote"
+    db_session.refresh(theirs["job"])
+    assert theirs["job"].is_active, "the other company's job was deactivated"
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
