@@ -13,6 +13,9 @@ The employer's company ("owner", its account) has two jobs, each with an intervi
 and a ranking: the hiring manager is on the first job's team, the interviewer is
 assigned to the first job's interview. "assigned" is that job or interview,
 "unassigned" the other: 404 for those two roles, allowed for full-reach roles.
+A member whose role lacks the action gets 403; an employer in no company (a removed
+member, an invitee who has not accepted) gets 404 for everything of a company.
+No page shows an actor the names of jobs or companies outside their reach.
 """
 
 from __future__ import annotations
