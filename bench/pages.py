@@ -158,6 +158,12 @@ def pages_for(ids: dict[str, object]) -> list[Page]:
         Page("candidate", "/billing", "/billing"),
         Page("admin", "/dashboard", "/dashboard"),
         Page("admin", "/admin/users", "/admin/users", paginated=True),
+        Page("manager", "/dashboard", "/dashboard"),
+        Page("manager", "/jobs", "/jobs", paginated=True),
+        Page("manager", "rankings, hot job", f"/jobs/{hot}/rankings", paginated=True),
+        Page("manager", "/interviews", "/interviews", paginated=True),
+        Page("interviewer", "/dashboard", "/dashboard"),
+        Page("interviewer", "/interviews", "/interviews", paginated=True),
     ]
     return pages
 
@@ -197,6 +203,8 @@ def run(url: str, rounds: int) -> tuple[list[Page], list[float]]:
         "employer": login(app, LOGINS["biggest employer"]),
         "candidate": login(app, LOGINS["candidate"]),
         "admin": login(app, LOGINS["admin"]),
+        "manager": login(app, LOGINS["hiring manager"]),
+        "interviewer": login(app, LOGINS["interviewer"]),
     }
     anonymous = app.test_client()
     for page in pages:

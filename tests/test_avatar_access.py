@@ -7,11 +7,13 @@ import secrets
 
 import pytest
 from PIL import Image
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from tests.factories import PASSWORD, gen_company, gen_interview, gen_job, gen_user
 from tests.querycount import recorded_statements
 from webapp.accounts import queries
+from webapp.models import Company
+from webapp.team.membership import Membership
 
 
 @pytest.fixture
@@ -98,7 +100,10 @@ def test_the_check_is_one_statement_besides_the_login(app, db_session, people):
 @pytest.mark.parametrize("viewer", ["hiring", "admin"])
 def test_the_check_can_use_indexes_only(app, db_session, people, viewer):
     """With sequential scans priced out, PostgreSQL still finds a plan: every table is reached by an index."""
-    statement = queries.select_visible_avatar(people[viewer], people["candidate"].id)
+    user = people[viewer]
+    company = db_session.scalars(select(Company).where(Company.user_id == user.id)).first()
+    membership = Membership(company, "owner", user.id) if company else None
+    statement = queries.select_visible_avatar(user, membership, people["candidate"].id)
     compiled = statement.compile(dialect=db_session.bind.dialect)
     db_session.execute(text("SET LOCAL enable_seqscan = off"))
     plan = "\n".join(

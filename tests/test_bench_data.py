@@ -93,6 +93,23 @@ def test_well_known_logins_use_the_demo_password(bench_database_url):
     assert _scalar(bench_database_url, "SELECT bool_and(email LIKE :p) FROM users_user", p=f"%@{BENCH_DOMAIN}")
 
 
+def test_every_company_has_its_owner_and_the_biggest_a_team(bench_database_url):
+    """The owner trigger is off while loading: the load adds the members itself."""
+    assert _scalar(
+        bench_database_url,
+        "SELECT count(*) FROM company_company c WHERE NOT EXISTS (SELECT 1 FROM company_member m "
+        "WHERE m.company_id = c.id AND m.user_id = c.user_id AND m.role = 'owner')",
+    ) == 0
+    team = _scalar(
+        bench_database_url,
+        "SELECT string_agg(m.role || ':' || u.email, ',' ORDER BY m.role) FROM company_member m "
+        "JOIN users_user u ON u.id = m.user_id WHERE m.company_id = 1 AND m.role <> 'owner'",
+    )
+    assert team == f"hiring_manager:{LOGINS['hiring manager']},interviewer:{LOGINS['interviewer']}"
+    assert _scalar(bench_database_url, "SELECT count(*) FROM company_jobteam WHERE job_id = 1") == 1
+    assert _scalar(bench_database_url, "SELECT count(*) FROM interview_assignment") >= 1
+
+
 def test_bench_data_migrates_an_empty_database_and_refills_it(scratch_database_url):
     url = scratch_database_url("bench_refill")
     first = _run(url, "--sessions", "1000")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, false, func, select
 
-from webapp.models import Company, InterviewSession, Job, User, UserOAuthToken
+from webapp.models import InterviewSession, Job, User, UserOAuthToken
+from webapp.team import scope
+from webapp.team.membership import Membership
 
 
 def select_user_id_by_email(email: str) -> Select:
@@ -37,24 +39,27 @@ def select_connection(user_id: int, token_id: int) -> Select:
     return select(UserOAuthToken).where(UserOAuthToken.id == token_id, UserOAuthToken.user_id == user_id)
 
 
-def select_visible_avatar(viewer: User, user_id: int) -> Select:
+def select_visible_avatar(viewer: User, membership: Membership | None, user_id: int) -> Select:
     """The stored avatar name of `user_id`, only when `viewer` may see it; else no row.
 
-    The owner and admins see every photo; an employer sees a candidate's photo once the
-    candidate has a real (not practice) interview on one of the employer's company's jobs.
-    One statement, walking the candidate's sessions by idx_interview_session_user_status.
+    Admins see every photo; a company member sees a candidate's photo once the candidate has a
+    real (not practice) interview the member may see in the active company (an interviewer:
+    one assigned to them). One statement, walking the candidate's sessions by
+    idx_interview_session_user_status.
     """
     statement = select(User.avatar).where(User.id == user_id)
     if viewer.id == user_id or viewer.is_admin:
         return statement
+    if membership is None:
+        return statement.where(false())
     interviewed_here = (
         select(InterviewSession.id)
         .join(Job, Job.id == InterviewSession.job_id)
-        .join(Company, Company.id == Job.company_id)
         .where(
             InterviewSession.user_id == User.id,
             InterviewSession.is_practice.is_not(True),
-            Company.user_id == viewer.id,
+            Job.company_id == membership.company_id,
+            scope.visible_interviews(membership),
         )
     )
     return statement.where(exists(interviewed_here))

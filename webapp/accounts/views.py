@@ -26,6 +26,7 @@ from webapp.audit.services import client_ip
 from webapp.auth import sessions as login_sessions
 from webapp.auth import throttle
 from webapp.htmx import hx_redirect, render_page_or_block, wants_block
+from webapp.team.membership import current_membership
 
 bp = Blueprint("accounts", __name__)
 
@@ -325,7 +326,7 @@ def delete_avatar():
 @login_required
 def avatar(user_id: int):
     # Someone the viewer may not see reads as missing (404, not 403): ids are sequential.
-    name = db.session.scalar(queries.select_visible_avatar(current_user, user_id))
+    name = db.session.scalar(queries.select_visible_avatar(current_user, current_membership(), user_id))
     path = uploads.stored_path(services.AVATAR_FOLDER, name)
     if path is None:
         abort(404)

@@ -38,7 +38,13 @@ LOGINS = {
     "small employer": f"small@{BENCH_DOMAIN}",
     "admin": f"admin@{BENCH_DOMAIN}",
     "candidate": f"candidate@{BENCH_DOMAIN}",
+    "hiring manager": f"manager@{BENCH_DOMAIN}",
+    "interviewer": f"interviewer@{BENCH_DOMAIN}",
 }
+# The biggest employer's team: a hiring manager of its first jobs (the hot job included) and an
+# interviewer assigned to one of every ASSIGNED_EVERY of its interviews.
+MANAGER_JOBS = 3
+ASSIGNED_EVERY = 500
 RANDOM_SEED = 20261204
 PRACTICE_SHARE = 0.08
 BIGGEST_SHARE = 0.20
@@ -486,6 +492,40 @@ WHERE s.status IN ('completed', 'in_progress') AND s.start_time >= CAST(:now AS 
 ORDER BY 7
 """
 
+# Every company's account is its owner (the trigger that does it is off while loading); the
+# biggest employer gets a hiring manager and an interviewer, so their scoped pages can be timed.
+HIRING_TEAMS = [
+    """
+    INSERT INTO company_member (company_id, user_id, role, created_at, updated_at)
+    SELECT id, user_id, 'owner', created_at, created_at FROM company_company WHERE user_id IS NOT NULL
+    """,
+    """
+    INSERT INTO users_user (username, email, password, first_name, last_name, is_verified, is_active, is_staff,
+                            created_at, enable_2fa, role, auth_provider, social_links)
+    VALUES ('manager', :manager, :password, 'Hannah', 'Manager', true, true, false,
+            CAST(:now AS timestamptz) - interval '300 days', false, 'employer', 'email', CAST('{}' AS jsonb)),
+           ('interviewer', :interviewer, :password, 'Noah', 'Interviewer', true, true, false,
+            CAST(:now AS timestamptz) - interval '300 days', false, 'employer', 'email', CAST('{}' AS jsonb))
+    """,
+    """
+    INSERT INTO company_member (company_id, user_id, role, created_at, updated_at)
+    SELECT 1, u.id, CASE u.email WHEN :manager THEN 'hiring_manager' ELSE 'interviewer' END, u.created_at, u.created_at
+    FROM users_user u WHERE u.email IN (:manager, :interviewer)
+    """,
+    """
+    INSERT INTO company_jobteam (job_id, user_id, team_role, created_at)
+    SELECT j.id, u.id, 'hiring_manager', u.created_at
+    FROM company_job j CROSS JOIN users_user u
+    WHERE j.company_id = 1 AND u.email = :manager ORDER BY j.id LIMIT :manager_jobs
+    """,
+    """
+    INSERT INTO interview_assignment (interview_session_id, user_id, assigned_by_id, created_at)
+    SELECT s.id, u.id, 2, s.created_at
+    FROM interview_interviewsession s JOIN company_job j ON j.id = s.job_id CROSS JOIN users_user u
+    WHERE j.company_id = 1 AND s.id % :every = 0 AND u.email = :interviewer
+    """,
+]
+
 # Tables whose ids are given explicitly: their sequences continue after the largest.
 EXPLICIT_IDS = ("users_user", "company_company", "company_job", "interview_interviewsession",
                 "interview_sentimentsession", "interview_culturalfit", "interview_behavioralanalysis")
@@ -624,6 +664,7 @@ class _Loader:
         self.stage("subscriptions", self._subscriptions)
         self.stage("usage records", lambda: self.sql(USAGE))
         self.stage("sequences", self._sequences)
+        self.stage("hiring teams", self._hiring_teams)
         self.stage("indexes", lambda: self._create_indexes(indexes))
         self.loading = False
         c.execute(text("SET session_replication_role = DEFAULT"))
@@ -748,6 +789,13 @@ class _Loader:
             self.c.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
             ))
+
+    def _hiring_teams(self) -> None:
+        for statement in HIRING_TEAMS:
+            self.sql(
+                statement, manager=LOGINS["hiring manager"], interviewer=LOGINS["interviewer"], password=self.password,
+                manager_jobs=MANAGER_JOBS, every=ASSIGNED_EVERY,
+            )
 
     def _rankings(self) -> str:
         """The project's recompute, on two connections with every other job each: the database's
