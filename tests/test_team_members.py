@@ -79,6 +79,8 @@ def test_the_members_page_lists_members_invitations_seats_and_the_role_legend(ap
                      "Pending", "Expired", "Hiring manager", "Everything, billing and ownership included.",
                      "4 seats used (no limit on your plan)", "Send the invitation"):
         assert expected in text, expected
+    # The invitation starts at the everyday role, not at the most powerful one.
+    assert '<option selected value="recruiter">Recruiter</option>' in text
 
 
 def test_seats_show_the_plan_limit(app, db_session, team):

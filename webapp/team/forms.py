@@ -14,7 +14,7 @@ from webapp.accounts.forms import (
     password_rules,
     strip,
 )
-from webapp.team.policy import HIRING_MANAGER, ROLE_LABELS
+from webapp.team.policy import HIRING_MANAGER, RECRUITER, ROLE_LABELS
 
 
 def _role_choices(roles) -> list[tuple[str, str]]:
@@ -28,7 +28,8 @@ class InviteForm(FlaskForm):
         validators=[DataRequired("Enter the address to invite."), Length(max=254), no_control_characters,
                     email_address],
     )
-    role = SelectField("Role", validate_choice=False)
+    # The role most invitations are for; owners and admins are the rare, deliberate choice.
+    role = SelectField("Role", default=RECRUITER, validate_choice=False)
     job_ids = SelectMultipleField(
         "Jobs (hiring managers only)", coerce=int, validate_choice=False,
         description="The jobs whose hiring team they join. Hold Ctrl (or ⌘) to pick several.",
