@@ -63,6 +63,26 @@ from webapp.models.team import (  # noqa: F401
     JobTeamMember,
     PlanSeatLimit,
 )
+from webapp.models.pipeline import (  # noqa: F401
+    DECISION_ACTIONS,
+    OVERRIDE_KINDS,
+    PIPELINE_STATUSES,
+    REASON_KINDS,
+    RECOMMENDATIONS,
+    STAGE_KINDS,
+    TEMPLATE_KINDS,
+    InterviewNote,
+    InterviewNoteEdit,
+    PipelineCandidate,
+    PipelineDecision,
+    PipelineEmailTemplate,
+    PipelineReason,
+    PipelineStage,
+    RankingOverride,
+    Scorecard,
+    ScorecardAttribute,
+    ScorecardRating,
+)
 from webapp.models.archive import InterviewSessionArchive  # noqa: F401  (registers the table)
 from webapp.models import scale_indexes  # noqa: F401  (the migrations' indexes for pages at scale)
 

@@ -51,6 +51,14 @@ ACTIONS: dict[str, frozenset[str]] = {
     "interviews.view": _EVERYONE,
     "interviews.review": _EVERYONE,  # notes, the technical-difficulty flag
     "interviews.manage": _RECRUITING,  # schedule, extend, reschedule, cancel, assign interviewers
+    # decisions (a hiring manager: on their team's jobs, as with rankings)
+    "pipeline.view": frozenset({OWNER, ADMIN, RECRUITER, HIRING_MANAGER}),  # board, table, a candidate's history
+    "pipeline.decide": frozenset({OWNER, ADMIN, RECRUITER, HIRING_MANAGER}),  # move, reject, reopen, bulk
+    "pipeline.configure": _RECRUITING,  # a job's stages and scorecard attributes
+    "pipeline.company_settings": _MANAGERS,  # default stages, reasons, rejection and offer emails
+    "rankings.override": frozenset({OWNER, ADMIN, RECRUITER, HIRING_MANAGER}),  # pin or exclude, with a reason
+    "scorecards.write": _EVERYONE,  # one's own scorecard of an interview one may see
+    "scorecards.view_all": frozenset({OWNER, ADMIN, RECRUITER, HIRING_MANAGER}),  # others' before submitting one's own
 }
 
 # Roles that see only their part of the company.

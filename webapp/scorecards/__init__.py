@@ -1,0 +1,1 @@
+"""Human scorecards of interviews: ratings on the job's attributes and a recommendation per member."""
