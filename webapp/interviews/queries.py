@@ -361,8 +361,10 @@ def _counts_statement(shape: Shape, with_jobs: bool = False) -> Select:
     # Counting (search, dates) by job: a semi-join on the member's jobs, each one's index range in turn
     # (an interviewer's: their assignments, the jobs only checked).
     job_id = InterviewSession.job_id + 0 if shape.reach == ASSIGNED_INTERVIEWS else InterviewSession.job_id
-    member_jobs = select(Job.id).where(Job.company_id == bindparam("company", type_=Integer),
-                                       *_member_jobs(shape.reach))
+    # An interviewer's sessions are their assignments already: the company's jobs only check the tenant
+    # (narrowing them to "jobs with an assignment" would re-read every such job's sessions per row).
+    narrowing = [] if shape.reach == ASSIGNED_INTERVIEWS else _member_jobs(shape.reach)
+    member_jobs = select(Job.id).where(Job.company_id == bindparam("company", type_=Integer), *narrowing)
     scope, conditions = _interview_list_conditions(shape, job_id.in_(member_jobs) if with_jobs else None)
     matching = _counted(shape)
     if matching is None:
