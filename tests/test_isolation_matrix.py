@@ -475,6 +475,9 @@ ROUTES: dict[str, Route] = {
     "rankings.save_weights": company(RECRUITING, job_id),
     "rankings.compare": company(JOB_READERS, job_id),
     "rankings.export": company(JOB_READERS, job_id),
+    # people's pins and exclusions (with a reason): whoever reads the job's ranking; a bare POST is a 422
+    "rankings.override": company(JOB_READERS, ranked_candidate),
+    "rankings.remove_override": company(JOB_READERS, ranked_candidate),
     # candidates: practice feedback and interview history (employers and admins: 403)
     "practice.index": Route(roles("user")),
     "practice.progress": Route(roles("user")),
