@@ -7,6 +7,11 @@ from dataclasses import dataclass, replace
 
 from decimal import Decimal
 
+from flask_wtf import FlaskForm
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from webapp.formtools import CONTROL_IN_TEXT, rejects_controls, strip
 from webapp.rankings.queries import SORT_COLUMNS
 from webapp.scoring import weights as w
 
@@ -122,3 +127,37 @@ class WhatIf:
 
     def slider_value(self, name: str) -> str:
         return w.fmt(self.values[name]) if self.values.get(name) is not None else ""
+
+
+REASON_MAX = 1000  # a reason is a sentence or two; the cap keeps the page and the audit log sane
+OVERRIDE_CHOICES = [
+    ("pin", "Pin to the top: list them first, above the AI's order"),
+    ("exclude", "Exclude from the ranking: take them out of the AI's order"),
+]
+
+
+class OverrideForm(FlaskForm):
+    """A person's pin or exclusion of a ranked candidate; the reason is required and shown with it."""
+
+    kind = RadioField(
+        "What to do", choices=OVERRIDE_CHOICES, validate_choice=False,
+        validators=[InputRequired("Choose whether to pin or exclude this candidate.")],
+    )
+    reason = TextAreaField(
+        "Reason",
+        filters=[strip],
+        description="Shown next to the candidate with your name, and kept in the audit log.",
+        validators=[
+            DataRequired("Enter the reason for this override: everyone who reads the ranking sees it."),
+            Length(max=REASON_MAX, message=f"Keep the reason to {REASON_MAX:,} characters or fewer."),
+            rejects_controls(CONTROL_IN_TEXT),
+        ],
+    )
+
+    def validate_kind(self, field) -> None:
+        if field.data not in dict(OVERRIDE_CHOICES):
+            raise ValidationError("Choose whether to pin or exclude this candidate.")
+
+
+class RemoveOverrideForm(FlaskForm):
+    """The confirmed removal of an override: just the CSRF token."""

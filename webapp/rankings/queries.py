@@ -21,11 +21,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from webapp.models import RankingOverride
 from webapp.pagination import ListPage, clamp_page
 from webapp.rankings import formulas as f
+from webapp.scorecards.queries import select_human_scores
 from webapp.scoring import weights as w
 
 COMPONENTS = """
@@ -219,9 +221,16 @@ SHOWN = """c.place, c.candidate_id, c.overall_score, c.technical_score, c.cultur
            u.first_name, u.last_name, u.email"""
 
 
+# People's pins and exclusions leave the ranked list (pins are listed above it, see `overrides`):
+# an anti-join on rankings_override's primary key, row by row along the ranking's own index.
+NOT_OVERRIDDEN = """NOT EXISTS (SELECT 1 FROM rankings_override o
+                               WHERE o.job_id = :job_id AND o.candidate_id = {t}.candidate_id)"""
+
+
 @dataclass(frozen=True)
 class Listing(ListPage):
-    total: int  # ranked candidates for the job; `matching` counts those at or above the minimum score
+    total: int  # ranked candidates for the job left to the AI's order (not pinned or excluded by people);
+    # `matching` counts those at or above the minimum score
 
 
 def _order(sort_key: str, reverse: bool, table: str = "c") -> str:
@@ -250,12 +259,12 @@ def listing(
         text(
             f"""WITH counts AS (
                     SELECT count(*) AS total, count(*) FILTER (WHERE overall_score >= :minimum) AS matching
-                    FROM rankings_component WHERE job_id = :job_id
+                    FROM rankings_component r WHERE r.job_id = :job_id AND {NOT_OVERRIDDEN.format(t="r")}
                 )
                 SELECT counts.total, counts.matching, page.* FROM counts LEFT JOIN (
                     SELECT {SHOWN}, c.sort_name
                     FROM (SELECT * FROM rankings_component p
-                          WHERE p.job_id = :job_id AND p.overall_score >= :minimum
+                          WHERE p.job_id = :job_id AND p.overall_score >= :minimum AND {NOT_OVERRIDDEN.format(t="p")}
                           ORDER BY {_order(sort_key, reverse, "p")}
                           LIMIT CAST(:limit AS integer) OFFSET :offset) c
                     JOIN users_user u ON u.id = c.candidate_id
@@ -316,7 +325,9 @@ def whatif_listing(
     if top_first:
         ranked = """SELECT t.*, rank() OVER (ORDER BY t.overall_score DESC) AS place
                     FROM (SELECT * FROM rescored ORDER BY overall_score DESC, candidate_id
-                          LIMIT CAST(:limit AS integer) + :offset) t"""
+                          -- the overridden ones are dropped after ranking: read as many more
+                          LIMIT CAST(:limit AS integer) + :offset
+                                + (SELECT count(*) FROM rankings_override o WHERE o.job_id = :job_id)) t"""
     else:
         ranked = "SELECT r.*, rank() OVER (ORDER BY r.overall_score DESC) AS place FROM rescored r"
     statement = text(
@@ -326,12 +337,13 @@ def whatif_listing(
                 FROM (SELECT c.*, {MASK} AS mask FROM rankings_component c WHERE c.job_id = :job_id) m
             ),
             counts AS (
-                SELECT count(*) AS total, count(*) FILTER (WHERE overall_score >= :minimum) AS matching FROM rescored
+                SELECT count(*) AS total, count(*) FILTER (WHERE overall_score >= :minimum) AS matching
+                FROM rescored r WHERE {NOT_OVERRIDDEN.format(t="r")}
             ),
             ranked AS ({ranked}),
             shown AS (
                 SELECT p.candidate_id, p.overall_score, p.place, p.saved_place, p.saved_overall FROM ranked p
-                WHERE p.overall_score >= :minimum
+                WHERE p.overall_score >= :minimum AND {NOT_OVERRIDDEN.format(t="p")}
                 ORDER BY {_order(sort_key, reverse, "p")}
                 LIMIT CAST(:limit AS integer) OFFSET :offset
             )
@@ -360,6 +372,50 @@ def whatif_listing(
         return whatif_listing(session, job_id, weights, sort_key=sort_key, reverse=reverse, minimum=minimum,
                               page=clamped, per_page=per_page)
     return Listing(rows, matching, page, pages, per_page, total=total)
+
+
+# --- people's overrides -----------------------------------------------------------------------
+
+# The overrides a page lists at most (pins above the ranking, exclusions in their section); each
+# kind's full count comes with the rows.
+OVERRIDES_SHOWN = 200
+
+
+def overrides(session: Session, job_id: int, limit: int = OVERRIDES_SHOWN) -> list:
+    """The job's pins (by AI rank) then exclusions (newest first), with the AI's stored numbers,
+    who made each and the number of each kind: one statement along rankings_override's key."""
+    return session.execute(
+        text(
+            f"""SELECT o.kind, o.reason, o.created_at, o.created_by_id,
+                       b.first_name AS by_first_name, b.last_name AS by_last_name, b.email AS by_email,
+                       count(*) OVER (PARTITION BY o.kind) AS of_kind, {SHOWN}
+                FROM rankings_override o
+                JOIN rankings_component c ON c.job_id = o.job_id AND c.candidate_id = o.candidate_id
+                JOIN users_user u ON u.id = o.candidate_id
+                LEFT JOIN users_user b ON b.id = o.created_by_id
+                WHERE o.job_id = :job_id
+                ORDER BY o.kind = 'pin' DESC,
+                         CASE WHEN o.kind = 'pin' THEN c.place END, o.created_at DESC, o.candidate_id
+                LIMIT :limit"""
+        ),
+        {"job_id": job_id, "limit": limit},
+    ).all()
+
+
+def override_of(session: Session, job_id: int, candidate_id: int, *, for_update: bool = False):
+    """The candidate's override on the job, or None."""
+    statement = select(RankingOverride).where(
+        RankingOverride.job_id == job_id, RankingOverride.candidate_id == candidate_id
+    )
+    return session.scalar(statement.with_for_update() if for_update else statement)
+
+
+def human_scores(session: Session, job_id: int, candidate_ids: Sequence[int]) -> dict:
+    """candidate id -> (human score 0-100, submitted scorecards), one statement for all the ids."""
+    if not candidate_ids:
+        return {}
+    rows = session.execute(select_human_scores(job_id, sorted(set(candidate_ids)))).all()
+    return {row.candidate_id: row for row in rows}
 
 
 def ranking_of(session: Session, job_id: int, candidate_id: int):

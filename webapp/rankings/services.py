@@ -23,12 +23,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
-from sqlalchemy import text
+from sqlalchemy import func, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from webapp.audit import services as audit
+from webapp.models import RankingOverride
 from webapp.models.rankings import EVIDENCE
 from webapp.rankings import formulas as f
 from webapp.rankings import queries
+from webapp.scorecards.queries import disagrees
 from webapp.scoring import weights as w
 from webapp.weights import services as weights_services
 
@@ -283,7 +287,7 @@ def parse_selection(values: list[str]) -> list[int]:
 
 
 def comparison(session: Session, job, candidate_ids: list[int]) -> list[SimpleNamespace]:
-    """Side by side data for the candidates, in the order given; three statements whatever their number.
+    """Side by side data for the candidates, in the order given; four statements whatever their number.
 
     Raises CompareError when one of them is not ranked for this job (without saying
     anything about where else they might be).
@@ -295,6 +299,7 @@ def comparison(session: Session, job, candidate_ids: list[int]) -> list[SimpleNa
     for item in queries.compared_skills(session, job.id, candidate_ids):
         skills.setdefault(item.candidate_id, []).append((item.skill, float(item.score or 0)))
     profiles = {p["candidate_id"]: p for p in queries.compared_profiles(session, job.id, candidate_ids)}
+    humans = queries.human_scores(session, job.id, candidate_ids)
     result = []
     for candidate_id in candidate_ids:
         row, profile = rows[candidate_id], profiles.get(candidate_id, {})
@@ -316,6 +321,8 @@ def comparison(session: Session, job, candidate_ids: list[int]) -> list[SimpleNa
             strengths=[name for name, _ in ranked_skills[:_top(len(ranked_skills))]],
             weakest=[name for name, _ in ranked_skills[_top(len(ranked_skills)):][::-1][:3]],
             gaps=_gap_names(profile.get("knowledge_gaps") or []),
+            human=humans.get(candidate_id),  # (human_score, scorecards) or None: no submitted scorecard
+            disagrees=disagrees(row["saved_overall"], getattr(humans.get(candidate_id), "human_score", None)),
         ))
     return result
 
@@ -333,3 +340,49 @@ def _gap_names(gaps: list) -> list[str]:
         if isinstance(name, str) and name.strip() and name.strip() not in names:
             names.append(name.strip())
     return names[:5]
+
+
+# --- people's overrides ----------------------------------------------------------------------
+
+OVERRIDE_WORDS = {"pin": "pinned to the top", "exclude": "excluded from the ranking"}
+
+
+def set_override(
+    session: Session, job, candidate_id: int, kind: str, reason: str, *, actor, candidate_name: str = ""
+) -> None:
+    """Pin or exclude a ranked candidate with a reason (replacing their earlier override); audit-logged.
+
+    Only rankings_override is written: the AI's scores, components and places stay as computed.
+    The caller commits.
+    """
+    earlier = queries.override_of(session, job.id, candidate_id, for_update=True)
+    before = None if earlier is None else {"kind": earlier.kind, "reason": earlier.reason}
+    # an upsert: two people overriding the same candidate at once never collide on the key (the last one wins)
+    values = {"job_id": job.id, "candidate_id": candidate_id, "kind": kind, "reason": reason,
+              "created_by_id": actor.id}
+    statement = insert(RankingOverride).values(**values).on_conflict_do_update(
+        index_elements=[RankingOverride.job_id, RankingOverride.candidate_id],
+        set_={"kind": kind, "reason": reason, "created_by_id": actor.id, "created_at": func.now()},
+    )
+    session.execute(statement)
+    if earlier is not None:
+        session.expire(earlier)  # the row was rewritten under it
+    audit.record(session, f"ranking.{'pinned' if kind == 'pin' else 'excluded'}", actor=actor, target=job,
+                 details={"job": job.title, "candidate_id": candidate_id, "candidate": candidate_name, "reason": reason,
+                          "replaced": before})
+
+
+def remove_override(
+    session: Session, job, candidate_id: int, *, actor, candidate_name: str = ""
+) -> RankingOverride | None:
+    """Give the candidate back to the AI's order; None when there was no override. Audit-logged; the caller commits."""
+    override = queries.override_of(session, job.id, candidate_id, for_update=True)
+    if override is None:
+        return None
+    session.delete(override)
+    session.flush()
+    audit.record(session, "ranking.override_removed", actor=actor, target=job,
+                 details={"job": job.title, "candidate_id": candidate_id, "candidate": candidate_name,
+                          "kind": override.kind,
+                          "reason": override.reason})
+    return override

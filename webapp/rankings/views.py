@@ -22,9 +22,11 @@ from webapp.billing.features import require_feature
 from webapp.htmx import render_page_or_block, wants_block
 from webapp.jobs.scope import get_job_or_404
 from webapp.rankings import export_csv, queries, services
-from webapp.rankings.forms import WHATIF_PARAMS, RankingParams, WhatIf
+from webapp.rankings.forms import WHATIF_PARAMS, OverrideForm, RankingParams, RemoveOverrideForm, WhatIf
+from webapp.scorecards.queries import disagrees
 from webapp.scoring import weights as w
 from webapp.team.membership import member_required
+from webapp.templating import person_name
 from webapp.weights import services as weights_services
 
 bp = Blueprint("rankings", __name__, url_prefix="/jobs/<int:job_id>/rankings")
@@ -36,6 +38,7 @@ def index(job_id: int):
     job, weights = _fresh_job_or_404(job_id)
     params = _params(weights)
     listing = _ranking(job, params, weights, per_page=queries.PER_PAGE)
+    people = _people(job, listing.rows)
     bad_whatif = params.whatif is not None and not params.whatif.usable
     return render_page_or_block(
         "rankings/index.html",
@@ -49,7 +52,22 @@ def index(job_id: int):
         hx=wants_block(),
         factor_labels=FACTOR_LABELS,
         sentiment_labels=w.SENTIMENT_LABELS,
+        **people,
     )
+
+
+def _people(job, rows) -> dict:
+    """What people added to the ranking: their pins and exclusions (one statement) and the human
+    scores of the rows shown and the overridden ones (one statement)."""
+    session = db.session()
+    overrides = queries.overrides(session, job.id)
+    pinned = [o for o in overrides if o.kind == "pin"]
+    excluded = [o for o in overrides if o.kind == "exclude"]
+    humans = queries.human_scores(session, job.id, [row.candidate_id for row in (*overrides, *rows)])
+    return {
+        "pinned": pinned, "excluded": excluded, "humans": humans, "disagrees": disagrees,
+        "pinned_count": pinned[0].of_kind if pinned else 0, "excluded_count": excluded[0].of_kind if excluded else 0,
+    }
 
 
 def _fresh_job_or_404(job_id: int) -> tuple:
@@ -151,11 +169,11 @@ def export(job_id: int):
         problems += list(params.whatif.errors.values()) if params.whatif else []
         abort(400, description=" ".join(problems))
     listing = _ranking(job, params, weights, per_page=None)
+    people = _people(job, listing.rows)
     filename = f"rankings-{export_csv.slug(job.title)}-{date.today().isoformat()}.csv"
-    response = Response(
-        stream_with_context(export_csv.lines(listing.rows, whatif=params.whatif is not None)),
-        mimetype="text/csv",
-    )
+    lines = export_csv.lines(listing.rows, whatif=params.whatif is not None, humans=people["humans"],
+                             pinned=people["pinned"], excluded=people["excluded"])
+    response = Response(stream_with_context(lines), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -190,6 +208,56 @@ def explain(job_id: int, candidate_id: int):
         interviews=queries.interviews_behind(session, job.id, candidate_id),
         factor_labels=FACTOR_LABELS,
     )
+
+
+@bp.route("/<int:candidate_id>/override", methods=["GET", "POST"])
+@member_required("rankings.override")
+def override(job_id: int, candidate_id: int):
+    """Pin a ranked candidate to the top or exclude them, with a reason (a 422 says what is missing)."""
+    job, ranking = _ranked_or_404(job_id, candidate_id)
+    session = db.session()
+    current = queries.override_of(session, job.id, candidate_id)
+    form = OverrideForm(obj=current)
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("rankings/override.html", job=job, ranking=ranking, form=form,
+                               current=current), status
+    services.set_override(session, job, candidate_id, form.kind.data, form.reason.data, actor=current_user,
+                          candidate_name=person_name(ranking))
+    session.commit()
+    flash(f"{person_name(ranking)} is {services.OVERRIDE_WORDS[form.kind.data]}; the AI's scores are unchanged.",
+          "success")
+    return redirect(url_for("rankings.index", job_id=job.id))
+
+
+@bp.route("/<int:candidate_id>/override/remove", methods=["GET", "POST"])
+@member_required("rankings.override")
+def remove_override(job_id: int, candidate_id: int):
+    """GET: the confirmation; POST: give the candidate back to the AI's order (audit-logged)."""
+    job, ranking = _ranked_or_404(job_id, candidate_id)
+    session = db.session()
+    current = queries.override_of(session, job.id, candidate_id)
+    if current is None:
+        flash(f"{person_name(ranking)} has no pin or exclusion to remove.", "info")
+        return redirect(url_for("rankings.index", job_id=job.id))
+    form = RemoveOverrideForm()
+    if request.method == "GET":
+        return render_template("rankings/remove_override.html", job=job, ranking=ranking, current=current, form=form)
+    if not form.validate_on_submit():
+        abort(400, description="The form expired. Reload the page and try again.")
+    services.remove_override(session, job, candidate_id, actor=current_user, candidate_name=person_name(ranking))
+    session.commit()
+    flash(f"{person_name(ranking)} is back in the AI's order.", "success")
+    return redirect(url_for("rankings.index", job_id=job.id))
+
+
+def _ranked_or_404(job_id: int, candidate_id: int):
+    """The job in the member's reach and the candidate's stored ranking on it; anything else is 404."""
+    job = get_job_or_404(job_id)
+    ranking = queries.ranking_of(db.session(), job.id, candidate_id)
+    if ranking is None:
+        abort(404)
+    return job, ranking
 
 
 # "Sentiment" is what the weights call it; the table says what it measures.
