@@ -20,6 +20,9 @@ FILLED_TABLES = (
     "interview_learningpathresource", "billing_subscriptionplan", "billing_customersubscription",
     "billing_usagerecord", "interview_interviewstatistics", "interview_candidateranking", "interview_scoreweight",
     "interview_dynamicscoreweight", "analytics_dailymetrics",
+    # decisions (migration 0018)
+    "pipeline_stage", "pipeline_reason", "pipeline_candidate", "pipeline_decision", "interview_scorecardattribute",
+    "interview_scorecard", "interview_scorecardrating", "interview_note", "rankings_override",
 )
 
 
@@ -108,6 +111,88 @@ def test_every_company_has_its_owner_and_the_biggest_a_team(bench_database_url):
     assert team == f"hiring_manager:{LOGINS['hiring manager']},interviewer:{LOGINS['interviewer']}"
     assert _scalar(bench_database_url, "SELECT count(*) FROM company_jobteam WHERE job_id = 1") == 1
     assert _scalar(bench_database_url, "SELECT count(*) FROM interview_assignment") >= 1
+
+
+def test_every_job_has_its_stages_and_candidates_their_places_with_decisions(bench_database_url):
+    """The pipeline triggers are off while loading: the load fills stages, places and decisions itself."""
+    assert _scalar(
+        bench_database_url,
+        "SELECT count(*) FROM company_job j WHERE (SELECT string_agg(kind, ',' ORDER BY position) "
+        "FROM pipeline_stage s WHERE s.job_id = j.id) IS DISTINCT FROM "
+        "'applied,ai_interview,review,team_interview,offer,hired' "
+        "OR (SELECT count(*) FROM interview_scorecardattribute a WHERE a.job_id = j.id) <> 4 "
+        "OR EXISTS (SELECT 1 FROM pipeline_stage s WHERE s.job_id = j.id AND s.company_id <> j.company_id)",
+    ) == 0
+    assert _scalar(
+        bench_database_url,
+        "SELECT count(*) FROM company_company c WHERE (SELECT count(*) FROM pipeline_stage s "
+        "WHERE s.company_id = c.id AND s.job_id IS NULL) <> 6 "
+        "OR (SELECT count(*) FROM pipeline_reason r WHERE r.company_id = c.id) <> 9",
+    ) == 0
+    # Exactly the (job, candidate) pairs of real interviews, each on a stage of its own job.
+    pairs = _scalar(
+        bench_database_url,
+        "SELECT count(*) FROM (SELECT DISTINCT job_id, user_id FROM interview_interviewsession "
+        "WHERE job_id IS NOT NULL AND user_id IS NOT NULL AND is_practice IS NOT TRUE) t",
+    )
+    assert pairs == _scalar(bench_database_url, "SELECT count(*) FROM pipeline_candidate")
+    assert _scalar(
+        bench_database_url,
+        "SELECT count(*) FROM pipeline_candidate c JOIN pipeline_stage s ON s.id = c.stage_id "
+        "WHERE s.job_id <> c.job_id",
+    ) == 0
+    # Each place's version counts its decisions; the last move says where and since when.
+    assert _scalar(
+        bench_database_url,
+        "SELECT count(*) FROM pipeline_candidate c CROSS JOIN LATERAL (SELECT count(*) AS n, "
+        "max(decided_at) FILTER (WHERE action IN ('entered', 'moved')) AS moved, "
+        "(array_agg(to_stage_id ORDER BY decided_at DESC, id DESC))[1] AS stage "
+        "FROM pipeline_decision d WHERE d.pipeline_candidate_id = c.id) d "
+        "WHERE c.version <> d.n OR c.entered_stage_at <> d.moved OR c.stage_id <> d.stage "
+        "OR (c.status = 'active') <> (c.closed_at IS NULL)",
+    ) == 0
+    assert _scalar(bench_database_url, "SELECT count(*) FROM pipeline_decision WHERE decided_at > now()") == 0
+    rejected = _scalar(bench_database_url, "SELECT avg((status = 'rejected')::int) FROM pipeline_candidate")
+    assert 0.25 <= rejected <= 0.4
+    # Most wait at the AI interview or Review; the hot job has candidates at every stage, some hired.
+    waiting = _scalar(
+        bench_database_url,
+        "SELECT avg((s.kind IN ('ai_interview', 'review'))::int) FROM pipeline_candidate c "
+        "JOIN pipeline_stage s ON s.id = c.stage_id WHERE c.status = 'active'",
+    )
+    assert waiting > 0.7
+    assert _scalar(
+        bench_database_url,
+        "SELECT count(DISTINCT s.kind) FROM pipeline_candidate c JOIN pipeline_stage s ON s.id = c.stage_id "
+        "WHERE c.job_id = 1 AND c.status = 'active'",
+    ) == 6
+    assert _scalar(
+        bench_database_url,
+        "SELECT count(DISTINCT action) FROM pipeline_decision WHERE job_id = 1 AND decided_by_id IS NOT NULL",
+    ) == 4  # entered (at Applied), moved, rejected, withdrawn
+
+
+def test_scorecards_of_some_completed_interviews_by_members_and_overrides_on_the_hot_job(bench_database_url):
+    completed = _scalar(
+        bench_database_url,
+        "SELECT count(*) FROM interview_interviewsession WHERE status = 'completed' AND job_id IS NOT NULL "
+        "AND is_practice IS NOT TRUE",
+    )
+    cards = _scalar(bench_database_url, "SELECT count(*) FROM interview_scorecard")
+    assert 0.02 * completed <= cards <= 0.1 * completed
+    assert _scalar(
+        bench_database_url,
+        "SELECT count(*) FROM interview_scorecard c JOIN interview_interviewsession s ON s.id = c.interview_session_id "
+        "JOIN company_job j ON j.id = s.job_id WHERE s.status <> 'completed' OR NOT EXISTS ("
+        "SELECT 1 FROM company_member m WHERE m.company_id = j.company_id AND m.user_id = c.author_id) "
+        "OR (SELECT count(*) FROM interview_scorecardrating r JOIN interview_scorecardattribute a "
+        "ON a.id = r.attribute_id AND a.job_id = s.job_id WHERE r.scorecard_id = c.id) <> 4",
+    ) == 0
+    assert 0 < _scalar(bench_database_url, "SELECT count(*) FROM interview_scorecard WHERE submitted_at IS NULL") < cards
+    overrides = _scalar(
+        bench_database_url, "SELECT string_agg(DISTINCT kind, ',') FROM rankings_override WHERE job_id = 1"
+    )
+    assert overrides == "exclude,pin"
 
 
 def test_bench_data_migrates_an_empty_database_and_refills_it(scratch_database_url):

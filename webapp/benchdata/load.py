@@ -526,6 +526,201 @@ HIRING_TEAMS = [
     """,
 ]
 
+# Decisions (migration 0018), whose triggers are off while loading. Stage ids are arithmetic:
+# company k's defaults are (k - 1) * 6 + position, job j's stages :job_stages + (j - 1) * 6 + position,
+# job j's scorecard attributes (j - 1) * 4 + position (the built-in positions: 1 Applied, 2 AI interview,
+# 3 Review, 4 Team interview, 5 Offer, 6 Hired).
+PIPELINE_SETUP = [
+    """
+    INSERT INTO pipeline_stage (id, company_id, job_id, name, kind, position, created_at, updated_at)
+    SELECT (c.id - 1) * 6 + s.position, c.id, NULL, s.name, s.kind, s.position, c.created_at, c.created_at
+    FROM company_company c CROSS JOIN pipeline_builtin_stages() s
+    """,
+    """
+    INSERT INTO pipeline_reason (company_id, kind, label, position, created_at)
+    SELECT c.id, r.kind, r.label, r.position, c.created_at
+    FROM company_company c CROSS JOIN pipeline_builtin_reasons() r
+    """,
+    """
+    INSERT INTO pipeline_stage (id, company_id, job_id, name, kind, position, created_at, updated_at)
+    SELECT :job_stages + (j.id - 1) * 6 + s.position, j.company_id, j.id, s.name, s.kind, s.position, j.created_at,
+           j.created_at
+    FROM company_job j CROSS JOIN pipeline_builtin_stages() s
+    """,
+    """
+    INSERT INTO interview_scorecardattribute (id, job_id, name, position, created_at)
+    SELECT (j.id - 1) * 4 + a.position, j.id, a.name, a.position, j.created_at
+    FROM company_job j CROSS JOIN pipeline_builtin_attributes() a
+    """,
+]
+
+# A number in [0, 1) drawn from a key, not from random(): the same rows get the same draws whatever
+# order the planner reads them in, so a refill gives exactly the same decisions and scorecards.
+UNIT_FUNCTION = """
+CREATE OR REPLACE FUNCTION pg_temp.bench_unit(key bigint, salt integer) RETURNS float8
+LANGUAGE sql IMMUTABLE AS $$ SELECT (hashint8(key * 31 + salt) & 2147483647) / 2147483648.0 $$
+"""
+
+# Every (job, candidate) of real sessions, where they ended up and when they got there: most wait at
+# the AI interview or Review, about 30% were rejected, some withdrew, a few % reached each later stage.
+# The biggest employer's hiring manager takes half the decisions on their jobs, owners the rest.
+PIPELINE_PLAN = """
+CREATE TEMP TABLE bench_pipe ON COMMIT DROP AS
+SELECT p.*, t.*,
+       CASE p.final_pos WHEN 1 THEN p.first_at WHEN 2 THEN p.first_at WHEN 3 THEN t.t3 WHEN 4 THEN t.t4
+            WHEN 5 THEN t.t5 ELSE t.t6 END AS entered_at
+FROM (
+    SELECT CAST(row_number() OVER (ORDER BY e.first_at, e.job_id, e.user_id) AS integer) AS id, e.*, j.company_id,
+           CASE WHEN m.user_id IS NOT NULL AND pg_temp.bench_unit(e.pair, 2) < 0.5 THEN m.user_id ELSE c.user_id END
+               AS decider,
+           CASE WHEN e.completed_at IS NULL THEN
+                    CASE WHEN r < 0.06 THEN 1 ELSE 2 END
+                WHEN r < 0.40 THEN 3 WHEN r < 0.44 THEN 4 WHEN r < 0.45 THEN 5
+                WHEN r < 0.48 THEN 3 WHEN r < 0.50 THEN 4 WHEN r < 0.51 THEN 5
+                WHEN r < 0.88 THEN 3 WHEN r < 0.95 THEN 4 WHEN r < 0.98 THEN 5 ELSE 6 END AS final_pos,
+           CASE WHEN e.completed_at IS NULL THEN
+                    CASE WHEN r < 0.06 THEN 'active' WHEN r < 0.16 THEN 'withdrawn' WHEN r < 0.22 THEN 'rejected'
+                         ELSE 'active' END
+                WHEN r < 0.45 THEN 'rejected' WHEN r < 0.51 THEN 'withdrawn' ELSE 'active' END AS status
+    FROM (
+        SELECT s.job_id, s.user_id, min(coalesce(s.created_at, s.start_time, s.scheduled_time)) AS first_at,
+               min(s.end_time) FILTER (WHERE s.status = 'completed') AS completed_at,
+               CAST(s.job_id AS bigint) * 4294967296 + s.user_id AS pair,
+               pg_temp.bench_unit(CAST(s.job_id AS bigint) * 4294967296 + s.user_id, 1) AS r
+        FROM interview_interviewsession s
+        WHERE s.job_id IS NOT NULL AND s.user_id IS NOT NULL AND s.is_practice IS NOT TRUE
+        GROUP BY s.job_id, s.user_id
+    ) e
+    JOIN company_job j ON j.id = e.job_id
+    JOIN company_company c ON c.id = j.company_id
+    LEFT JOIN company_jobteam m ON m.job_id = e.job_id AND m.team_role = 'hiring_manager'
+) p
+-- Each step takes a share of the time left until now, at most a week or two.
+CROSS JOIN LATERAL (SELECT p.completed_at AS t3) x3
+CROSS JOIN LATERAL (SELECT x3.t3 + least((CAST(:now AS timestamptz) - x3.t3) * 0.25, interval '7 days') AS t4) x4
+CROSS JOIN LATERAL (SELECT x4.t4 + least((CAST(:now AS timestamptz) - x4.t4) * 0.3, interval '10 days') AS t5) x5
+CROSS JOIN LATERAL (SELECT x5.t5 + least((CAST(:now AS timestamptz) - x5.t5) * 0.3, interval '7 days') AS t6) x6
+CROSS JOIN LATERAL (SELECT x3.t3, x4.t4, x5.t5, x6.t6) t
+"""
+
+PIPELINE_CANDIDATES = """
+INSERT INTO pipeline_candidate (id, job_id, candidate_id, stage_id, status, entered_stage_at, closed_at, version,
+                                created_at, updated_at)
+SELECT id, job_id, user_id, :job_stages + (job_id - 1) * 6 + final_pos, status, entered_at,
+       CASE WHEN status <> 'active' THEN closed END,
+       1 + greatest(final_pos - 2, 0) + (status <> 'active')::int, first_at,
+       CASE WHEN status <> 'active' THEN closed ELSE entered_at END
+FROM (SELECT p.*, p.entered_at + least((CAST(:now AS timestamptz) - p.entered_at) * 0.3, interval '5 days') AS closed
+      FROM bench_pipe p) p
+"""
+
+# 'entered' (by the trigger, or by a person at Applied), the moves (Review by the trigger when the AI
+# interview completed), then the rejection or withdrawal with a reason from the company's list.
+PIPELINE_DECISIONS = """
+INSERT INTO pipeline_decision (pipeline_candidate_id, company_id, job_id, action, from_stage_id, to_stage_id,
+                               from_kind, to_kind, reason, decided_by_id, decided_at)
+SELECT p.id, p.company_id, p.job_id, 'entered', NULL, :job_stages + (p.job_id - 1) * 6 + least(p.final_pos, 2),
+       NULL, (CAST(:kinds AS text[]))[least(p.final_pos, 2)], NULL,
+       CASE WHEN p.final_pos = 1 THEN p.decider END, p.first_at
+FROM bench_pipe p
+UNION ALL
+SELECT p.id, p.company_id, p.job_id, 'moved', :job_stages + (p.job_id - 1) * 6 + k - 1,
+       :job_stages + (p.job_id - 1) * 6 + k, (CAST(:kinds AS text[]))[k - 1], (CAST(:kinds AS text[]))[k],
+       CASE WHEN k = 3 THEN 'AI interview completed' END, CASE WHEN k > 3 THEN p.decider END,
+       CASE k WHEN 3 THEN p.t3 WHEN 4 THEN p.t4 WHEN 5 THEN p.t5 ELSE p.t6 END
+FROM bench_pipe p CROSS JOIN LATERAL generate_series(3, p.final_pos) k
+UNION ALL
+SELECT p.id, p.company_id, p.job_id, CASE p.status WHEN 'rejected' THEN 'rejected' ELSE 'withdrawn' END,
+       :job_stages + (p.job_id - 1) * 6 + p.final_pos, :job_stages + (p.job_id - 1) * 6 + p.final_pos,
+       (CAST(:kinds AS text[]))[p.final_pos], (CAST(:kinds AS text[]))[p.final_pos],
+       CASE p.status WHEN 'rejected' THEN (CAST(:rejections AS text[]))[1 + p.id % cardinality(CAST(:rejections AS text[]))]
+            ELSE (CAST(:withdrawals AS text[]))[1 + p.id % cardinality(CAST(:withdrawals AS text[]))] END,
+       p.decider, c.closed_at
+FROM bench_pipe p JOIN pipeline_candidate c ON c.id = p.id
+WHERE p.status <> 'active'
+ORDER BY 11
+"""
+
+# Scorecards for about 5% of completed real interviews, mostly of candidates who reached the team
+# interview; ratings follow the AI's scores, 15% of scorecards 35 points off them; 4% still drafts.
+SCORECARDS = [
+    """
+    CREATE TEMP TABLE bench_cards ON COMMIT DROP AS
+    SELECT CAST(row_number() OVER (ORDER BY s.end_time, s.id) AS integer) AS id, s.id AS session_id, s.job_id,
+           s.end_time, (s.technical_accuracy + s.behavioral_score) / 2
+               + CASE WHEN pg_temp.bench_unit(p.pair, 4) < 0.15 THEN CASE WHEN pg_temp.bench_unit(p.pair, 5) < 0.5
+                      THEN -35 ELSE 35 END ELSE 0 END AS center,
+           CASE WHEN a.user_id IS NOT NULL THEN a.user_id ELSE p.decider END AS author,
+           pg_temp.bench_unit(p.pair, 6) < 0.04 AS draft, p.pair
+    FROM interview_interviewsession s
+    JOIN bench_pipe p ON p.job_id = s.job_id AND p.user_id = s.user_id
+    LEFT JOIN interview_assignment a ON a.interview_session_id = s.id
+    WHERE s.status = 'completed' AND s.is_practice IS NOT TRUE
+      AND pg_temp.bench_unit(p.pair, 3) < CASE WHEN p.final_pos >= 4 THEN 0.2 ELSE 0.015 END
+    """,
+    """
+    CREATE TEMP TABLE bench_ratings ON COMMIT DROP AS
+    SELECT c.id AS scorecard_id, (c.job_id - 1) * 4 + k AS attribute_id,
+           CAST(greatest(1, least(4, round(1 + 3 * (c.center + 12 * (pg_temp.bench_unit(c.pair, 6 + 2 * k)
+                                                                     + pg_temp.bench_unit(c.pair, 7 + 2 * k) - 1)) / 100)))
+                AS smallint) AS rating
+    FROM bench_cards c CROSS JOIN generate_series(1, 4) k
+    """,
+    """
+    INSERT INTO interview_scorecard (id, interview_session_id, author_id, recommendation, notes, submitted_at,
+                                     created_at, updated_at)
+    SELECT c.id, c.session_id, c.author,
+           CASE WHEN r.mean < 1.75 THEN 'strong_no' WHEN r.mean < 2.5 THEN 'no' WHEN r.mean < 3.25 THEN 'yes'
+                ELSE 'strong_yes' END,
+           (CAST(:card_notes AS text[]))[1 + c.id % cardinality(CAST(:card_notes AS text[]))],
+           CASE WHEN NOT c.draft THEN c.end_time + least((CAST(:now AS timestamptz) - c.end_time) * 0.5,
+                                                         interval '2 days') END,
+           c.end_time + interval '1 hour',
+           c.end_time + least((CAST(:now AS timestamptz) - c.end_time) * 0.5, interval '2 days')
+    FROM bench_cards c
+    JOIN (SELECT scorecard_id, avg(rating) AS mean FROM bench_ratings GROUP BY scorecard_id) r
+      ON r.scorecard_id = c.id
+    """,
+    "INSERT INTO interview_scorecardrating (scorecard_id, attribute_id, rating) SELECT * FROM bench_ratings",
+]
+
+# The notes so far become each interview's first note (as the migration's backfill does), and the hot
+# job gets a few pins (candidates at the team interview or later) and exclusions, with their reasons.
+PIPELINE_EXTRAS = [
+    """
+    INSERT INTO interview_note (interview_session_id, author_id, body, created_at)
+    SELECT id, NULL, interviewer_notes, coalesce(updated_at, created_at, CAST(:now AS timestamptz))
+    FROM interview_interviewsession
+    WHERE length(btrim(coalesce(interviewer_notes, ''))) > 0
+    """,
+    """
+    INSERT INTO rankings_override (job_id, candidate_id, kind, reason, created_by_id, created_at)
+    SELECT job_id, user_id, kind, reason, decider, least(entered_at + interval '1 day', CAST(:now AS timestamptz))
+    FROM (
+        SELECT p.*, 'pin' AS kind, 'Strong team interview; the panel wants them first in line.' AS reason,
+               row_number() OVER (ORDER BY p.id) AS n
+        FROM bench_pipe p WHERE p.job_id = 1 AND p.final_pos >= 4 AND p.status = 'active'
+    ) pins WHERE n <= :pins
+    UNION ALL
+    SELECT job_id, user_id, kind, reason, decider, least(entered_at + interval '1 day', CAST(:now AS timestamptz))
+    FROM (
+        SELECT p.*, 'exclude' AS kind, 'Applied twice under different emails; ranked on the other application.'
+                   AS reason, row_number() OVER (ORDER BY p.id) AS n
+        FROM bench_pipe p WHERE p.job_id = 1 AND p.final_pos = 3 AND p.status = 'active'
+    ) excluded WHERE n <= :exclusions
+    """,
+]
+PIPELINE_KINDS = ("applied", "ai_interview", "review", "team_interview", "offer", "hired")
+PIPELINE_EXPLICIT_IDS = ("pipeline_stage", "interview_scorecardattribute", "pipeline_candidate", "interview_scorecard")
+SCORECARD_NOTES = (
+    "Clear, structured answers; would like to see more depth on testing.",
+    "Solid fundamentals, a little slow on the design question.",
+    "Great ownership stories; strong communicator.",
+    "Struggled to explain trade-offs; not convinced yet.",
+)
+HOT_JOB_PINS = 3
+HOT_JOB_EXCLUSIONS = 2
+
 # Tables whose ids are given explicitly: their sequences continue after the largest.
 EXPLICIT_IDS = ("users_user", "company_company", "company_job", "interview_interviewsession",
                 "interview_sentimentsession", "interview_culturalfit", "interview_behavioralanalysis")
@@ -566,6 +761,7 @@ BULK_TABLES = (
     "interview_interviewsession", "interview_sentimentsession", "interview_sentimenthistory",
     "interview_sentimentcontextfactors", "interview_skillassessment", "interview_skillassessmenthistory",
     "interview_interviewassessment", "interview_culturalfit", "interview_behavioralanalysis",
+    "pipeline_candidate", "pipeline_decision", "interview_note",
 )
 
 # Plain indexes (no constraint behind them) of those tables; a partitioned table's own ones only.
@@ -665,6 +861,7 @@ class _Loader:
         self.stage("usage records", lambda: self.sql(USAGE))
         self.stage("sequences", self._sequences)
         self.stage("hiring teams", self._hiring_teams)
+        self.stage("decisions", self._pipeline)
         self.stage("indexes", lambda: self._create_indexes(indexes))
         self.loading = False
         c.execute(text("SET session_replication_role = DEFAULT"))
@@ -784,8 +981,8 @@ class _Loader:
             candidate_free=p["Candidate Free"], pro_annual=p["Candidate Pro (annual)"],
         )
 
-    def _sequences(self) -> None:
-        for table in EXPLICIT_IDS:
+    def _sequences(self, tables: Sequence[str] = EXPLICIT_IDS) -> None:
+        for table in tables:
             self.c.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
             ))
@@ -796,6 +993,28 @@ class _Loader:
                 statement, manager=LOGINS["hiring manager"], interviewer=LOGINS["interviewer"], password=self.password,
                 manager_jobs=MANAGER_JOBS, every=ASSIGNED_EVERY,
             )
+
+    def _pipeline(self) -> str:
+        """Stages, reasons and attributes for every company and job, then places, decisions, scorecards."""
+        job_stages = 6 * self.shape.companies
+        for statement in PIPELINE_SETUP:
+            self.sql(statement, job_stages=job_stages)
+        reasons = dict(self.c.execute(text(
+            "SELECT kind, array_agg(label ORDER BY position) FROM pipeline_builtin_reasons() GROUP BY kind"
+        )).all())
+        self.c.execute(text(UNIT_FUNCTION))
+        self.sql(PIPELINE_PLAN)
+        places = self.sql(PIPELINE_CANDIDATES, job_stages=job_stages)
+        decisions = self.sql(
+            PIPELINE_DECISIONS, job_stages=job_stages, kinds=list(PIPELINE_KINDS), rejections=reasons["rejection"],
+            withdrawals=reasons["withdrawal"],
+        )
+        for statement in SCORECARDS:
+            self.sql(statement, card_notes=list(SCORECARD_NOTES))
+        for statement in PIPELINE_EXTRAS:
+            self.sql(statement, pins=HOT_JOB_PINS, exclusions=HOT_JOB_EXCLUSIONS)
+        self._sequences(PIPELINE_EXPLICIT_IDS)
+        return f"{places:,} candidates' places, {decisions:,} decisions"
 
     def _rankings(self) -> str:
         """The project's recompute, on two connections with every other job each: the database's
