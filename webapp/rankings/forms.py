@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from webapp.formtools import CONTROL_IN_TEXT, rejects_controls, strip
@@ -131,9 +132,10 @@ class WhatIf:
 
 REASON_MAX = 1000  # a reason is a sentence or two; the cap keeps the page and the audit log sane
 OVERRIDE_CHOICES = [
-    ("pin", "Pin to the top: list them first, above the AI's order"),
-    ("exclude", "Exclude from the ranking: take them out of the AI's order"),
+    SelectChoice("pin", "Pin to the top: list them first, above the AI's order"),
+    SelectChoice("exclude", "Exclude from the ranking: take them out of the AI's order"),
 ]
+OVERRIDE_KINDS = {choice.value for choice in OVERRIDE_CHOICES}
 
 
 class OverrideForm(FlaskForm):
@@ -155,7 +157,7 @@ class OverrideForm(FlaskForm):
     )
 
     def validate_kind(self, field) -> None:
-        if field.data not in dict(OVERRIDE_CHOICES):
+        if field.data not in OVERRIDE_KINDS:
             raise ValidationError("Choose whether to pin or exclude this candidate.")
 
 
