@@ -47,9 +47,19 @@ def ranking_statement(statements) -> tuple[str, dict]:
 
 
 @pytest.mark.parametrize("query", ["", "?page=2", "?sort=technical", f"?{WHATIF}"])
-def test_each_rankings_view_sends_four_statements(bench_app, employer, query):
-    # login session, job, weights + freshness, the page with its counts
-    assert len(sent(bench_app, employer, f"/jobs/1/rankings{query}")) == 4
+def test_each_rankings_view_sends_six_statements(bench_app, employer, query):
+    # login session, job, weights + freshness, the page with its counts, people's overrides, human scores
+    assert len(sent(bench_app, employer, f"/jobs/1/rankings{query}")) == 6
+
+
+def test_overrides_and_human_scores_read_by_key(bench_app, employer):
+    # (rankings_override holds a handful of rows at bench size: any plan reads it in no time)
+    statements = sent(bench_app, employer, "/jobs/1/rankings")
+    overrides = next((s, p) for s, p in statements if "PARTITION BY o.kind" in s)
+    assert "Seq Scan on rankings_component" not in plan(bench_app, *overrides)
+    human = next((s, p) for s, p in statements if "interview_scorecard" in s)
+    explained = plan(bench_app, *human)
+    assert "Seq Scan on interview_interviewsession" not in explained
 
 
 def test_the_saved_ranking_reads_the_job_overall_index_and_names_by_key(bench_app, employer):
