@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from webapp.analytics.metrics import Totals
+from webapp.analytics.metrics import Funnel, Totals
 from webapp.analytics.queries import DURATION_BIN_MINUTES, DURATION_BINS, SCORE_BINS
 from webapp.chartdata import ChartTable, fmt, plural
 from webapp.interviews.charts import FONT
@@ -267,3 +267,47 @@ def score_focus_table(rows: Iterable[Any]) -> ChartTable:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
+
+
+# --- the hiring funnel -------------------------------------------------------------------------------
+
+
+def funnel_chart(funnel: Funnel) -> dict[str, Any]:
+    """Candidates reaching each stage, first stage on top, as horizontal bars."""
+    stages = list(reversed(funnel.stages))
+    data = [{
+        "type": "bar", "orientation": "h", "name": "Candidates",
+        "y": [stage.label for stage in stages], "x": [stage.reached for stage in stages],
+        "marker": {"color": "#0891b2"},
+        "text": [f"{stage.reached:,}" for stage in stages], "textposition": "auto",
+        "hovertemplate": "%{y}: %{x} candidates<extra></extra>",
+    }]
+    axis = _count_axis(stage.reached for stage in stages)
+    axis["title"] = {"text": "Candidates"}
+    return {
+        "data": data,
+        "layout": _layout(showlegend=False, xaxis=axis, yaxis={"type": "category", "fixedrange": True}),
+    }
+
+
+def funnel_table(funnel: Funnel) -> ChartTable:
+    """Each stage: candidates who reached it, conversion from the stage before, median days in it."""
+    first = funnel.stages[0].reached if funnel.stages else 0
+    parts = [f"{plural(first, 'candidate')} moved through the pipeline in the range"]
+    offer = next((stage for stage in funnel.stages if stage.kind == "offer"), None)
+    if offer is not None:
+        parts.append(f"{offer.reached:,} reached the offer stage")
+    hired = f"{funnel.hired:,} {'was' if funnel.hired == 1 else 'were'} hired"
+    if funnel.median_days_to_hire is not None:
+        hired += f", in a median {fmt(funnel.median_days_to_hire)} days from entering the pipeline"
+    parts.append(hired)
+    return ChartTable(
+        caption="Candidates reaching each stage of the pipeline (or a later one), with the conversion "
+                "from the stage before and the median days spent in the stage",
+        summary="; ".join(parts) + ".",
+        columns=("Stage", "Candidates", "Conversion from the stage before", "Median days in the stage"),
+        rows=[
+            (stage.label, fmt(stage.reached, 0), fmt(stage.conversion, 1, "%"), fmt(stage.median_days))
+            for stage in funnel.stages
+        ],
+    )

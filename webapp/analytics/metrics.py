@@ -114,14 +114,26 @@ FIGURES = (
     # Not "Average completion" (the mean progress within interviews) next to it: two completion KPIs
     # read as one figure shown twice. The rate of interviews completed is the one a recruiter acts on.
 )
-# Named by the issue, but nothing in the database records hiring outcomes, offers or
-# candidate surveys: shown as "no data" with the reason, never as a made-up 0.
-NO_DATA_FIGURES = (
-    ("Conversion rate", "No hiring outcomes are recorded yet."),
-    ("Time to hire", "No hiring outcomes are recorded yet."),
-    ("Offer acceptance", "No offers are recorded yet."),
-    ("Candidate satisfaction", "No candidate surveys are recorded yet."),
+# Named by the issue, but nothing in the database records candidate surveys: shown as "no data" with
+# the reason, never as a made-up 0. The hiring figures come from the people's decisions (the funnel)
+# and are "no data" only for a range without any (`no_data_figures`).
+NO_DATA_FIGURES = (("Candidate satisfaction", "No candidate surveys are recorded yet."),)
+NO_DECISION_FIGURES = (
+    ("Conversion rate", "No candidate was hired, rejected or withdrew in this range."),
+    ("Time to hire", "Nobody was hired in this range."),
+    ("Offer acceptance", "No offer was accepted or lost in this range."),
 )
+
+
+def no_data_figures(funnel: Funnel | None) -> tuple[tuple[str, str], ...]:
+    """The figures the page shows as "no data", with why: the hiring ones only while the range has no outcome."""
+    hiring = () if funnel is None else tuple(
+        (label, reason) for (label, reason), value in zip(
+            NO_DECISION_FIGURES, (funnel.conversion_rate, funnel.median_days_to_hire, funnel.offer_acceptance),
+            strict=True,
+        ) if value is None
+    )
+    return hiring + NO_DATA_FIGURES
 
 
 @dataclass(frozen=True)
@@ -220,3 +232,63 @@ def job_rows(rows: Iterable[Any], jobs: Iterable[Any], sort: str) -> list[JobRow
     unknown = [r for r in result if r.value(key) is None]
     known.sort(key=lambda r: r.value(key), reverse=descending)
     return known + unknown
+
+
+# --- the hiring funnel ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    kind: str
+    label: str
+    reached: int  # candidates whose furthest stage in the range is this one or a later one
+    conversion: float | None  # percent of the previous stage's candidates who reached this one
+    median_days: float | None  # median days in the stage of those who left it in the range
+    stays: int  # how many left it in the range (the median's sample)
+
+
+@dataclass(frozen=True)
+class Funnel:
+    stages: list[FunnelStage]
+    hired: int
+    left_running: int  # hired, rejected or withdrawn in the range
+    offers_lost: int  # rejected or withdrawn at the offer stage
+    median_days_to_hire: float | None
+
+    @property
+    def empty(self) -> bool:
+        return not any(stage.reached for stage in self.stages) and not self.left_running
+
+    @property
+    def conversion_rate(self) -> float | None:
+        """Percent of the candidates who left the running in the range that were hired."""
+        return 100 * self.hired / self.left_running if self.left_running else None
+
+    @property
+    def offer_acceptance(self) -> float | None:
+        """Percent of the offers closed in the range that ended in a hire."""
+        closed = self.hired + self.offers_lost
+        return 100 * self.hired / closed if closed else None
+
+
+def funnel(rows: Iterable[Any], labels: Iterable[tuple[str, str]]) -> Funnel:
+    """The funnel from queries.funnel's rows ('stage' rows in pipeline order, one 'totals' row)."""
+    names = dict(labels)
+    stages: list[FunnelStage] = []
+    totals = None
+    for row in rows:
+        if row.kind == "totals":
+            totals = row
+            continue
+        previous = stages[-1].reached if stages else None
+        conversion = 100 * row.reached / previous if previous else None
+        median = None if row.median_days is None else float(row.median_days)
+        stages.append(FunnelStage(row.stage, names[row.stage], int(row.reached), conversion, median, int(row.stays)))
+    return Funnel(
+        stages=stages,
+        hired=int(totals.hired) if totals else 0,
+        left_running=int(totals.left_running) if totals else 0,
+        offers_lost=int(totals.offers_lost) if totals else 0,
+        median_days_to_hire=None if totals is None or totals.median_days_to_hire is None
+        else float(totals.median_days_to_hire),
+    )

@@ -318,3 +318,76 @@ def select_jobs(company_id: int) -> Select:
         .where(Job.company_id == company_id)
         .order_by(func.lower(Job.title), Job.id)
     )
+
+
+# --- the hiring funnel, from the people's decisions (pipeline_decision) -----------------------------
+
+# The built-in stages in pipeline order (custom stages are each job's own and stay out of the funnel).
+FUNNEL_STAGES = (
+    ("applied", "Applied"), ("ai_interview", "AI interview"), ("review", "Review"),
+    ("team_interview", "Team interview"), ("offer", "Offer"), ("hired", "Hired"),
+)
+_FUNNEL_VALUES = ", ".join(f"('{kind}', {position})" for position, (kind, _) in enumerate(FUNNEL_STAGES, start=1))
+
+# One statement: the company's decisions of the range (idx_pipeline_decision_company, or the job's by
+# idx_pipeline_decision_job), then
+# - kind 'stage', per built-in stage: the candidates whose furthest stage entered in the range is this one or
+#   a later one (`reached`), and the median days spent in the stage by those who left it in the range (the
+#   decision before the one leaving it, by idx_pipeline_decision_candidate, put them there);
+# - kind 'totals': hires, their median days from entering the pipeline, the candidates who left the running
+#   (hired, rejected or withdrawn) and the offers lost (rejected or withdrawn at the offer stage).
+FUNNEL = f"""
+    WITH d AS MATERIALIZED (
+        SELECT d.id, d.pipeline_candidate_id, d.action, d.from_kind, d.to_kind, d.decided_at
+        FROM pipeline_decision d
+        WHERE d.company_id = :company_id AND d.decided_at >= :start AND d.decided_at < :stop {{job}}
+    ),
+    stages (kind, position) AS (VALUES {_FUNNEL_VALUES}),
+    furthest AS (
+        SELECT d.pipeline_candidate_id, max(s.position) AS position
+        FROM d JOIN stages s ON s.kind = d.to_kind
+        WHERE d.action IN ('entered', 'moved')
+        GROUP BY d.pipeline_candidate_id
+    ),
+    stays AS (
+        SELECT d.from_kind AS kind, EXTRACT(EPOCH FROM d.decided_at - before.decided_at) / 86400 AS days
+        FROM d
+        CROSS JOIN LATERAL (
+            SELECT p.decided_at FROM pipeline_decision p
+            WHERE p.pipeline_candidate_id = d.pipeline_candidate_id
+              AND (p.decided_at, p.id) < (d.decided_at, d.id)
+            ORDER BY p.decided_at DESC, p.id DESC LIMIT 1
+        ) before
+        WHERE d.action IN ('moved', 'rejected', 'withdrawn')
+    ),
+    hires AS (
+        SELECT EXTRACT(EPOCH FROM d.decided_at - c.created_at) / 86400 AS days
+        FROM d JOIN pipeline_candidate c ON c.id = d.pipeline_candidate_id
+        WHERE d.action = 'moved' AND d.to_kind = 'hired'
+    )
+    SELECT 'stage' AS kind, s.kind AS stage, s.position,
+           (SELECT count(*) FROM furthest f WHERE f.position >= s.position) AS reached,
+           (SELECT count(*) FROM stays t WHERE t.kind = s.kind) AS stays,
+           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.days) FROM stays t WHERE t.kind = s.kind)
+               AS median_days,
+           NULL::bigint AS hired, NULL::float8 AS median_days_to_hire, NULL::bigint AS left_running,
+           NULL::bigint AS offers_lost
+    FROM stages s
+    UNION ALL
+    SELECT 'totals', NULL, NULL, NULL, NULL, NULL,
+           (SELECT count(*) FROM hires),
+           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FROM hires),
+           (SELECT count(*) FROM d WHERE d.action IN ('rejected', 'withdrawn')
+                                      OR (d.action = 'moved' AND d.to_kind = 'hired')),
+           (SELECT count(*) FROM d WHERE d.action IN ('rejected', 'withdrawn') AND d.from_kind = 'offer')
+    ORDER BY 1 DESC, 3
+"""
+
+
+def funnel(session: Session, company_id: int, first: date, last: date, *, job_id: int | None = None) -> list[Any]:
+    """The hiring funnel of the UTC days [first, last] (see FUNNEL): 'stage' rows in pipeline order, then 'totals'."""
+    return session.execute(
+        text(FUNNEL.format(job="AND d.job_id = :job_id" if job_id else "")),
+        {"company_id": company_id, "job_id": job_id, "start": day_start(first),
+         "stop": day_start(last + timedelta(days=1))},
+    ).all()

@@ -1,4 +1,5 @@
-"""Everything the analytics page shows, from the rollups (and today live) in two statements whatever the range."""
+"""Everything the analytics page shows, from the rollups (and today live) in two statements whatever the range,
+and the hiring funnel from the range's decisions in a third."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ class Report:
     job_count: int  # jobs with interviews in the range (job_rows holds the first TOP_JOBS)
     charts: dict[str, Any]  # chart id -> figure JSON
     tables: dict[str, Any]  # chart id -> its text alternative (chartdata.ChartTable)
+    funnel: metrics.Funnel | None = None  # from the people's decisions in the range
+
+    @property
+    def no_data_figures(self) -> tuple[tuple[str, str], ...]:
+        return metrics.no_data_figures(self.funnel)
 
     @property
     def empty(self) -> bool:
@@ -87,6 +93,11 @@ def build(session: Session, company_id: int, params: AnalyticsParams, jobs: list
             "chart-durations": charts.duration_table(durations),
             "chart-score-focus": charts.score_focus_table(scores),
         }
+    hiring = metrics.funnel(queries.funnel(session, company_id, params.first, params.last, job_id=params.job),
+                            queries.FUNNEL_STAGES)
+    if not hiring.empty:
+        figures["chart-funnel"] = charts.funnel_chart(hiring)
+        tables["chart-funnel"] = charts.funnel_table(hiring)
     return Report(
         params=params,
         current=current,
@@ -97,4 +108,5 @@ def build(session: Session, company_id: int, params: AnalyticsParams, jobs: list
         job_count=int(top_jobs[0].job_count) if top_jobs else 0,
         charts={chart_id: figure_json(figure) for chart_id, figure in figures.items()},
         tables=tables,
+        funnel=hiring,
     )

@@ -38,7 +38,7 @@ def index():
     session = db.session()
     jobs = session.execute(queries.select_jobs(company.id)).all()
     context = dict(company=company, jobs=jobs, job_choices=[(job.id, job.title) for job in jobs], presets=PRESETS,
-                   granularities=metrics.GRANULARITIES, no_data_figures=metrics.NO_DATA_FIGURES)
+                   granularities=metrics.GRANULARITIES)
     today = _today()
     try:
         params = _params(jobs, today)
