@@ -136,7 +136,8 @@ def _snapshot(session: Session) -> tuple[list, list]:
     statistics = session.execute(text(
         "SELECT company_id, date, period, total_interviews, completed_interviews, cancelled_interviews,"
         " rescheduled_interviews, average_duration, average_score, technical_score_avg, communication_score_avg,"
-        " no_show_rate, skill_match_rate FROM interview_interviewstatistics ORDER BY company_id, date"
+        " no_show_rate, skill_match_rate, conversion_rate, time_to_hire, offer_acceptance_rate"
+        " FROM interview_interviewstatistics ORDER BY company_id, date"
     )).all()
     columns = ", ".join(queries.METRIC_COLUMNS)
     metrics = session.execute(text(
@@ -161,8 +162,9 @@ def test_rollup_is_idempotent_and_one_statement(demo):
     assert report.company_days == len(active_company_days) > 0
     assert (report.new_company_days, report.stale_company_days, report.stale_job_days, report.days) == (0, 0, 0, 90)
     assert report.job_days == len([m for m in before[1] if first <= m.date <= last]) > 0
-    # Only company-days with interviews have a row; the analytics read a missing rolled-up day as zero.
-    assert all(row.total_interviews > 0 for row in before[0])
+    # Only company-days with interviews or with candidates leaving the running (who then have a conversion
+    # rate) have a row; the analytics read a missing rolled-up day as zero.
+    assert all(row.total_interviews > 0 or row.conversion_rate is not None for row in before[0])
     # The advisory lock, then the whole rollup: no loop per company or day.
     # Then the per-job running totals from the first day on (delete, insert): four statements in all.
     assert len(statements) == 4 and "pg_advisory_xact_lock" in statements[0]
@@ -258,7 +260,7 @@ def test_the_command_rolls_up_yesterday_by_default_and_says_what_it_did(app, db_
         TODAY - timedelta(days=1), "daily", 1, 1
     )
     since = app.test_cli_runner().invoke(args=["stats", "rollup", "--since", str(TODAY - timedelta(days=3))])
-    assert since.exit_code == 0 and "1 company-day rows with interviews (0 new, 1 updated" in since.output
+    assert since.exit_code == 0 and "1 company-day rows with interviews or hiring outcomes (0 new, 1 updated" in since.output
 
 
 LIVE_PER_JOB = f"""

@@ -17,29 +17,34 @@ ADVISORY_LOCK_KEY = 7_201_611_290
 _COLUMNS = ", ".join(ROLLED_COLUMNS)
 _UPDATES = ", ".join(f"{column} = EXCLUDED.{column}" for column in ROLLED_COLUMNS)
 _COMPANY_SUMS = ", ".join(f"sum(p.{column}) AS {column}" for column in ROLLED_COLUMNS)
-# The documented table's averages, from the sums of the day.
+# The documented table's averages, from the sums of the day (a day with decisions and no interviews: 0
+# interviews, no averages), and the hiring figures from the day's decisions (`decided`).
 _STATISTICS = {
-    "total_interviews": "total",
-    "completed_interviews": "completed",
-    "cancelled_interviews": "cancelled",
-    "rescheduled_interviews": "rescheduled",
+    "total_interviews": "coalesce(total, 0)",
+    "completed_interviews": "coalesce(completed, 0)",
+    "cancelled_interviews": "coalesce(cancelled, 0)",
+    "rescheduled_interviews": "coalesce(rescheduled, 0)",
     "average_duration": "make_interval(secs => duration_sum / nullif(duration_count, 0))",
     "average_score": "round((score_sum / nullif(score_count, 0))::numeric, 2)",
     "technical_score_avg": "round((technical_sum / nullif(technical_count, 0))::numeric, 2)",
     "communication_score_avg": "round((communication_sum / nullif(communication_count, 0))::numeric, 2)",
     "no_show_rate": "round(100.0 * no_show / nullif(total, 0), 2)",
     "skill_match_rate": "round((skill_match_sum / nullif(skill_match_count, 0))::numeric, 2)",
-    # Nothing in the database records hires, offers, costs or surveys: NULL, not a fake 0.
-    "conversion_rate": "NULL",
-    "time_to_hire": "NULL",
+    # Of the candidates who left the running that day (hired, rejected or withdrew), the share hired, in %.
+    "conversion_rate": "round(100.0 * hired / nullif(left_running, 0), 2)",
+    # The average time from entering the pipeline of that day's hires.
+    "time_to_hire": "time_to_hire",
+    # Of the offers closed that day (a hire, or a rejection or withdrawal at the offer stage), the share hired.
+    "offer_acceptance_rate": "round(100.0 * hired / nullif(hired + offers_lost, 0), 2)",
+    # Nothing in the database records costs or surveys: NULL, not a fake 0.
     "cost_per_hire": "NULL",
-    "offer_acceptance_rate": "NULL",
     "candidate_satisfaction": "NULL",
 }
 
 # One statement: per job and day the sums (stale job rows of the window deleted, the others
-# upserted), then per company and day with interviews the documented row (stale ones deleted:
-# a company-day without interviews has no row), and the window's days recorded as rolled up.
+# upserted), then per company and day with interviews or with candidates leaving the running the
+# documented row (stale ones deleted: a company-day with neither has no row), and the window's days
+# recorded as rolled up.
 ROLLUP = f"""
     WITH per_job AS (
         SELECT company_id, job_id, day, {AGGREGATES}
@@ -75,15 +80,31 @@ ROLLUP = f"""
         SELECT company_id, day, {_COLUMNS}, now() FROM per_company
         ON CONFLICT (company_id, date) DO UPDATE SET {_UPDATES}, computed_at = EXCLUDED.computed_at
     ),
+    -- Per company and day, the people's decisions that end a candidate's run on a job: hires (a move to
+    -- the Hired stage), rejections and withdrawals; each company's by idx_pipeline_decision_company.
+    decided AS (
+        SELECT d.company_id, (d.decided_at AT TIME ZONE 'UTC')::date AS day,
+               count(*) FILTER (WHERE d.action = 'moved') AS hired,
+               count(*) AS left_running,
+               avg(d.decided_at - c.created_at) FILTER (WHERE d.action = 'moved') AS time_to_hire,
+               count(*) FILTER (WHERE d.action <> 'moved' AND d.from_kind = 'offer') AS offers_lost
+        FROM company_company co
+        JOIN pipeline_decision d ON d.company_id = co.id AND d.decided_at >= :start AND d.decided_at < :stop
+        JOIN pipeline_candidate c ON c.id = d.pipeline_candidate_id
+        WHERE d.action IN ('rejected', 'withdrawn') OR (d.action = 'moved' AND d.to_kind = 'hired')
+        GROUP BY d.company_id, day
+    ),
     stale_stats AS (
         DELETE FROM interview_interviewstatistics s
         WHERE s.period = 'daily' AND s.date >= :first AND s.date <= :last
           AND NOT EXISTS (SELECT 1 FROM per_company p WHERE p.company_id = s.company_id AND p.day = s.date)
+          AND NOT EXISTS (SELECT 1 FROM decided x WHERE x.company_id = s.company_id AND x.day = s.date)
         RETURNING 1
     ),
     stats AS (
         INSERT INTO interview_interviewstatistics (company_id, date, period, {", ".join(_STATISTICS)})
-        SELECT company_id, day, 'daily', {", ".join(_STATISTICS.values())} FROM per_company
+        SELECT company_id, day, 'daily', {", ".join(_STATISTICS.values())}
+        FROM per_company FULL JOIN decided USING (company_id, day)
         ON CONFLICT (company_id, date) DO UPDATE
         SET period = EXCLUDED.period, {", ".join(f"{column} = EXCLUDED.{column}" for column in _STATISTICS)}
         RETURNING (xmax = 0) AS inserted
@@ -139,9 +160,9 @@ class RollupReport:
     def __str__(self) -> str:
         span = self.first.isoformat() if self.first == self.last else f"{self.first} to {self.last}"
         return (
-            f"Rolled up {span}: {self.company_days} company-day rows with interviews "
+            f"Rolled up {span}: {self.company_days} company-day rows with interviews or hiring outcomes "
             f"({self.new_company_days} new, {self.company_days - self.new_company_days} updated, "
-            f"{self.stale_company_days} without interviews any more removed), "
+            f"{self.stale_company_days} without either any more removed), "
             f"{self.job_days} job-day rows written, {self.stale_job_days} stale job-day rows removed."
         )
 
