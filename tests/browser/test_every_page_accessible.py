@@ -150,6 +150,9 @@ PAGES_WITH_IDS: dict[str, tuple[str, Callable[[Demo], list[dict]]]] = {
     "rankings.explain": ("employer", lambda d: [{"job_id": d["job"], "candidate_id": d["ranked"][0]}]),
     "rankings.compare": ("employer", lambda d: [{"job_id": d["job"], "c": d["ranked"]}]),
     "rankings.save_weights": ("employer", lambda d: [{"job_id": d["job"], **WHATIF}]),
+    "rankings.override": ("employer", lambda d: [{"job_id": d["job"], "candidate_id": d["ranked"][1]}]),
+    # the confirmation when the candidate has an override; without one, back to the ranking with a message
+    "rankings.remove_override": ("employer", lambda d: [{"job_id": d["job"], "candidate_id": d["ranked"][1]}]),
     "interviews.show": ("employer", lambda d: [{"session_id": d[s]} for s in ("completed", "scheduled")]),
     "interviews.reschedule": ("employer", lambda d: [{"session_id": d["scheduled"]}]),
     "practice.show": ("candidate", lambda d: [{"session_id": d["practice"]}]),
