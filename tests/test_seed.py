@@ -14,28 +14,41 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
 from tests.schema_doc import documented_schema
+from webapp.analytics.services import rollup
 from webapp.cli import alembic_config
 from webapp.db import Base, make_engine
 from webapp.demo.seed import SeedReport, seed_demo, table_counts
 from webapp.models import (
     INTERVIEW_STATUSES,
     JOB_FOCUSES,
+    CandidateRanking,
     Company,
     CompanyInvitation,
     CompanyMember,
     CustomerSubscription,
     InterviewAssignment,
+    InterviewNote,
+    InterviewNoteEdit,
     InterviewSession,
     Job,
     JobTeamMember,
     LearningPath,
+    PipelineCandidate,
+    PipelineDecision,
+    PipelineEmailTemplate,
+    PipelineReason,
+    PipelineStage,
     PlanSeatLimit,
+    RankingOverride,
     Resume,
+    Scorecard,
+    ScorecardRating,
     SentimentSession,
     SubscriptionPlan,
     User,
     UserOAuthToken,
 )
+from webapp.scorecards.queries import disagrees, select_human_scores
 
 DEMO_ROLES = {
     "admin@jobhive.test": "admin",
@@ -323,16 +336,153 @@ def test_daily_statistics_count_the_seeded_sessions(session):
         )
     )
     assert mismatches == 0
-    # one row per company and day with interviews (the rollup keeps no all-zero days)
+    # one row per company and day with interviews or hiring outcomes (the rollup keeps no all-zero days)
     days = session.scalar(text("SELECT count(DISTINCT date) FROM interview_interviewstatistics"))
     active_days = session.scalar(text(
-        """SELECT count(DISTINCT (i.d AT TIME ZONE 'UTC')::date)
-           FROM (SELECT coalesce(i.start_time, i.scheduled_time) AS d, i.job_id, i.is_practice  -- the interview date
-                 FROM interview_interviewsession i) i
-           JOIN company_job j ON j.id = i.job_id
-           WHERE i.is_practice IS NOT TRUE AND i.d >= (SELECT min(date) FROM interview_interviewstatistics)
-             AND (i.d AT TIME ZONE 'UTC')::date <= (SELECT max(date) FROM interview_interviewstatistics)"""))
+        """SELECT count(DISTINCT (t.d AT TIME ZONE 'UTC')::date)
+           FROM (SELECT coalesce(i.start_time, i.scheduled_time) AS d  -- the interview date
+                 FROM interview_interviewsession i JOIN company_job j ON j.id = i.job_id
+                 WHERE i.is_practice IS NOT TRUE
+                 UNION ALL
+                 SELECT decided_at FROM pipeline_decision  -- a hire, rejection or withdrawal
+                 WHERE action IN ('rejected', 'withdrawn') OR (action = 'moved' AND to_kind = 'hired')) t
+           WHERE t.d >= (SELECT min(date) FROM interview_interviewstatistics)
+             AND (t.d AT TIME ZONE 'UTC')::date <= (SELECT max(date) FROM interview_interviewstatistics)"""))
     assert 60 < days == active_days <= 90
+
+
+def _acme_places(session) -> list[tuple[str, str, int]]:
+    """(stage kind, status, candidates) of Acme's pipelines."""
+    return session.execute(
+        select(PipelineStage.kind, PipelineCandidate.status, func.count())
+        .join(PipelineStage, PipelineStage.id == PipelineCandidate.stage_id)
+        .join(Job, Job.id == PipelineCandidate.job_id)
+        .where(Job.company_id == _acme_id(session))
+        .group_by(PipelineStage.kind, PipelineCandidate.status)
+    ).all()
+
+
+def test_acme_has_candidates_at_every_stage_and_some_rejected_or_withdrawn(session):
+    places = _acme_places(session)
+    active = {kind for kind, status, _ in places if status == "active"}
+    assert active == {"applied", "ai_interview", "review", "team_interview", "offer", "hired"}
+    closed = {status: sum(n for _, s, n in places if s == status) for status in ("rejected", "withdrawn")}
+    assert closed["rejected"] >= 4 and closed["withdrawn"] >= 2
+    # Every candidate with a completed AI interview left the AI interview stage (what the trigger does live).
+    waiting = session.scalar(text(
+        """SELECT count(*) FROM pipeline_candidate c JOIN pipeline_stage s ON s.id = c.stage_id
+           WHERE s.kind = 'ai_interview' AND c.status = 'active' AND EXISTS (
+               SELECT 1 FROM interview_interviewsession i WHERE i.job_id = c.job_id AND i.user_id = c.candidate_id
+                 AND i.status = 'completed')"""
+    ))
+    assert waiting == 0
+
+
+def test_the_team_decided_over_weeks_with_reasons_from_the_company_list(session):
+    acme = _acme_id(session)
+    decisions = session.execute(
+        select(PipelineDecision, User.email)
+        .join(User, User.id == PipelineDecision.decided_by_id)
+        .where(PipelineDecision.company_id == acme)
+    ).all()
+    deciders = {email for _, email in decisions}
+    assert {"recruiter@jobhive.test", "manager@jobhive.test", "employer@jobhive.test"} <= deciders
+    assert "interviewer@jobhive.test" not in deciders  # interviewers may not decide
+    days = {d.decided_at.date() for d, _ in decisions}
+    assert len(days) >= 15 and max(days) - min(days) >= timedelta(days=60)
+    assert max(d.decided_at for d, _ in decisions) < datetime.now(UTC)
+    labels = set(session.scalars(select(PipelineReason.label).where(PipelineReason.company_id == acme)))
+    closing = [d for d, _ in decisions if d.action in ("rejected", "withdrawn")]
+    assert closing and all(d.reason in labels for d in closing)
+    # A place's version counts its decisions; its stage and time are those of its last move.
+    mismatched = session.scalar(text(
+        """SELECT count(*) FROM pipeline_candidate c CROSS JOIN LATERAL (
+               SELECT count(*) AS n, max(decided_at) FILTER (WHERE action IN ('entered', 'moved')) AS moved,
+                      (array_agg(to_stage_id ORDER BY decided_at DESC, id DESC))[1] AS stage,
+                      max(decided_at) FILTER (WHERE action IN ('rejected', 'withdrawn')) AS closed
+               FROM pipeline_decision d WHERE d.pipeline_candidate_id = c.id) d
+           WHERE c.version <> d.n OR c.entered_stage_at <> d.moved OR c.stage_id <> d.stage
+              OR c.closed_at IS DISTINCT FROM d.closed"""
+    ))
+    assert mismatched == 0
+
+
+def test_members_submitted_scorecards_some_far_from_the_ai(session):
+    acme_sessions = select(InterviewSession.id).join(Job, Job.id == InterviewSession.job_id).where(
+        Job.company_id == _acme_id(session)
+    )
+    cards = session.execute(
+        select(Scorecard, User.email).join(User, User.id == Scorecard.author_id)
+        .where(Scorecard.interview_session_id.in_(acme_sessions))
+    ).all()
+    submitted = {email for card, email in cards if card.submitted_at is not None}
+    assert {"manager@jobhive.test", "interviewer@jobhive.test"} <= submitted
+    assert [email for card, email in cards if card.submitted_at is None] == ["interviewer@jobhive.test"]
+    assert all(card.recommendation for card, _ in cards if card.submitted_at)
+    ratings = session.scalar(
+        select(func.count()).select_from(ScorecardRating)
+        .where(ScorecardRating.scorecard_id.in_([card.id for card, _ in cards]))
+    )
+    assert ratings == 4 * len(cards)
+    # The interviewer's last assigned completed interview has no scorecard of theirs yet.
+    interviewer = _user_id(session, "interviewer@jobhive.test")
+    mine = {card.interview_session_id for card, email in cards if email == "interviewer@jobhive.test"}
+    assigned = set(session.scalars(
+        select(InterviewAssignment.interview_session_id)
+        .join(InterviewSession, InterviewSession.id == InterviewAssignment.interview_session_id)
+        .where(InterviewAssignment.user_id == interviewer, InterviewSession.status == "completed")
+    ))
+    assert mine < assigned
+    flagged = 0
+    for job_id in session.scalars(select(Job.id).where(Job.company_id == _acme_id(session))):
+        ai = dict(session.execute(
+            select(CandidateRanking.candidate_id, CandidateRanking.overall_score).where(CandidateRanking.job_id == job_id)
+        ).all())
+        for row in session.execute(select_human_scores(job_id, list(ai))):
+            flagged += disagrees(ai[row.candidate_id], row.human_score)
+    assert flagged >= 2
+
+
+def test_a_notes_thread_with_an_edit_overrides_and_an_edited_rejection_email(session):
+    acme = _acme_id(session)
+    threads = session.execute(text(
+        """SELECT n.interview_session_id, count(*) FROM interview_note n
+           JOIN interview_interviewsession i ON i.id = n.interview_session_id JOIN company_job j ON j.id = i.job_id
+           WHERE j.company_id = :acme AND n.author_id IS NOT NULL GROUP BY 1 HAVING count(*) >= 2"""
+    ), {"acme": acme}).all()
+    assert len(threads) >= 3
+    edit = session.scalars(select(InterviewNoteEdit)).one()
+    note = session.get(InterviewNote, edit.note_id)
+    assert note.edited_at == edit.edited_at and note.body != edit.body and note.author_id == edit.edited_by_id
+    # The interview's documented notes keep its thread's latest note.
+    for session_id, _ in threads:
+        latest = session.scalar(
+            select(InterviewNote.body).where(InterviewNote.interview_session_id == session_id)
+            .order_by(InterviewNote.created_at.desc()).limit(1)
+        )
+        assert session.get(InterviewSession, session_id).interviewer_notes == latest
+    overrides = session.scalars(
+        select(RankingOverride).join(Job, Job.id == RankingOverride.job_id).where(Job.company_id == acme)
+    ).all()
+    assert sorted(o.kind for o in overrides) == ["exclude", "pin"]
+    assert all(o.reason.strip() and o.created_by_id for o in overrides)
+    template = session.scalars(select(PipelineEmailTemplate).where(PipelineEmailTemplate.company_id == acme)).one()
+    assert template.kind == "rejection" and template.updated_by_id == _user_id(session, "recruiter@jobhive.test")
+
+
+def test_the_rollup_counts_the_decisions(session):
+    """The seed rolls up after its decisions, so analytics read them (a second rollup changes nothing)."""
+    before = session.execute(text("SELECT * FROM interview_interviewstatistics ORDER BY company_id, date")).all()
+    today = datetime.now(UTC).date()
+    rollup(session, today - timedelta(days=89), today)
+    after = session.execute(text("SELECT * FROM interview_interviewstatistics ORDER BY company_id, date")).all()
+    session.rollback()
+    assert after == before
+    hiring = session.execute(text(
+        """SELECT count(time_to_hire), max(conversion_rate), max(offer_acceptance_rate)
+           FROM interview_interviewstatistics WHERE company_id = :acme"""
+    ), {"acme": _acme_id(session)}).one()
+    assert hiring[0] >= 3 and hiring[1] > 0 and hiring[2] > 0
 
 
 def test_second_run_changes_nothing(seeded, session):

@@ -29,6 +29,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from webapp.analytics.services import rollup as rollup_statistics
 from webapp.db import Base
 from webapp.demo import catalog as cat
+from webapp.demo.pipeline import seed_pipeline
 from webapp.demo.team import seed_team, team_present
 from webapp.models import (
     SENTIMENTS,
@@ -107,11 +108,15 @@ class SeedReport:
     counts: dict[str, int]
     # An earlier load, from before hiring teams, got the demo company's team.
     added_team: bool = False
+    # An earlier load, from before decisions (or whose team was gone), got the demo decisions.
+    added_decisions: bool = False
 
     def __str__(self) -> str:
         state = "loaded" if self.created else "already present, nothing changed"
-        if self.added_team:
-            state = "already present, added the demo hiring team"
+        added = [what for what, flag in (("the demo hiring team", self.added_team),
+                                         ("the demo decisions", self.added_decisions)) if flag]
+        if added:
+            state = "already present, added " + " and ".join(added)
         headline = ", ".join(
             f"{self.counts.get(table, 0)} {label}"
             for table, label in (
@@ -133,7 +138,10 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> SeedReport:
         added = not team_present(session) and seed_team(
             session, now=now, password_hash=_team_password_hash(demo_hash)
         )
-        return SeedReport(created=False, counts=table_counts(session), added_team=added)
+        decided = seed_pipeline(session, now=now)
+        if decided:
+            _rollup(session, now)
+        return SeedReport(created=False, counts=table_counts(session), added_team=added, added_decisions=decided)
     _Seeder(session, now).run()
     return SeedReport(created=True, counts=table_counts(session))
 
@@ -316,8 +324,9 @@ class _Seeder:
         self._rankings()
         self._subscriptions()
         self._usage_records()
-        self._statistics()
         seed_team(self.s, now=self.now, password_hash=self.password)
+        seed_pipeline(self.s, now=self.now)
+        self._statistics()
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -1315,6 +1324,11 @@ class _Seeder:
     # --- analytics -----------------------------------------------------------------------
 
     def _statistics(self) -> None:
-        # The daily statistics are what `flask stats rollup` writes: the same code fills them here.
-        today = self.now.astimezone(UTC).date()
-        rollup_statistics(self.s, today - timedelta(days=HISTORY_DAYS - 1), today)
+        _rollup(self.s, self.now)
+
+
+def _rollup(session: Session, now: datetime) -> None:
+    # The daily statistics (the funnel's decisions included) are what `flask stats rollup` writes:
+    # the same code fills them here.
+    today = now.astimezone(UTC).date()
+    rollup_statistics(session, today - timedelta(days=HISTORY_DAYS - 1), today)
