@@ -154,14 +154,15 @@ OVERRIDES = (
         "Internal transfer: assessed through the internal mobility process instead.",
     ),
 )
+# The placeholders are those of webapp/pipeline/emails.py.
 REJECTION_TEMPLATE = {
-    "subject": "Your application at Acme Robotics",
+    "subject": "About your {job_title} application at {company_name}",
     "body": (
         "Hi {candidate_name},\n\n"
         "Thank you for the time you gave us for the {job_title} role. We have decided to move forward with "
         "other candidates whose experience is closer to what the team needs right now.\n\n"
         "We keep every application for a year and will reach out if a role fits you better.\n\n"
-        "Rosa Delgado, on behalf of the Acme Robotics hiring team"
+        "Rosa Delgado, for the {company_name} hiring team"
     ),
 }
 
