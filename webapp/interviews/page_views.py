@@ -25,16 +25,15 @@ from webapp.interviews import (
     timeline,
 )
 from webapp.interviews.forms import (
-    NOTES_MAX,
     ButtonForm,
     CancelForm,
-    NotesForm,
     RescheduleForm,
 )
 from webapp.interviews.page_queries import LiveCursor
 from webapp.interviews.scope import get_interview_or_404
 from webapp.interviews.views import bp
 from webapp.models import InterviewSession
+from webapp.scorecards import pages as scorecard_pages
 from webapp.team.membership import member_can, member_required, require_membership
 
 TEMPLATE = "interviews/show.html"
@@ -124,19 +123,14 @@ def _live_url(interview: InterviewSession, cursor: LiveCursor) -> str:
     return url_for("interviews.live", session_id=interview.session_id, **args)
 
 
-def _notes_context(interview: InterviewSession, form: NotesForm | None = None, saved: bool = False) -> dict:
-    return dict(
-        interview=interview,
-        notes_form=form or NotesForm(data={"notes": interview.interviewer_notes or ""}),
-        notes_max=NOTES_MAX,
-        notes_saved=saved,
-        button_form=ButtonForm(),
-    )
+def _notes_context(interview: InterviewSession, form=None, saved: bool = False) -> dict:
+    # The notes thread and scorecards have their own cards (webapp.scorecards.pages), read on whole pages only.
+    return dict(interview=interview, button_form=ButtonForm())
 
 
 def _page_context(
     interview: InterviewSession,
-    form: NotesForm | None = None,
+    form=None,
     *,
     review: page_queries.InterviewReview | None = None,
     cursor: LiveCursor | None = None,
@@ -165,14 +159,17 @@ def _page_context(
     )
 
 
-def _render_page(interview: InterviewSession, form: NotesForm | None = None, status: int = 200,
-                 interviewers: dict | None = None, **actions):
+def _render_page(interview: InterviewSession, form=None, status: int = 200,
+                 interviewers: dict | None = None, notes: dict | None = None, cards: dict | None = None, **actions):
     # The interviewers panel is read for the whole page only: the 5 s live poll never renders it.
     panel = _interviewers_context(interview, **(interviewers or {}))
     if planned.is_not_started(interview):
         body = render_template(PLANNED_TEMPLATE, **_planned_context(interview, **actions), **panel)
         return body, status, {"Vary": "HX-Request"}
-    body = render_template(TEMPLATE, **_page_context(interview, form, **actions), **panel)
+    context = _page_context(interview, form, **actions) | panel
+    context |= scorecard_pages.notes_context(interview, **(notes or {}))
+    context |= scorecard_pages.cards_context(interview, **(cards or {}))
+    body = render_template(TEMPLATE, **context)
     return body, status, {"Vary": "HX-Request"}
 
 
@@ -205,18 +202,10 @@ def show(session_id: str):
 @bp.post(f"/interviews/{SESSION}/notes")
 @member_required("interviews.review")
 def update_notes(session_id: str):
-    interview = _interview_or_404(session_id, for_update=True)
-    form = NotesForm()
-    if not form.validate():
-        if wants_block():
-            return render_block(TEMPLATE, "interview_notes", **_notes_context(interview, form)), 422
-        return _render_page(interview, form, 422)
-    changed = services.update_notes(db.session(), interview, form.notes.data, actor=current_user)
-    db.session.commit()
-    if wants_block():
-        return render_block(TEMPLATE, "interview_notes", **_notes_context(interview, saved=True))
-    flash("Notes saved." if changed else "The notes were already up to date.", "success")
-    return redirect(url_for("interviews.show", session_id=interview.session_id) + "#interview-notes", 303)
+    """Adds a note to the thread (the URL of the single notes box the thread replaced)."""
+    from webapp.scorecards import views as scorecard_views  # it imports this module
+
+    return scorecard_views.add_note(_interview_or_404(session_id, for_update=True))
 
 
 @bp.post(f"/interviews/{SESSION}/difficulty")
