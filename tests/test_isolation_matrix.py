@@ -478,6 +478,21 @@ ROUTES: dict[str, Route] = {
     # people's pins and exclusions (with a reason): whoever reads the job's ranking; a bare POST is a 422
     "rankings.override": company(JOB_READERS, ranked_candidate),
     "rankings.remove_override": company(JOB_READERS, ranked_candidate),
+    # the pipeline: hiring managers see and decide on their team's jobs; a job's stages are for recruiters and
+    # up, the company's defaults, reasons and emails for owners and admins (empty forms answer 400/422)
+    "pipeline.board": company(JOB_READERS, job_id),
+    "pipeline.more": company(JOB_READERS, job_id),
+    "pipeline.decide": company(JOB_READERS, ranked_candidate),
+    "pipeline.bulk": company(JOB_READERS, job_id),
+    "pipeline.stages": company(RECRUITING, job_id),
+    "pipeline.stage_add": company(RECRUITING, job_id),
+    "pipeline.stage_update": company(RECRUITING, job_id),
+    "pipeline.settings": company(MANAGERS),
+    "pipeline.default_stage_add": company(MANAGERS),
+    "pipeline.default_stage_update": company(MANAGERS),
+    "pipeline.reason_add": company(MANAGERS),
+    "pipeline.reason_update": company(MANAGERS),
+    "pipeline.template_save": company(MANAGERS),
     # candidates: practice feedback and interview history (employers and admins: 403)
     "practice.index": Route(roles("user")),
     "practice.progress": Route(roles("user")),
