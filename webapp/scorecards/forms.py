@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from webapp.formtools import CONTROL_IN_LINE, CONTROL_IN_TEXT, rejects_controls, strip
 from webapp.models.pipeline import RECOMMENDATIONS
@@ -39,7 +39,7 @@ class NoteForm(FlaskForm):
     notes = TextAreaField(
         "Add a note",
         filters=[normalise_text],
-        validators=[InputRequired(message="Write the note first."), *_text_validators("note", NOTE_MAX)],
+        validators=[DataRequired(message="Write the note first."), *_text_validators("note", NOTE_MAX)],
     )
 
 
@@ -49,7 +49,7 @@ class EditNoteForm(FlaskForm):
     body = TextAreaField(
         "Your note",
         filters=[normalise_text],
-        validators=[InputRequired(message="A note cannot be empty."), *_text_validators("note", NOTE_MAX)],
+        validators=[DataRequired(message="A note cannot be empty."), *_text_validators("note", NOTE_MAX)],
     )
 
 
