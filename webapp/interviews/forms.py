@@ -1,39 +1,12 @@
-"""Input on the interview page: the interviewer's notes and the button-only difficulty toggle."""
+"""Input on the interview page: the button-only difficulty toggle, rescheduling and cancelling (notes: webapp.scorecards)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, HiddenField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
-
-from webapp.formtools import CONTROL_IN_TEXT, rejects_controls
-
-NOTES_MAX = 10_000  # interviewer_notes is TEXT; the cap keeps the page and the audit trail sane
-
-
-def _normalise(value: str | None) -> str | None:
-    """Browsers send textarea line breaks as CRLF; count and store them as one character."""
-    if not isinstance(value, str):
-        return value
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-_no_control_characters = rejects_controls(
-    CONTROL_IN_TEXT, "Remove the invisible control characters (such as NUL) from the notes."
-)
-
-
-class NotesForm(FlaskForm):
-    notes = TextAreaField(
-        "Interviewer notes",
-        filters=[_normalise],
-        validators=[
-            Length(max=NOTES_MAX, message=f"Keep the notes to {NOTES_MAX:,} characters or fewer."),
-            _no_control_characters,
-        ],
-    )
+from wtforms import DateTimeLocalField, HiddenField
+from wtforms.validators import InputRequired, ValidationError
 
 
 class ButtonForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""Writes on one interview: notes, the technical-difficulty flag, extensions, cancel, reschedule and start. No commits here."""
+"""Writes on one interview: the technical-difficulty flag, extensions, cancel, reschedule and start. No commits here."""
 
 from __future__ import annotations
 
@@ -11,27 +11,6 @@ from webapp.audit.services import record
 from webapp.company.services import PLATFORM_DEFAULTS, Timing
 from webapp.interviews import page_queries
 from webapp.models import PLANNED_STATUSES, InterviewSession, User
-
-
-def update_notes(session: Session, interview: InterviewSession, notes: str | None, *, actor: User) -> bool:
-    """Replace the notes (empty clears them); True when they changed. Audited without the text itself."""
-    new = notes or None
-    old = interview.interviewer_notes
-    if new == old:
-        return False
-    interview.interviewer_notes = new
-    record(
-        session,
-        "interview.notes_updated",
-        actor=actor,
-        target=interview,
-        details={
-            "session_id": interview.session_id,
-            "old_length": len(old or ""),
-            "new_length": len(new or ""),
-        },
-    )
-    return True
 
 
 def toggle_difficulty(session: Session, interview: InterviewSession, *, actor: User) -> bool:
