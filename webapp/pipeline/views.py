@@ -369,9 +369,11 @@ def reason_update():
     company = current_company_or_404()
     session = db.session()
     raw = request.form.get("reason_id", "")
-    reason = session.get(PipelineReason, int(raw)) if raw.isascii() and raw.isdigit() and int(raw) < 2**31 else None
+    if not (raw.isascii() and raw.isdigit()):
+        return _settings_page(400, error="Choose a reason from the list.")
+    reason = session.get(PipelineReason, int(raw)) if int(raw) < 2**31 else None
     if reason is None or reason.company_id != company.id:
-        abort(404)
+        abort(404)  # another company's reason: as if it did not exist
     op = request.form.get("op", "")
     if op == "rename":
         form = ReasonLabelForm()
