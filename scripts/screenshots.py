@@ -36,6 +36,14 @@ PICKS = {
                     WHERE u.email = 'employer@jobhive.test' AND i.status = 'completed'
                     ORDER BY EXISTS (SELECT FROM interview_assignment a WHERE a.interview_session_id = i.id) DESC,
                              i.end_time DESC LIMIT 1""",
+    # The Acme job with the most candidates in the running from Review to Offer (its board shows every kind of card).
+    "pipeline": """SELECT j.id FROM company_job j JOIN company_company c ON c.id = j.company_id
+                   JOIN users_user u ON u.id = c.user_id
+                   JOIN pipeline_candidate p ON p.job_id = j.id JOIN pipeline_stage s ON s.id = p.stage_id
+                   WHERE u.email = 'employer@jobhive.test' AND j.is_active AND p.status = 'active'
+                   GROUP BY j.id
+                   ORDER BY count(*) FILTER (WHERE s.kind IN ('review', 'team_interview', 'offer')) DESC, j.id
+                   LIMIT 1""",
     # The demo candidate's latest practice session.
     "practice": """SELECT i.session_id FROM interview_interviewsession i JOIN users_user u ON u.id = i.user_id
                    WHERE u.email = 'candidate@jobhive.test' AND i.is_practice AND i.status = 'completed'
@@ -103,6 +111,7 @@ def main() -> None:
         ("/analytics?range=90&granularity=week", "analytics", ".js-plotly-plot"),
         ("/billing", "billing", None),
         ("/company/members", "team-members", None),
+        (f"/jobs/{ids['pipeline']}/pipeline", "pipeline", None),
     ]
     candidate_pages = [
         (f"/practice/{ids['practice']}", "practice", ".js-plotly-plot"),
