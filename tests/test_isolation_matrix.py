@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from PIL import Image
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 
 from tests.factories import (
     PASSWORD,
@@ -282,6 +282,26 @@ def interview_session_id(world: World, actor: str, variant: str) -> dict:
     return {"session_id": _company_object(world, actor, variant, "interview").session_id}
 
 
+@company_scoped
+def interview_note(world: World, actor: str, variant: str) -> dict:
+    """A note of the actor's (else anyone's) on an interview of the actor's company, on the other company's
+    interview, or a note nobody wrote (the world's notes: see `world`)."""
+    if variant == "missing":
+        return interview_session_id(world, actor, "own") | {"note_id": MISSING_ID}
+    interview = _company_object(world, actor, variant, "interview")
+    notes = world.objects["notes"][interview.id]
+    return {"session_id": interview.session_id, "note_id": notes.get(actor, next(iter(notes.values()))).id}
+
+
+@company_scoped
+def scorecard_attribute(world: World, actor: str, variant: str) -> dict:
+    """One of the scorecard attributes of a job of the actor's company, of the other company's job, or none."""
+    if variant == "missing":
+        return job_id(world, actor, "own") | {"attribute_id": MISSING_ID}
+    job = _company_object(world, actor, variant, "job")
+    return {"job_id": job.id, "attribute_id": world.objects["attributes"][job.id]}
+
+
 def practice_session_id(world: World, actor: str, variant: str) -> dict:
     """A candidate's own practice session, the other candidate's, or an id nobody has."""
     if variant == "missing":
@@ -460,6 +480,17 @@ ROUTES: dict[str, Route] = {
     "interviews.show": company(INTERVIEWERS, interview_session_id),
     "interviews.update_notes": company(INTERVIEWERS, interview_session_id),
     "interviews.toggle_difficulty": company(INTERVIEWERS, interview_session_id),
+    # the notes thread and scorecards: every member on the interviews they see (bare POSTs answer 422);
+    # a note is edited by its author only, a job's scorecard attributes by recruiters and up
+    "scorecards.notes": company(INTERVIEWERS, interview_session_id),
+    "scorecards.edit_note": company(INTERVIEWERS, interview_note),
+    "scorecards.note_history": company(INTERVIEWERS, interview_note),
+    "scorecards.save": company(INTERVIEWERS, interview_session_id),
+    "scorecards.attributes": company(RECRUITING, job_id),
+    "scorecards.add_attribute": company(RECRUITING, job_id),
+    "scorecards.rename_attribute": company(RECRUITING, scorecard_attribute),
+    "scorecards.move_attribute": company(RECRUITING, scorecard_attribute),
+    "scorecards.delete_attribute": company(RECRUITING, scorecard_attribute),
     # the world's interviews are completed: own actions answer 422 (refused), never 404; nothing is destroyed
     "interviews.live": company(INTERVIEWERS, interview_session_id),
     "interviews.extend": company(RECRUITING, interview_session_id),
@@ -611,6 +642,22 @@ def world(db_session, avatar_folder) -> World:
         gen_assignment(db_session, team_objects["interview"], colleague)
         team_objects["team_member"] = team_objects["assignee"] = colleague
     theirs["invitation"] = gen_invitation(db_session, theirs["company"])
+    # A note by each member on each of their company's interviews (the recruiter of the two-company test
+    # writes one in the other company too), and each job's first scorecard attribute.
+    from webapp.models import InterviewNote, ScorecardAttribute
+
+    world.objects["notes"] = {}
+    members = [name for name in MEMBER_ROLE_OF if name != "other_employer"]
+    for interview, authors in ((mine["interview"], members), (world.objects["unassigned"]["interview"], members),
+                               (theirs["interview"], ("other_employer", "recruiter"))):
+        world.objects["notes"][interview.id] = {
+            name: InterviewNote(interview_session_id=interview.id, author_id=users[name].id, body=f"Note of {name}")
+            for name in authors
+        }
+        db_session.add_all(world.objects["notes"][interview.id].values())
+    world.objects["attributes"] = dict(db_session.execute(
+        select(ScorecardAttribute.job_id, func.min(ScorecardAttribute.id)).group_by(ScorecardAttribute.job_id)
+    ).all())
     for candidate in CANDIDATES:
         practice = gen_interview(db_session, users[candidate], is_practice=True, status="completed")
         world.objects[candidate] = {"practice": practice}
