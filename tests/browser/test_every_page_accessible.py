@@ -111,6 +111,12 @@ def load_demo(url: str, app) -> Demo:
         values["live"] = _one(c, """SELECT s.session_id FROM interview_interviewsession s JOIN company_job j ON j.id = s.job_id
                                     WHERE j.company_id = :co AND s.status = 'in_progress' AND NOT s.is_practice
                                     ORDER BY s.id LIMIT 1""", co=other)
+        # A note of Acme's (one with earlier texts first), for its history page.
+        values["note"] = tuple(c.execute(text(
+            """SELECT s.session_id, n.id FROM interview_note n JOIN interview_interviewsession s ON s.id = n.interview_session_id
+               JOIN company_job j ON j.id = s.job_id WHERE j.company_id = :co
+               ORDER BY EXISTS (SELECT 1 FROM interview_noteedit e WHERE e.note_id = n.id) DESC, n.id LIMIT 1"""),
+            {"co": company}).one())
         connections = dict(c.execute(text("SELECT user_id, min(id) FROM users_useroauthtoken GROUP BY user_id")).all())
         values["connections"] = connections
         password = _one(c, "SELECT password FROM users_user WHERE id = :u", u=candidate)
@@ -155,6 +161,9 @@ PAGES_WITH_IDS: dict[str, tuple[str, Callable[[Demo], list[dict]]]] = {
     "rankings.remove_override": ("employer", lambda d: [{"job_id": d["job"], "candidate_id": d["ranked"][1]}]),
     "interviews.show": ("employer", lambda d: [{"session_id": d[s]} for s in ("completed", "scheduled")]),
     "interviews.reschedule": ("employer", lambda d: [{"session_id": d["scheduled"]}]),
+    "scorecards.notes": ("employer", lambda d: [{"session_id": d["completed"]}]),
+    "scorecards.note_history": ("employer", lambda d: [{"session_id": d["note"][0], "note_id": d["note"][1]}]),
+    "scorecards.attributes": ("employer", lambda d: [{"job_id": d["job"]}]),
     "practice.show": ("candidate", lambda d: [{"session_id": d["practice"]}]),
     "learning.show": ("candidate", lambda d: [{"path_id": d["path"]}]),
     "resumes.confirm_delete": ("candidate", lambda d: [{"resume_id": d["resume"]}]),

@@ -243,7 +243,9 @@ def notes_interview(demo_database_url):
         row = connection.execute(
             text(
                 """
-                SELECT i.id, i.session_id, i.interviewer_notes FROM interview_interviewsession i
+                SELECT i.id, i.session_id, i.interviewer_notes,
+                       (SELECT coalesce(max(n.id), 0) FROM interview_note n) AS last_note
+                FROM interview_interviewsession i
                 JOIN company_job j ON j.id = i.job_id JOIN company_company c ON c.id = j.company_id
                 JOIN users_user u ON u.id = c.user_id
                 WHERE u.email = :email AND i.status = 'completed' AND NOT i.is_practice
@@ -258,6 +260,8 @@ def notes_interview(demo_database_url):
             text("UPDATE interview_interviewsession SET interviewer_notes = :n WHERE id = :id"),
             {"n": row.interviewer_notes, "id": row.id},
         )
+        connection.execute(text("DELETE FROM interview_note WHERE interview_session_id = :id AND id > :last"),
+                           {"id": row.id, "last": row.last_note})
     engine.dispose()
 
 
@@ -282,8 +286,7 @@ def drafts(page: Page) -> list[str]:
 
 def open_notes(page: Page, session_id: str):
     page.goto(f"/interviews/{session_id}")
-    page.get_by_text("Edit notes").click()
-    return page.get_by_role("textbox", name="Interviewer notes")
+    return page.get_by_role("textbox", name="Add a note")
 
 
 def test_notes_typed_when_the_session_expired_come_back_after_logging_in(
@@ -297,23 +300,23 @@ def test_notes_typed_when_the_session_expired_come_back_after_logging_in(
     notes.fill(typed)
     expire_sessions_server_side(demo_database_url)
 
-    page.get_by_role("button", name="Save notes").click()
+    page.get_by_role("button", name="Add note").click()
 
     # The save landed on the login page (the whole window), which says why.
     expect(page).to_have_url(re.compile(r"/login\?next=/interviews/" + re.escape(session_id) + "$"))
     expect(page.locator("#flashes")).to_contain_text("Your session expired")
     log_in(page, lands_on=rf"/interviews/{re.escape(session_id)}$")
 
-    notes = page.get_by_role("textbox", name="Interviewer notes")
-    expect(notes).to_be_visible()  # the editor is open again
+    notes = page.get_by_role("textbox", name="Add a note")
+    expect(notes).to_be_visible()
     expect(notes).to_have_value(typed)
     expect(page.locator(".draft-note")).to_contain_text("Restored your unsaved draft")
     expect(page.get_by_role("button", name="Discard draft")).to_be_visible()
     assert len(drafts(page)) == 1
 
-    page.get_by_role("button", name="Save notes").click()
+    page.get_by_role("button", name="Add note").click()
 
-    expect(page.locator("#notes-text")).to_contain_text("follow up on the caching answer")
+    expect(page.locator("#interview-notes .note").last).to_contain_text("follow up on the caching answer")
     assert drafts(page) == []  # saved: the draft is gone
     page.reload()
     expect(page.locator(".draft-note")).to_have_count(0)
@@ -339,7 +342,7 @@ def test_a_restored_draft_can_be_discarded_and_logging_out_forgets_drafts(page: 
     page.reload()
     page.get_by_role("button", name="Discard draft").click()
 
-    expect(page.get_by_role("textbox", name="Interviewer notes")).to_have_value(saved)
+    expect(page.get_by_role("textbox", name="Add a note")).to_have_value(saved)
     expect(page.locator(".draft-note")).to_have_count(0)
     assert drafts(page) == []
 

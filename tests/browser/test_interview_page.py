@@ -22,6 +22,7 @@ def demo_interview(demo_database_url):
             text(
                 """
                 SELECT i.id, i.session_id, i.interviewer_notes, i.enable_behavioral_analysis,
+                       (SELECT coalesce(max(n.id), 0) FROM interview_note n) AS last_note,
                        (SELECT count(*) FROM interview_sentimenthistory h WHERE h.interview_session_id = i.id) AS points
                 FROM interview_interviewsession i
                 JOIN company_job j ON j.id = i.job_id
@@ -40,6 +41,8 @@ def demo_interview(demo_database_url):
             text("UPDATE interview_interviewsession SET interviewer_notes = :notes WHERE id = :id"),
             {"notes": row.interviewer_notes, "id": row.id},
         )
+        connection.execute(text("DELETE FROM interview_note WHERE interview_session_id = :id AND id > :last"),
+                           {"id": row.id, "last": row.last_note})
     engine.dispose()
 
 
@@ -69,16 +72,16 @@ def test_the_timeline_draws_every_point_and_notes_save(page: Page, demo_intervie
     if demo_interview.enable_behavioral_analysis:
         expect(page.get_by_text("AI inference.")).to_be_visible()
 
-    page.get_by_text("Edit notes").click()
-    notes = page.get_by_role("textbox", name="Interviewer notes")
+    notes = page.get_by_role("textbox", name="Add a note")
     notes.fill("Clear answers on <kinematics>.\nSecond round: yes.")
     page.evaluate("window.__marker = 'same page'")
-    page.get_by_role("button", name="Save notes").click()
+    page.get_by_role("button", name="Add note").click()
 
-    expect(page.locator("#interview-notes").get_by_role("status")).to_have_text("Saved")
+    expect(page.locator("#interview-notes").get_by_role("status")).to_have_text("Note added.")
     assert page.evaluate("window.__marker") == "same page"  # saved inline, no reload
     page.reload()
-    expect(page.locator("#notes-text")).to_have_text("Clear answers on <kinematics>.\nSecond round: yes.")
+    expect(page.locator("#interview-notes .note").last.locator(".notes-text")).to_have_text(
+        "Clear answers on <kinematics>.\nSecond round: yes.")
     assert drawn_points(page, "sentiment-timeline") == demo_interview.points
     assert page.console_errors == []
 
@@ -86,16 +89,15 @@ def test_the_timeline_draws_every_point_and_notes_save(page: Page, demo_intervie
 def test_bad_notes_show_a_message_and_keep_what_was_typed(page: Page, demo_interview):
     log_in_as_employer(page)
     page.goto(f"/interviews/{demo_interview.session_id}")
-    page.get_by_text("Edit notes").click()
     # The textarea's maxlength stops over-long notes while typing; a control character still gets through.
-    expect(page.get_by_role("textbox", name="Interviewer notes")).to_have_attribute("maxlength", "10000")
-    page.get_by_role("textbox", name="Interviewer notes").fill("ring the bell\x07")
-    page.get_by_role("button", name="Save notes").click()
+    expect(page.get_by_role("textbox", name="Add a note")).to_have_attribute("maxlength", "10000")
+    page.get_by_role("textbox", name="Add a note").fill("ring the bell\x07")
+    page.get_by_role("button", name="Add note").click()
 
-    expect(page.get_by_role("alert").filter(has_text="not saved")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="not added")).to_be_visible()
     expect(page.get_by_text("Remove the invisible control characters")).to_be_visible()
-    expect(page.get_by_role("textbox", name="Interviewer notes")).to_have_value("ring the bell\x07")
-    expect(page.get_by_role("textbox", name="Interviewer notes")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("textbox", name="Add a note")).to_have_value("ring the bell\x07")
+    expect(page.get_by_role("textbox", name="Add a note")).to_have_attribute("aria-invalid", "true")
     # Chromium logs every 4xx response it loads; the 422 is the expected answer, anything else is a defect.
     assert [e for e in page.console_errors if "status of 422" not in e] == []
 

@@ -134,7 +134,8 @@ def notes_interview(demo_database_url):
     engine = make_engine(demo_database_url)
     with engine.connect() as connection:
         row = connection.execute(text(
-            """SELECT i.id, i.session_id, i.interviewer_notes, i.technical_difficulty_reported
+            """SELECT i.id, i.session_id, i.interviewer_notes, i.technical_difficulty_reported,
+                      (SELECT coalesce(max(n.id), 0) FROM interview_note n) AS last_note
                FROM interview_interviewsession i JOIN company_job j ON j.id = i.job_id
                JOIN company_company c ON c.id = j.company_id JOIN users_user u ON u.id = c.user_id
                WHERE u.email = 'employer@jobhive.test' AND i.status = 'completed' AND NOT i.is_practice
@@ -144,6 +145,8 @@ def notes_interview(demo_database_url):
         connection.execute(text("UPDATE interview_interviewsession SET interviewer_notes = :n,"
                                 " technical_difficulty_reported = :t WHERE id = :id"),
                            {"n": row.interviewer_notes, "t": row.technical_difficulty_reported, "id": row.id})
+        connection.execute(text("DELETE FROM interview_note WHERE interview_session_id = :id AND id > :last"),
+                           {"id": row.id, "last": row.last_note})
     engine.dispose()
 
 
@@ -232,18 +235,17 @@ def test_interview_notes_typed_and_saved_by_keyboard_keep_focus_by_the_notes(pag
     log_in_by_keyboard(page)
     page.goto(f"/interviews/{notes_interview.session_id}")
 
-    # From the top, through every stop on the page (charts included), to the notes editor.
-    tab_to(page, "#interview-notes summary", limit=250)
-    page.keyboard.press("Enter")
-    tab_to(page, "#interview-notes textarea")
+    # From the top, through every stop on the page (charts and the scorecard included), to the new note's box.
+    tab_to(page, "#note-add textarea", limit=250)
     page.keyboard.type("Typed without a mouse.\nStrong on kinematics.")
-    tab_to(page, "#interview-notes button[type=submit]")
+    tab_to(page, "#note-add button[type=submit]")
     page.keyboard.press("Enter")
 
-    expect(page.locator("#notes-text")).to_have_text("Typed without a mouse.\nStrong on kinematics.")
-    # The editor folds away after a save: focus lands on its "Edit notes" toggle, not the top of the page.
-    wait_for_focus(page, "#interview-notes summary")
-    announced(page).to_have_text("Saved")
+    expect(page.locator("#interview-notes .note").last.locator(".notes-text")).to_have_text(
+        "Typed without a mouse.\nStrong on kinematics.")
+    # The thread is redrawn with the note: focus stays on "Add note", not the top of the page.
+    wait_for_focus(page, "#note-add button[type=submit]")
+    announced(page).to_have_text("Note added.")
     # And the next Tab goes on from there, not from the top of the page.
     press(page, "Shift+Tab")
     assert page.evaluate("document.activeElement.getBoundingClientRect().top > 0 || scrollY > 200")

@@ -38,6 +38,7 @@ class NoteForm(FlaskForm):
 
     notes = TextAreaField(
         "Add a note",
+        render_kw={"maxlength": NOTE_MAX},
         filters=[normalise_text],
         validators=[DataRequired(message="Write the note first."), *_text_validators("note", NOTE_MAX)],
     )
