@@ -52,6 +52,7 @@ NOT_PAGES = {
     "company.logo": "an image",
     "resumes.download": "the uploaded file",
     "interviews.live": "the live panel fragment, polled by the review page (checked there)",
+    "pipeline.more": "a column's next cards, a fragment of the board (checked there)",
 }
 
 
@@ -164,6 +165,9 @@ PAGES_WITH_IDS: dict[str, tuple[str, Callable[[Demo], list[dict]]]] = {
     "scorecards.notes": ("employer", lambda d: [{"session_id": d["completed"]}]),
     "scorecards.note_history": ("employer", lambda d: [{"session_id": d["note"][0], "note_id": d["note"][1]}]),
     "scorecards.attributes": ("employer", lambda d: [{"job_id": d["job"]}]),
+    # the board, the table (every status: closed candidates with Reopen) and the job's stages
+    "pipeline.board": ("employer", lambda d: [{"job_id": d["job"]}, {"job_id": d["job"], "view": "table", "status": "all"}]),
+    "pipeline.stages": ("employer", lambda d: [{"job_id": d["job"]}]),
     "practice.show": ("candidate", lambda d: [{"session_id": d["practice"]}]),
     "learning.show": ("candidate", lambda d: [{"path_id": d["path"]}]),
     "resumes.confirm_delete": ("candidate", lambda d: [{"resume_id": d["resume"]}]),
