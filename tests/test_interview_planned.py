@@ -16,7 +16,7 @@ HX = {"HX-Request": "true", "HX-Target": "live-panel"}
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 REVIEW_ONLY = ("Extend by", "Report technical difficulty", "technical difficulty reported", "<dt>Started</dt>",
                "Sentiment", "Context factors", "Skills", "Assessments", "Cultural fit", "Response times",
-               "Attention", "Knowledge gaps", "Suggested resources", "Interviewer notes", "Overview")
+               "Attention", "Knowledge gaps", "Suggested resources", 'id="interview-notes"', 'id="scorecards"', "Overview")
 
 
 @pytest.fixture

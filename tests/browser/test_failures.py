@@ -346,7 +346,7 @@ def test_a_restored_draft_can_be_discarded_and_logging_out_forgets_drafts(page: 
     expect(page.locator(".draft-note")).to_have_count(0)
     assert drafts(page) == []
 
-    page.get_by_role("textbox", name="Interviewer notes").fill("typed, then logged out on purpose")
+    page.get_by_role("textbox", name="Add a note").fill("typed, then logged out on purpose")
     assert len(drafts(page)) == 1
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login"))
