@@ -317,3 +317,15 @@ def test_only_recruiters_and_up_configure_attributes_and_another_jobs_attribute_
     assert client.post(attributes_url(acme, f"/{foreign}"), data={"name": "Hijack"}).status_code == 404
     assert client.post(attributes_url(acme, f"/{foreign}/delete"), data={"confirm": "yes"}).status_code == 404
     assert "Hijack" not in names(db_session, acme) and events(db_session, "scorecard.") == []
+
+
+def test_the_attributes_page_runs_a_fixed_number_of_statements(app, client, db_session, acme):
+    login(client, acme["people"]["recruiter"])
+    few = len(statements_of(app, client, attributes_url(acme))[0])
+    for name in ("System design", "Ownership", "Curiosity", "Clarity"):
+        client.post(attributes_url(acme), data={"name": name})
+    login(client, acme["people"]["interviewer"])
+    client.post(url(acme), data=card_form(acme))
+    login(client, acme["people"]["recruiter"])
+    statements, html = statements_of(app, client, attributes_url(acme))
+    assert html.count("Name of attribute ") == 8 and len(statements) == few
