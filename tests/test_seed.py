@@ -485,12 +485,25 @@ def test_the_rollup_counts_the_decisions(session):
     assert hiring[0] >= 3 and hiring[1] > 0 and hiring[2] > 0
 
 
+DECISIONS_STATE = """
+    SELECT (SELECT md5(string_agg(concat_ws(',', id, stage_id, status, version, entered_stage_at, closed_at), ';'
+                                  ORDER BY id)) FROM pipeline_candidate),
+           (SELECT md5(string_agg(concat_ws(',', id, action, to_stage_id, decided_by_id, decided_at), ';' ORDER BY id))
+            FROM pipeline_decision),
+           (SELECT md5(string_agg(concat_ws(',', id, author_id, submitted_at), ';' ORDER BY id)) FROM interview_scorecard),
+           (SELECT md5(string_agg(concat_ws(',', id, author_id, body, edited_at), ';' ORDER BY id)) FROM interview_note)
+"""
+
+
 def test_second_run_changes_nothing(seeded, session):
     before = table_counts(session)
+    decisions = session.execute(text(DECISIONS_STATE)).one()
     report = seed_demo(session)
     session.commit()
-    assert not report.created
+    assert not report.created and not report.added_decisions
     assert report.counts == before == seeded[1].counts
+    # Not only as many rows: the same places, decisions, scorecards and notes.
+    assert session.execute(text(DECISIONS_STATE)).one() == decisions
 
 
 def test_a_load_from_before_hiring_teams_gets_the_team_on_the_next_run(seeded, session):
@@ -502,6 +515,8 @@ def test_a_load_from_before_hiring_teams_gets_the_team_on_the_next_run(seeded, s
     report = seed_demo(session)
     try:
         assert not report.created and report.added_team
+        # Their scorecards went with them (decisions, notes and overrides stay, without their author): back too.
+        assert report.added_decisions
         assert "added the demo hiring team" in str(report)
         assert report.counts == seeded[1].counts != without_team
         assert session.scalar(select(func.count()).where(User.email.in_(team))) == 3
