@@ -124,7 +124,7 @@ class AttributeForm(FlaskForm):
     """The name of a scorecard attribute (new or renamed)."""
 
     name = StringField(
-        "Attribute name",
+        "New attribute",
         filters=[strip],
         validators=[
             InputRequired(message="Name the attribute, such as “System design”."),
