@@ -200,3 +200,24 @@ def test_the_live_poll_reads_no_notes_and_no_scorecards(app, client, db_session,
     assert response.status_code == 200
     joined = "\n".join(statements)
     assert "interview_note" not in joined and "interview_scorecard" not in joined
+
+
+def test_a_note_edited_on_an_earlier_page_stays_on_that_page(client, db_session, acme):
+    start = datetime.now(UTC) - timedelta(days=1)
+    db_session.execute(insert(InterviewNote), [
+        {"interview_session_id": acme["interview"].id, "author_id": acme["ivy"].id, "body": f"Note number {i}",
+         "created_at": start + timedelta(minutes=i)} for i in range(1, 61)
+    ])
+    db_session.flush()
+    oldest = db_session.scalar(select(InterviewNote.id).where(InterviewNote.body == "Note number 1"))
+    login(client, acme["ivy"])
+    assert f'id="note-{oldest}"' in client.get(f"{notes_url(acme)}?page=2").get_data(as_text=True)
+
+    swapped = client.post(f"{notes_url(acme)}/{oldest}", data={"body": "Number one, edited", "page": "2"}, headers=HTMX)
+    html = swapped.get_data(as_text=True)
+    assert "Number one, edited" in html and "Later notes" in html and "Note number 60" not in html
+    plain = client.post(f"{notes_url(acme)}/{oldest}", data={"body": "Again", "page": "2"})
+    assert plain.headers["Location"].endswith(f"{notes_url(acme)}?page=2#note-{oldest}")
+    refused = client.post(f"{notes_url(acme)}/{oldest}", data={"body": " ", "page": "2"})
+    assert refused.status_code == 422 and "A note cannot be empty." in refused.get_data(as_text=True)
+    assert "Earlier notes on the interview" in refused.get_data(as_text=True)

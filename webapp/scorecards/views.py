@@ -91,14 +91,35 @@ def save(session_id: str):
 
 
 def _notes_answer(interview: InterviewSession, message: tuple[str, str], status: int = 200, anchor: str = "",
-                  **notes):
+                  page: int = 1, **notes):
+    """The thread's page the form was on (the interview page's, or an earlier page of notes)."""
     if wants_block():
-        context = pages.notes_context(interview, message=message, **notes)
+        context = pages.notes_context(interview, message=message, page=page, **notes)
         return render_block(pages.NOTES_TEMPLATE, pages.NOTES_BLOCK, **context), status, VARY
+    if page > 1:
+        if status >= 400:
+            context = pages.notes_context(interview, message=message, page=page, **notes)
+            return _notes_page(interview, context, status)
+        flash(message[1], message[0])
+        return redirect(url_for("scorecards.notes", session_id=interview.session_id, page=page) + anchor, 303)
     if status >= 400:
         return page_views._render_page(interview, status=status, notes=dict(message=message, **notes))
     flash(message[1], message[0])
     return redirect(_interview_url(interview, anchor or "#interview-notes"), 303)
+
+
+def _notes_page(interview: InterviewSession, context: dict, status: int = 200):
+    header = page_views.page_queries.header_of(interview)
+    body = render_template("scorecards/notes.html", candidate_name=page_views._candidate_name(header), **context)
+    return body, status, VARY
+
+
+def _form_page() -> int:
+    """The page of notes a form was on (a damaged value is the first page)."""
+    try:
+        return page_number(request.form.get("page", ""))
+    except BadQueryParameter:
+        return 1
 
 
 def add_note(interview: InterviewSession):
@@ -122,13 +143,14 @@ def edit_note(session_id: str, note_id: int):
     if note.author_id != current_user.id:
         abort(403)  # the note is there to read, not to change
     form = EditNoteForm()
+    page = _form_page()
     if not form.validate():
         return _notes_answer(interview, ("error", "Your note was not changed: fix the problem below."), 422,
-                             edit=(note.id, form))
+                             page=page, edit=(note.id, form))
     changed = services.edit_note(session, interview, note, form.body.data, editor=current_user)
     session.commit()
     message = ("success", "Note changed.") if changed else ("info", "The note was already up to date.")
-    return _notes_answer(interview, message, anchor=f"#note-{note_id}")
+    return _notes_answer(interview, message, anchor=f"#note-{note_id}", page=page)
 
 
 @bp.get(f"/interviews/{SESSION}/notes/<int:note_id>/history")
@@ -161,9 +183,7 @@ def notes(session_id: str):
         abort(404)
     if wants_block():
         return render_block(pages.NOTES_TEMPLATE, pages.NOTES_BLOCK, **context), 200, VARY
-    header = page_views.page_queries.header_of(interview)
-    return render_template("scorecards/notes.html", candidate_name=page_views._candidate_name(header),
-                           **context), 200, VARY
+    return _notes_page(interview, context)
 
 
 # --- a job's scorecard attributes --------------------------------------------------------------------
