@@ -222,12 +222,14 @@ def table_page(
     if search:
         conditions.append("concat_ws(' ', u.first_name, u.last_name, u.email) ILIKE :pattern")
     where = " AND ".join(conditions)
+    # without a search the count is an index-only range of idx_pipeline_candidate_board
+    names = "JOIN users_user u ON u.id = c.candidate_id" if search else ""
     pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     params = {"job_id": job_id, "status": status, "stage_id": stage_id, "pattern": pattern,
               "limit": per_page, "offset": (page - 1) * per_page}
     result = session.execute(
         text(f"""WITH matching AS (
-                     SELECT count(*) AS n FROM pipeline_candidate c JOIN users_user u ON u.id = c.candidate_id
+                     SELECT count(*) AS n FROM pipeline_candidate c {names}
                      WHERE {where}
                  )
                  SELECT matching.n AS matching, page.* FROM matching LEFT JOIN (
