@@ -115,7 +115,8 @@ class TemplateForm(FlaskForm):
     ])
 
 
-STATUS_CHOICES = [("active", "In the running"), ("rejected", "Rejected"), ("withdrawn", "Withdrawn"), ("all", "All")]
+STATUS_CHOICES = [("active", "In the running"), ("closed", "Rejected or withdrawn"), ("rejected", "Rejected"),
+                  ("withdrawn", "Withdrawn"), ("all", "All")]
 SORT_CHOICES = [("entered", "Longest in stage first"), ("-entered", "Newest in stage first"), ("name", "Name A–Z"),
                 ("-name", "Name Z–A"), ("ai", "AI score, best first"), ("-ai", "AI score, lowest first"),
                 ("stage", "Stage, first to last"), ("-stage", "Stage, last to first")]

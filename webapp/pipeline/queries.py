@@ -215,7 +215,9 @@ def table_page(
     """One page of the job's candidates filtered and sorted, with the matching count: one statement (plus the
     human scores of the page's rows)."""
     conditions = ["c.job_id = :job_id"]
-    if status != "all":
+    if status == "closed":
+        conditions.append("c.status IN ('rejected', 'withdrawn')")
+    elif status != "all":
         conditions.append("c.status = :status")
     if stage_id is not None:
         conditions.append("c.stage_id = :stage_id")
