@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from webapp import db
 from webapp.company.scope import current_company_or_404
@@ -156,6 +157,9 @@ def decide(job_id: int, candidate_id: int):
     except services.Conflict as conflict:
         session.rollback()
         return _refuse(job, str(conflict), 409)
+    except IntegrityError:  # the stage was deleted meanwhile (its foreign key refused the move)
+        session.rollback()
+        return _refuse(job, "That stage was just deleted; nothing was changed.", 409)
     session.commit()
     message = _done_message(card, decision)
     if wants_block():
@@ -246,6 +250,9 @@ def _stage_op(stages, *, company_id: int, job_id: int | None, page):
         except services.Refused as refused:
             session.rollback()
             return page(422, error=str(refused))
+        except IntegrityError:  # a candidate was moved to it meanwhile
+            session.rollback()
+            return page(409, error="Someone just moved a candidate to this stage; it was not deleted.")
         message = f"Deleted the stage “{stage.name}”."
     session.commit()
     flash(message, "success")
