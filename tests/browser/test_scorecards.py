@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
+from tests.browser.test_keyboard import announced, press, tab_to, wait_for_focus
 from webapp.db import make_engine
 
 DEMO_PASSWORD = "jobhive-demo-pass"
@@ -115,4 +116,33 @@ def test_a_scorecard_stays_hidden_from_another_interviewer_until_they_submit_the
         assert other.locator("#scorecards-hidden").count() == 0
     finally:
         context.close()
+    assert page.console_errors == []
+
+
+def test_a_scorecard_is_filled_in_and_submitted_by_keyboard_alone(page: Page, two_interviewers, demo_database_url):
+    first = two_interviewers["first"]
+    log_in(page, first["email"])
+    page.goto(f"/interviews/{two_interviewers['session_id']}")
+    groups = page.locator("#scorecards form fieldset").count()
+
+    # Tab reaches each radio group once; Space picks its first answer (1 · Definitely not, then Strong no).
+    tab_to(page, "#scorecards input[type=radio]", limit=300)
+    for index in range(groups):
+        page.keyboard.press("Space")
+        expect(page.locator("#scorecards fieldset").nth(index).locator("input:checked")).to_have_count(1)
+        press(page, "Tab")
+    tab_to(page, "#scorecards button", name="Submit scorecard")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#scorecards").get_by_role("status")).to_have_text("Scorecard submitted.")
+    wait_for_focus(page, "#scorecards button[data-focus-key=scorecard-submit]")  # now "Save changes"
+    announced(page).to_have_text("Scorecard submitted.")
+    engine = make_engine(demo_database_url)
+    with engine.connect() as c:
+        card = c.execute(text(
+            """SELECT c.recommendation, array_agg(r.rating) AS ratings FROM interview_scorecard c
+               JOIN interview_scorecardrating r ON r.scorecard_id = c.id
+               WHERE c.author_id = :u AND c.submitted_at IS NOT NULL GROUP BY c.id"""), {"u": first["id"]}).one()
+    engine.dispose()
+    assert card.recommendation == "strong_no" and set(card.ratings) == {1} and len(card.ratings) == groups - 1
     assert page.console_errors == []
