@@ -4,7 +4,6 @@ bounded reads (a constant number of statements for 5 or 60 candidates)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -19,8 +18,14 @@ from tests.factories import (
     gen_ranking,
     gen_user,
 )
-from tests.querycount import recorded_statements, statements_of
-from webapp.models import AuditEvent, OutboxMessage, PipelineCandidate, PipelineDecision, PipelineStage
+from tests.querycount import statements_of
+from webapp.models import (
+    AuditEvent,
+    OutboxMessage,
+    PipelineCandidate,
+    PipelineDecision,
+    PipelineStage,
+)
 
 
 def stage(db_session, job, kind):

@@ -14,7 +14,14 @@ from alembic import command
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from tests.factories import PASSWORD, gen_company, gen_interview, gen_job, gen_member, gen_user
+from tests.factories import (
+    PASSWORD,
+    gen_company,
+    gen_interview,
+    gen_job,
+    gen_member,
+    gen_user,
+)
 from tests.locks import wait_for_lock_waiters
 from webapp import create_app
 from webapp.cli import alembic_config

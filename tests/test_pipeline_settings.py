@@ -6,8 +6,21 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from tests.factories import PASSWORD, gen_company, gen_interview, gen_job, gen_member, gen_user
-from webapp.models import AuditEvent, OutboxMessage, PipelineEmailTemplate, PipelineReason, PipelineStage
+from tests.factories import (
+    PASSWORD,
+    gen_company,
+    gen_interview,
+    gen_job,
+    gen_member,
+    gen_user,
+)
+from webapp.models import (
+    AuditEvent,
+    OutboxMessage,
+    PipelineEmailTemplate,
+    PipelineReason,
+    PipelineStage,
+)
 
 
 def writes(db_session) -> int:
@@ -131,7 +144,8 @@ def test_the_company_defaults_are_what_new_jobs_start_with(client, db_session, w
 def test_reasons_are_added_renamed_archived_and_archived_ones_are_not_offered(client, db_session, world):
     company, job = world["company"], world["job"]
     assert client.post("/company/pipeline/reasons", data={"kind": "rejection", "label": "No work permit"}).status_code == 303
-    reason = db_session.scalar(select(PipelineReason).where(PipelineReason.label == "No work permit"))
+    reason = db_session.scalar(select(PipelineReason).where(PipelineReason.company_id == company.id,
+                                                            PipelineReason.label == "No work permit"))
     duplicate = client.post("/company/pipeline/reasons", data={"kind": "rejection", "label": "no WORK permit"})
     assert duplicate.status_code == 422 and "already on the list" in duplicate.get_data(as_text=True)
     assert client.post("/company/pipeline/reasons/update",

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 
 from tests.factories import gen_interview, gen_job, gen_user
 from webapp.db import make_engine
-from webapp.models import Company, InterviewSession, Job, PipelineDecision, PipelineStage, User
+from webapp.models import (
+    Company,
+    InterviewSession,
+    Job,
+    PipelineDecision,
+    PipelineStage,
+    User,
+)
 
 DEMO_PASSWORD = "jobhive-demo-pass"
 

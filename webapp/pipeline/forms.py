@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from webapp.dateranges import BadQueryParameter
 from webapp.formtools import CONTROL_IN_LINE, CONTROL_IN_TEXT, rejects_controls, strip
@@ -75,7 +84,8 @@ class StageNameForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    kind = SelectField("List", choices=[("rejection", "Rejection reasons"), ("withdrawal", "Withdrawal reasons")],
+    kind = SelectField("List", choices=[SelectChoice("rejection", "Rejection reasons"),
+                                        SelectChoice("withdrawal", "Withdrawal reasons")],
                        validators=[AnyOf(["rejection", "withdrawal"], message="Choose a list.")])
     label = StringField("Reason", filters=[strip], validators=[
         DataRequired("Enter the reason."),

@@ -14,7 +14,7 @@ from webapp.company.scope import current_company_or_404
 from webapp.dateranges import BadQueryParameter
 from webapp.htmx import render_page_or_block, wants_block
 from webapp.jobs.scope import get_job_or_404
-from webapp.models import PipelineReason, PipelineStage
+from webapp.models import PipelineReason
 from webapp.pipeline import emails, queries, services
 from webapp.pipeline.forms import (
     SORT_CHOICES,
