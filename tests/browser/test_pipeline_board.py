@@ -1,5 +1,6 @@
 """The demo employer moves candidates through a job's pipeline board in a real browser: by dragging a card
-with the mouse, by the keyboard only (the card's "Move to" list and button), and rejects one with a reason.
+with the mouse, by the keyboard only (the card's "Move to" list and button), and rejects one with a reason;
+the company's rejection email is previewed as it is typed.
 
 The job and its candidates are the test's own (added to the demo company, removed afterwards), so the
 other browser tests see the demo data unchanged.
@@ -111,3 +112,18 @@ def test_moving_candidates_by_mouse_and_keyboard_and_rejecting_with_a_reason(pag
         ("moved", "review", None), ("moved", "team_interview", None),
         ("rejected", "ai_interview", "Not enough experience — Promising; ask again next year"),
     ]
+
+
+def test_the_email_preview_follows_the_typing_and_saves_nothing(page: Page, demo_database_url):
+    log_in(page, "employer@jobhive.test")
+    page.goto("/company/pipeline")
+    body = page.locator("#rejection-body")
+    saved = body.input_value()
+    body.fill("Dear {candidate_name}, about {job_title}.")
+    expect(page.locator("#preview-rejection")).to_contain_text("Dear Alex Example, about Backend Engineer.")
+    expect(page.locator("#preview-rejection h3")).to_have_text("Preview (not saved)")
+    body.fill("Dear {candidate_name}, your salary: {salary}.")
+    expect(page.locator("#preview-rejection")).to_contain_text("Fix the problem above")
+    assert [e for e in page.console_errors if "status of 422" not in e] == []  # the browser logs the 422 answer
+    page.goto("/company/pipeline")
+    expect(page.locator("#rejection-body")).to_have_value(saved)
