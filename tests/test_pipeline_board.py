@@ -147,6 +147,7 @@ def test_rejecting_with_a_reason_closes_the_candidate_and_mails_them(client, aut
     assert f"/jobs/{job.id}/pipeline?view=table&amp;status=closed" in board
     table = client.get(f"/jobs/{job.id}/pipeline?view=table&status=closed").get_data(as_text=True)
     assert "Ada Lovelace" in table and "Reopen" in table and "Bob Builder" not in table
+    assert "Skills do not match the role — Strong, but not for this team · by Olive Owner" in table
     # reopened: back in the running at the same stage
     response = client.post(f"/jobs/{job.id}/pipeline/{ada.id}/decide",
                            data={"action": "reopen", "version": closed_version})

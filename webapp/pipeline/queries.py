@@ -235,9 +235,19 @@ def table_page(
                      WHERE {where}
                  )
                  SELECT matching.n AS matching, page.* FROM matching LEFT JOIN (
-                     SELECT {CARD_COLUMNS}, st.name AS stage_name, st.position AS stage_position
+                     SELECT {CARD_COLUMNS}, st.name AS stage_name, st.position AS stage_position,
+                            last.reason AS last_reason, last.decided_at AS last_decided_at,
+                            last.decider_first_name, last.decider_last_name, last.decider_email
                      FROM pipeline_candidate c {CARD_JOINS}
                      JOIN pipeline_stage st ON st.id = c.stage_id
+                     -- the latest decision (who closed a candidate, and why): idx_pipeline_decision_candidate
+                     LEFT JOIN LATERAL (
+                         SELECT d.reason, d.decided_at, du.first_name AS decider_first_name,
+                                du.last_name AS decider_last_name, du.email AS decider_email
+                         FROM pipeline_decision d LEFT JOIN users_user du ON du.id = d.decided_by_id
+                         WHERE d.pipeline_candidate_id = c.id
+                         ORDER BY d.decided_at DESC, d.id DESC LIMIT 1
+                     ) last ON true
                      WHERE {where}
                      ORDER BY {TABLE_SORTS[sort]}
                      LIMIT :limit OFFSET :offset
