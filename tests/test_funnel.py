@@ -24,7 +24,12 @@ from tests.querycount import recorded_statements
 from webapp.analytics import charts, metrics, queries
 from webapp.analytics.services import rollup
 from webapp.db import make_engine
-from webapp.models import InterviewStatistics, PipelineCandidate, PipelineDecision, PipelineStage
+from webapp.models import (
+    InterviewStatistics,
+    PipelineCandidate,
+    PipelineDecision,
+    PipelineStage,
+)
 
 TODAY = datetime.now(UTC).date()
 DAY0 = datetime.combine(TODAY - timedelta(days=8), time(9), tzinfo=UTC)
@@ -98,14 +103,14 @@ def logged_in(auth, employer):
 
 
 def table_rows(html: str, caption_start: str) -> list[list[str]]:
-    table = re.search(rf'<caption class="visually-hidden">{re.escape(caption_start)}.*?</table>', html, re.S).group(0)
-    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-            for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)]
+    table = re.search(rf'<caption class="visually-hidden">{re.escape(caption_start)}.*?</table>', html, re.DOTALL).group(0)
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.DOTALL)]
 
 
 def stat(html: str, label: str) -> str:
     found = re.search(rf'<span class="stat-label">{re.escape(label)}</span>\s*<span class="stat-value">(.*?)</span>\s*</div>',
-                      html, re.S)
+                      html, re.DOTALL)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found.group(1))).strip()
 
 

@@ -10,13 +10,33 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import select, text
 
-from tests.factories import PASSWORD, gen_company, gen_job, gen_job_team, gen_member, gen_user
+from tests.factories import (
+    PASSWORD,
+    gen_company,
+    gen_job,
+    gen_job_team,
+    gen_member,
+    gen_user,
+)
 from tests.querycount import recorded_statements
-from tests.rankings_support import employer, job, logged_in, names_in_order, ranked, text_of  # noqa: F401
-from webapp.models import AuditEvent, InterviewSession, RankingOverride, Scorecard, ScorecardAttribute, ScorecardRating
+from tests.rankings_support import (  # noqa: F401
+    employer,
+    job,
+    logged_in,
+    names_in_order,
+    ranked,
+    text_of,
+)
+from webapp.models import (
+    AuditEvent,
+    InterviewSession,
+    RankingOverride,
+    Scorecard,
+    ScorecardAttribute,
+    ScorecardRating,
+)
 
 
 def scorecard(db_session, job, candidate, ratings: list[int], *, submitted: bool = True):
@@ -38,7 +58,7 @@ def scorecard(db_session, job, candidate, ratings: list[int], *, submitted: bool
 
 
 def row_html(html: str, candidate) -> str:
-    found = re.search(rf'<tr id="ranking-row-{candidate.id}".*?</tr>', html, re.S)
+    found = re.search(rf'<tr id="ranking-row-{candidate.id}".*?</tr>', html, re.DOTALL)
     assert found, f"no row for candidate {candidate.id}"
     return found.group(0)
 
@@ -106,7 +126,7 @@ def test_the_comparison_shows_the_human_score_and_the_flag(logged_in, db_session
 
     html = text_of(logged_in.get(f"/jobs/{job.id}/rankings/compare", query_string={"c": [grace.id, turing.id]}))
 
-    found = re.search(r"People's score.*?</tr>", html, re.S).group(0)
+    found = re.search(r"People's score.*?</tr>", html, re.DOTALL).group(0)
     assert "No scorecards yet" in found and "0.0" in words(found) and "65 pts apart" in words(found)
 
 
@@ -147,7 +167,7 @@ def test_a_pin_lists_the_candidate_first_with_author_date_and_reason_and_keeps_t
 
 
 def test_an_exclusion_leaves_the_ranked_list_for_its_own_section(logged_in, db_session, employer, job, ranked):
-    grace, turing, dijkstra = ranked
+    grace = ranked[0]
     before = components(db_session, job)
 
     assert override(logged_in, job, grace, "exclude", "Accepted another offer").status_code == 302
@@ -155,9 +175,9 @@ def test_an_exclusion_leaves_the_ranked_list_for_its_own_section(logged_in, db_s
     html = text_of(logged_in.get(f"/jobs/{job.id}/rankings"))
     assert names_in_order(html) == ["Edsger Dijkstra", "Alan Turing"]
     assert "Showing 1–2 of 2 candidates" in html
-    section = re.search(r'<details class="ranking-excluded".*?</details>', html, re.S).group(0)
+    section = re.search(r'<details class="ranking-excluded".*?</details>', html, re.DOTALL).group(0)
     assert "Excluded by people (1)" in section
-    excluded = words(re.search(rf'<tr id="excluded-{grace.id}".*?</tr>', section, re.S).group(0))
+    excluded = words(re.search(rf'<tr id="excluded-{grace.id}".*?</tr>', section, re.DOTALL).group(0))
     assert excluded.startswith("Grace Hopper 1 85.5")  # the AI's rank and score, kept
     assert f"{employer.first_name} {employer.last_name}" in excluded and "Accepted another offer" in excluded
     assert components(db_session, job) == before
@@ -210,7 +230,7 @@ def test_removing_an_override_asks_first_then_puts_the_candidate_back(logged_in,
 
 
 def test_the_csv_lists_pins_first_and_exclusions_last_with_their_reasons(logged_in, job, ranked):
-    grace, turing, dijkstra = ranked
+    grace, turing, _ = ranked
     override(logged_in, job, turing, "pin", "Referral")
     override(logged_in, job, grace, "exclude", "Withdrew")
     lines = [line.split(",") for line in logged_in.get(f"/jobs/{job.id}/rankings.csv").get_data(as_text=True).splitlines()]
@@ -222,7 +242,7 @@ def test_the_csv_lists_pins_first_and_exclusions_last_with_their_reasons(logged_
 
 
 def test_the_what_if_ranking_leaves_overridden_candidates_out_of_its_order(logged_in, job, ranked):
-    grace, turing, dijkstra = ranked
+    grace = ranked[0]
     override(logged_in, job, grace, "pin", "Referral")
     html = text_of(logged_in.get(f"/jobs/{job.id}/rankings", query_string={
         "w_technical": "0", "w_skills": "0", "w_cultural_fit": "1", "w_sentiment": "0"}))

@@ -14,7 +14,6 @@ from webapp.analytics import charts, metrics, queries
 from webapp.analytics.forms import AnalyticsParams
 from webapp.interviews.charts import figure_json
 
-
 # The per-job table shows this many jobs (in the chosen order); the CSV of jobs lists them all.
 TOP_JOBS = 20
 

@@ -22,7 +22,13 @@ from webapp.billing.features import require_feature
 from webapp.htmx import render_page_or_block, wants_block
 from webapp.jobs.scope import get_job_or_404
 from webapp.rankings import export_csv, queries, services
-from webapp.rankings.forms import WHATIF_PARAMS, OverrideForm, RankingParams, RemoveOverrideForm, WhatIf
+from webapp.rankings.forms import (
+    WHATIF_PARAMS,
+    OverrideForm,
+    RankingParams,
+    RemoveOverrideForm,
+    WhatIf,
+)
 from webapp.scorecards.queries import disagrees
 from webapp.scoring import weights as w
 from webapp.team.membership import member_required
