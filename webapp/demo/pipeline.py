@@ -20,6 +20,7 @@ from webapp.demo import catalog as cat
 from webapp.models import (
     CandidateRanking,
     Company,
+    InterviewAssignment,
     InterviewNote,
     InterviewNoteEdit,
     InterviewSession,
@@ -42,40 +43,37 @@ STEPS = ("review", "team_interview", "offer", "hired")
 STEP_DAYS = {"team_interview": 4, "offer": 9, "hired": 5}
 CLOSE_DAYS = 3
 
-# Per Acme job, where its candidates ended up, best AI score first: a stage, or a stage where they were
-# rejected or withdrew (with the company's reason). Candidates beyond the list wait at Review.
-OUTCOMES: dict[str, tuple[tuple[str, str | None, str | None], ...]] = {
+# Per Acme job, where its candidates ended up: (place in the AI's order, best first, or from the end,
+# -1 the lowest; the stage; rejected or withdrawn there, with the company's reason). However many
+# candidates a job has, the best advance and the lowest are let go; the others wait at Review.
+OUTCOMES: dict[str, tuple[tuple[int, str, str | None, str | None], ...]] = {
     "Technical Program Manager": (
-        ("hired", None, None),
-        ("offer", None, None),
-        ("team_interview", None, None),
-        ("review", None, None),
-        ("team_interview", "withdrawn", "Accepted another offer"),
-        ("team_interview", "rejected", "Another candidate was a better fit"),
-        ("review", "rejected", "Skills do not match the role"),
+        (0, "hired", None, None),
+        (1, "offer", None, None),
+        (2, "team_interview", None, None),
+        (-1, "review", "rejected", "Skills do not match the role"),
+        (-2, "team_interview", "rejected", "Another candidate was a better fit"),
+        (-3, "team_interview", "withdrawn", "Accepted another offer"),
     ),
     "Computer Vision Engineer": (
-        ("offer", None, None),
-        ("team_interview", None, None),
-        ("team_interview", None, None),
-        ("review", None, None),
-        ("review", None, None),
-        ("review", "rejected", "Not enough experience"),
+        (0, "offer", None, None),
+        (1, "team_interview", None, None),
+        (2, "team_interview", None, None),
+        (-1, "review", "rejected", "Not enough experience"),
     ),
     "Senior Robotics Software Engineer": (
-        ("team_interview", None, None),
-        ("review", "rejected", "Not enough experience"),
+        (0, "team_interview", None, None),
+        (-1, "review", "rejected", "Not enough experience"),
     ),
     "Field Operations Lead": (
-        ("hired", None, None),
-        ("offer", "withdrawn", "Compensation"),
-        ("review", None, None),
-        ("review", "rejected", "Skills do not match the role"),
+        (0, "hired", None, None),
+        (1, "offer", "withdrawn", "Compensation"),
+        (-1, "review", "rejected", "Skills do not match the role"),
     ),
-    "Customer Success Manager": (("review", None, None), ("team_interview", None, None)),
+    "Customer Success Manager": ((1, "team_interview", None, None),),
     "Embedded Firmware Engineer": (
-        ("hired", None, None),
-        ("review", "rejected", "The position was filled or closed"),
+        (0, "hired", None, None),
+        (-1, "review", "rejected", "The position was filled or closed"),
     ),
 }
 # Candidates a recruiter added by hand, waiting at Applied for their AI interview invitation.
@@ -83,16 +81,19 @@ APPLIED_JOBS = ("Senior Robotics Software Engineer", "Customer Success Manager")
 APPLIED_REASON = "Referred by an Acme engineer"
 NO_SHOW_REASON = "Stopped responding"
 
-# Scorecards: (job, candidate's place in the AI's order, author, AI points to add, submitted).
-# The offsets make some people disagree with the AI by 25 points or more.
+# Scorecards: (a job's candidates in the AI's order, or the interviewer's completed assignments oldest first;
+# the place in that list; author; points to add to the AI's, FAR for far from it; submitted). The
+# interviewer's latest assignment is left for them to score.
+ASSIGNED = "the interviewer's assignments"
+FAR = None
 SCORECARDS = (
+    (ASSIGNED, 0, cat.MANAGER_EMAIL, 8, True),
+    (ASSIGNED, 0, cat.INTERVIEWER_EMAIL, 0, True),
+    (ASSIGNED, 1, cat.MANAGER_EMAIL, FAR, True),
+    (ASSIGNED, 1, cat.INTERVIEWER_EMAIL, FAR, True),
+    (ASSIGNED, 2, cat.MANAGER_EMAIL, 12, True),
+    (ASSIGNED, 2, cat.INTERVIEWER_EMAIL, 6, False),
     ("Computer Vision Engineer", 0, cat.MANAGER_EMAIL, 5, True),
-    ("Computer Vision Engineer", 1, cat.MANAGER_EMAIL, 8, True),
-    ("Computer Vision Engineer", 1, cat.INTERVIEWER_EMAIL, 0, True),
-    ("Computer Vision Engineer", 2, cat.MANAGER_EMAIL, 12, True),
-    ("Computer Vision Engineer", 2, cat.INTERVIEWER_EMAIL, 6, False),
-    ("Computer Vision Engineer", 4, cat.MANAGER_EMAIL, -45, True),
-    ("Computer Vision Engineer", 4, cat.INTERVIEWER_EMAIL, -25, True),
     ("Senior Robotics Software Engineer", 0, cat.MANAGER_EMAIL, 4, True),
     ("Technical Program Manager", 0, cat.RECRUITER_EMAIL, 10, True),
     ("Technical Program Manager", 1, cat.RECRUITER_EMAIL, 35, True),
@@ -106,24 +107,24 @@ SCORECARD_NOTES = {
     "strong_no": "Not ready for this role: the answers stayed vague even with hints.",
 }
 
-# Notes threads: (job, candidate's place in the AI's order, [(author, text, hours after the interview)]).
+# Notes threads: (which list, the place in it, [(author, text, hours after the interview)]), as scorecards.
 # The first note of the first thread was edited; its earlier text is kept.
 NOTE_THREADS = (
     (
-        "Computer Vision Engineer",
-        1,
+        ASSIGNED,
+        0,
         (
-            (cat.INTERVIEWER_EMAIL, "Walked through the camera calibration pipeline clearly; solid on testing.", 3),
-            (cat.MANAGER_EMAIL, "Agreed. Let's see how they do on the perception design question in the team round.", 20),
+            (cat.INTERVIEWER_EMAIL, "Walked through their last project's architecture clearly; solid on testing.", 3),
+            (cat.MANAGER_EMAIL, "Agreed. Let's see how they do on the design question in the team round.", 20),
             (cat.INTERVIEWER_EMAIL, "I'll prepare the design question and share it with the panel by Friday.", 26),
         ),
     ),
     (
-        "Computer Vision Engineer",
-        4,
+        ASSIGNED,
+        1,
         (
-            (cat.MANAGER_EMAIL, "The AI liked the answers more than I did: the model-serving part was hand-waved.", 5),
-            (cat.INTERVIEWER_EMAIL, "Same impression on the latency budget. Keep at Review for now.", 30),
+            (cat.MANAGER_EMAIL, "The AI liked the answers more than I did: the deployment part was hand-waved.", 5),
+            (cat.INTERVIEWER_EMAIL, "Same impression on the performance questions; a second opinion before any team round.", 30),
         ),
     ),
     (
@@ -135,7 +136,7 @@ NOTE_THREADS = (
         ),
     ),
 )
-EDITED_NOTE_FIRST_TEXT = "Walked through the camera calibration pipeline clearly."
+EDITED_NOTE_FIRST_TEXT = "Walked through their last project's architecture clearly."
 
 # Overrides on the hiring manager's second job (not the most ranked job, whose order other pages show).
 OVERRIDES = (
@@ -148,7 +149,7 @@ OVERRIDES = (
     ),
     (
         "Computer Vision Engineer",
-        3,
+        -2,
         "exclude",
         cat.RECRUITER_EMAIL,
         "Internal transfer: assessed through the internal mobility process instead.",
@@ -362,12 +363,42 @@ class _Demo:
                 first_completed.label("completed_at"),
                 latest.c.id.label("session_id"),
                 latest.c.end_time.label("session_end"),
+                CandidateRanking.job_id,
             )
             .join(latest, true())
             .join(User, User.id == CandidateRanking.candidate_id)
             .where(CandidateRanking.job_id == job_id, User.email != cat.CANDIDATE_EMAIL)
             .order_by(CandidateRanking.overall_score.desc(), CandidateRanking.candidate_id)
         ).all()
+
+    def assigned(self) -> list[Row]:
+        """The interviewer's completed Acme interviews, oldest first, with the AI's score of the candidate."""
+        return self.s.execute(
+            select(
+                InterviewSession.user_id.label("candidate_id"),
+                CandidateRanking.overall_score,
+                InterviewSession.end_time.label("completed_at"),
+                InterviewSession.id.label("session_id"),
+                InterviewSession.end_time.label("session_end"),
+                InterviewSession.job_id,
+            )
+            .join(InterviewAssignment, InterviewAssignment.interview_session_id == InterviewSession.id)
+            .join(Job, Job.id == InterviewSession.job_id)
+            .outerjoin(CandidateRanking, (CandidateRanking.job_id == InterviewSession.job_id)
+                       & (CandidateRanking.candidate_id == InterviewSession.user_id))
+            .where(
+                InterviewAssignment.user_id == self.people[cat.INTERVIEWER_EMAIL],
+                InterviewSession.status == "completed",
+                Job.company_id == self.company_id,
+            )
+            .order_by(InterviewSession.end_time, InterviewSession.id)
+        ).all()
+
+    def pick(self, where: str, place: int) -> Row | None:
+        """The `place`-th interview of a job's candidates in the AI's order (-1: the lowest), or of the
+        interviewer's assignments."""
+        rows = self.assigned() if where == ASSIGNED else self.ranked(where)
+        return rows[place] if -len(rows) <= place < len(rows) else None
 
     def stages(self, job_id: int) -> dict[str, int]:
         return dict(self.s.execute(
@@ -402,7 +433,13 @@ class _Demo:
             if job_id is None:
                 continue
             stages = self.stages(job_id)
-            for candidate, (kind, closed, reason) in zip(self.ranked(title), outcomes, strict=False):
+            ranked = self.ranked(title)
+            done = set()
+            for place, kind, closed, reason in outcomes:
+                if not -len(ranked) <= place < len(ranked) or ranked[place].candidate_id in done:
+                    continue
+                candidate = ranked[place]
+                done.add(candidate.candidate_id)
                 entry = self.entry(job_id, candidate.candidate_id)
                 if entry is None or entry.status != "active" or entry.stage_id != stages.get("review"):
                     continue
@@ -502,17 +539,18 @@ class _Demo:
     def scorecards(self) -> bool:
         """Each planned scorecard unless its author has one for that interview; whether any was added."""
         added = False
-        for title, place, email, offset, submitted in SCORECARDS:
-            ranked = self.ranked(title)
-            if place >= len(ranked):
+        for where, place, email, offset, submitted in SCORECARDS:
+            candidate = self.pick(where, place)
+            if candidate is None:
                 continue
-            candidate = ranked[place]
             author = self.people[email]
             if self.s.scalar(select(exists().where(
                 Scorecard.interview_session_id == candidate.session_id, Scorecard.author_id == author
             ))):
                 continue
-            self.scorecard(self.jobs[title], candidate, author, float(candidate.overall_score) + offset, submitted)
+            ai = float(candidate.overall_score if candidate.overall_score is not None else 60)
+            points = (ai - 45 if ai >= 50 else ai + 45) if offset is FAR else ai + offset
+            self.scorecard(candidate.job_id, candidate, author, points, submitted)
             added = True
         return added
 
@@ -548,11 +586,10 @@ class _Demo:
     # --- notes, overrides, the edited email ----------------------------------------------
 
     def threads(self) -> None:
-        for index, (title, place, notes) in enumerate(NOTE_THREADS):
-            ranked = self.ranked(title)
-            if place >= len(ranked):
+        for index, (where, place, notes) in enumerate(NOTE_THREADS):
+            candidate = self.pick(where, place)
+            if candidate is None:
                 continue
-            candidate = ranked[place]
             body = None
             for position, (email, body, hours) in enumerate(notes):
                 at = min(candidate.session_end + timedelta(hours=hours), self.now - timedelta(minutes=30))
@@ -576,10 +613,9 @@ class _Demo:
 
     def overrides(self) -> None:
         for title, place, kind, email, reason in OVERRIDES:
-            ranked = self.ranked(title)
-            if place >= len(ranked):
+            candidate = self.pick(title, place)
+            if candidate is None:
                 continue
-            candidate = ranked[place]
             at = self.later(candidate.completed_at, 2)
             self.s.execute(
                 pg_insert(RankingOverride)
