@@ -89,7 +89,7 @@ def test_the_human_score_sits_beside_the_ai_score_with_the_scorecard_count(logge
 
     html = text_of(logged_in.get(f"/jobs/{job.id}/rankings"))
 
-    assert "91.7" in words(row_html(html, grace)) and "(2 scorecards)" in words(row_html(html, grace))
+    assert "91.7" in words(row_html(html, grace)) and "2 scorecards" in words(row_html(html, grace))
     assert "Disagree" not in row_html(html, grace)  # AI 85.45 vs 91.7: close enough
     assert "No scorecards yet" in row_html(html, dijkstra)
     assert "No scorecards yet" in row_html(html, turing)
