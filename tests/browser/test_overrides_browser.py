@@ -9,13 +9,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
+from tests.browser.logins import log_in
 from tests.browser.test_every_page_accessible import (
     AXE_RUN,
     FAILING_IMPACTS,
     axe_script,
     describe,
 )
-from tests.browser.test_rankings import log_in, ranked_job  # noqa: F401 (fixture)
+from tests.browser.test_rankings import ranked_job  # noqa: F401 (fixture)
 from webapp.db import make_engine
 
 

@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tests.browser.logins import log_in
 from tests.factories import gen_interview, gen_job, gen_user
 from webapp.db import make_engine
 from webapp.models import (
@@ -26,8 +27,6 @@ from webapp.models import (
     PipelineStage,
     User,
 )
-
-DEMO_PASSWORD = "jobhive-demo-pass"
 
 
 @pytest.fixture
@@ -50,14 +49,6 @@ def board_job(demo_database_url) -> Iterator[dict]:
         session.execute(delete(User).where(User.id.in_([person.id for person in people])))
         session.commit()
     engine.dispose()
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
 
 
 def column(page: Page, stage_id: int):

@@ -9,17 +9,8 @@ from contextlib import contextmanager
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
+from tests.browser.logins import log_in
 from webapp.db import make_engine
-
-DEMO_PASSWORD = "jobhive-demo-pass"
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
 
 
 @contextmanager

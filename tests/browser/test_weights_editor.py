@@ -11,10 +11,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tests.browser.logins import log_in
 from webapp.db import make_engine
 from webapp.models import Company, DynamicScoreWeight, Job, User
-
-DEMO_PASSWORD = "jobhive-demo-pass"
 
 
 @pytest.fixture
@@ -36,14 +35,6 @@ def demo_job(demo_database_url) -> Iterator[tuple[int, str]]:
         session.execute(delete(DynamicScoreWeight).where(DynamicScoreWeight.job_id == job_id))
         session.commit()
     engine.dispose()
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
 
 
 def test_employer_tunes_weights_live_fixes_the_sum_and_saves(page: Page, demo_job):
