@@ -29,6 +29,8 @@ def test_admin_searches_users_as_they_type(page: Page):
 
     # A filter select refreshes the rows too, and a sort link keeps the search.
     search.fill("")
+    # The cleared search lands first (else its delayed request, read before the sort's answer, could undo the sort).
+    expect(page.locator("#user-rows")).not_to_contain_text("Showing 1–1 of 1 user")
     page.get_by_label("Role").select_option("employer")
     expect(page).to_have_url(re.compile(r"role=employer"))
     expect(rows.first.get_by_role("cell").nth(2)).to_have_text("Employer")
