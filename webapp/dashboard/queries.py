@@ -249,6 +249,11 @@ def needs_attention(limit: int = 5, team: bool = False) -> Select:
             .where(*employer, when >= day_start, when < day_end, InterviewSession.status != CANCELLED)
             .scalar_subquery()
         )
+    return _interview_rows(branches, today_total.label("today_total"))
+
+
+def _interview_rows(branches, *extra) -> Select:
+    """The interviews a dashboard card lists (by `branches`' kind and id), with their job and candidate."""
     return (
         select(
             branches.c.kind,
@@ -262,7 +267,7 @@ def needs_attention(limit: int = 5, team: bool = False) -> Select:
             User.first_name,
             User.last_name,
             User.username,
-            today_total.label("today_total"),
+            *extra,
         )
         .select_from(branches)
         .join(InterviewSession, InterviewSession.id == branches.c.id)
@@ -409,22 +414,4 @@ def assigned_interviews(limit: int = ASSIGNED_SHOWN) -> Select:
                [when.asc(), InterviewSession.id.asc()]),
         branch("latest", [when < now], [when.desc(), InterviewSession.id.desc()]),
     ).subquery("assigned")
-    return (
-        select(
-            branches.c.kind,
-            func.timezone("UTC", branches.c.interview_date).label("date_utc"),
-            InterviewSession.session_id,
-            InterviewSession.status,
-            InterviewSession.user_id,
-            InterviewSession.completion_percentage,
-            Job.id.label("job_id"),
-            Job.title.label("job_title"),
-            User.first_name,
-            User.last_name,
-            User.username,
-        )
-        .select_from(branches)
-        .join(InterviewSession, InterviewSession.id == branches.c.id)
-        .join(Job, InterviewSession.job_id == Job.id)
-        .outerjoin(User, InterviewSession.user_id == User.id)
-    )
+    return _interview_rows(branches, InterviewSession.completion_percentage)
