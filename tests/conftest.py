@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
-from contextlib import contextmanager
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from alembic import command
@@ -19,6 +19,7 @@ os.environ["JOBHIVE_ENV"] = "testing"
 from webapp import create_app, db  # noqa: E402
 from webapp.cli import alembic_config  # noqa: E402
 from webapp.db import database_url, make_engine  # noqa: E402
+
 
 def _per_worker(url: str) -> str:
     """Under pytest-xdist each worker gets its own database (`<name>_gw0`, ...), created on demand."""
@@ -91,6 +92,16 @@ def scratch_database_url() -> Iterator[Callable[[str], str]]:
     yield factory
     for name in created:
         _drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def committed_app(request, scratch_database_url):
+    """An app over a migrated database of the test module's own, whose requests really commit (race tests)."""
+    url = scratch_database_url(request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_"))
+    command.upgrade(alembic_config(url), "head")
+    race_app = create_app({"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    yield race_app
+    race_app.extensions["db_engine"].dispose()
 
 
 @pytest.fixture(scope="session")

@@ -10,26 +10,14 @@ from __future__ import annotations
 import threading
 
 import pytest
-from alembic import command
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from tests.locks import wait_for_lock_waiters
-from webapp import create_app
 from webapp.accounts import services
-from webapp.cli import alembic_config
 from webapp.models import LoginAttempt, OutboxMessage, User
 
 PASSWORD = "a long enough new password"
-
-
-@pytest.fixture(scope="module")
-def committed_app(scratch_database_url):
-    url = scratch_database_url("accounts_race")
-    command.upgrade(alembic_config(url), "head")
-    race_app = create_app({"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield race_app
-    race_app.extensions["db_engine"].dispose()
 
 
 @pytest.fixture

@@ -7,13 +7,11 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from alembic import command
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.factories import PASSWORD, gen_company, gen_interview, gen_job, gen_user
 from webapp import create_app
-from webapp.cli import alembic_config
 from webapp.models import AuditEvent, InterviewSession
 
 HX = {"HX-Request": "true", "HX-Target": "live-panel"}
@@ -127,15 +125,6 @@ def test_only_scheduled_or_running_interviews_can_be_extended(db_session, logged
     assert "Only scheduled or in-progress interviews can be extended." in response.get_data(as_text=True)
     assert reread(db_session, interview).max_duration_minutes == 30
     assert audits(db_session, "interview.extended") == 0
-
-
-@pytest.fixture(scope="module")
-def committed_app(scratch_database_url):
-    url = scratch_database_url("interview_extend_race")
-    command.upgrade(alembic_config(url), "head")
-    race_app = create_app({"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield race_app
-    race_app.extensions["db_engine"].dispose()
 
 
 def test_racing_extends_never_pass_the_limit(committed_app):

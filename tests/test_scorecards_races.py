@@ -9,24 +9,26 @@ from __future__ import annotations
 import threading
 
 import pytest
-from alembic import command
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from tests.factories import PASSWORD, gen_assignment, gen_company, gen_interview, gen_job, gen_member, gen_user
+from tests.factories import (
+    PASSWORD,
+    gen_assignment,
+    gen_company,
+    gen_interview,
+    gen_job,
+    gen_member,
+    gen_user,
+)
 from tests.locks import wait_for_lock_waiters
-from webapp import create_app
-from webapp.cli import alembic_config
-from webapp.models import InterviewNote, InterviewNoteEdit, InterviewSession, Scorecard, ScorecardAttribute
-
-
-@pytest.fixture(scope="module")
-def committed_app(scratch_database_url):
-    url = scratch_database_url("scorecards_race")
-    command.upgrade(alembic_config(url), "head")
-    race_app = create_app({"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield race_app
-    race_app.extensions["db_engine"].dispose()
+from webapp.models import (
+    InterviewNote,
+    InterviewNoteEdit,
+    InterviewSession,
+    Scorecard,
+    ScorecardAttribute,
+)
 
 
 @pytest.fixture

@@ -11,24 +11,19 @@ from __future__ import annotations
 import threading
 
 import pytest
-from alembic import command
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from tests.factories import PASSWORD, gen_company, gen_member, gen_plan, gen_subscription, gen_user
+from tests.factories import (
+    PASSWORD,
+    gen_company,
+    gen_member,
+    gen_plan,
+    gen_subscription,
+    gen_user,
+)
 from tests.locks import wait_for_lock_waiters
-from webapp import create_app
-from webapp.cli import alembic_config
 from webapp.models import AuditEvent, CompanyInvitation, CompanyMember, PlanSeatLimit
-
-
-@pytest.fixture(scope="module")
-def committed_app(scratch_database_url):
-    url = scratch_database_url("team_race")
-    command.upgrade(alembic_config(url), "head")
-    race_app = create_app({"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield race_app
-    race_app.extensions["db_engine"].dispose()
 
 
 @pytest.fixture
