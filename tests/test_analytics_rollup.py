@@ -11,12 +11,18 @@ import pytest
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
-from tests.factories import gen_company, gen_interview, gen_interview_assessment, gen_job, gen_user
+from tests.factories import (
+    gen_company,
+    gen_interview,
+    gen_interview_assessment,
+    gen_job,
+    gen_user,
+)
 from webapp.analytics import queries
 from webapp.analytics.services import rollup
 from webapp.db import make_engine
 from webapp.models import Company, InterviewStatistics, User
-from webapp.models.rollups import DailyMetrics
+from webapp.models.rollups import FUNNEL_COLUMNS, DailyMetrics
 
 TODAY = datetime.now(UTC).date()
 
@@ -143,7 +149,11 @@ def _snapshot(session: Session) -> tuple[list, list]:
     metrics = session.execute(text(
         f"SELECT company_id, job_id, date, {columns} FROM analytics_dailymetrics ORDER BY company_id, date, job_id"
     )).all()
-    return statistics, metrics
+    funnel = session.execute(text(
+        f"SELECT company_id, job_id, date, {', '.join(FUNNEL_COLUMNS)} FROM analytics_funnelday"
+        " ORDER BY company_id, date, job_id"
+    )).all()
+    return statistics, metrics, funnel
 
 
 def test_rollup_is_idempotent_and_one_statement(demo):
@@ -165,10 +175,12 @@ def test_rollup_is_idempotent_and_one_statement(demo):
     # Only company-days with interviews or with candidates leaving the running (who then have a conversion
     # rate) have a row; the analytics read a missing rolled-up day as zero.
     assert all(row.total_interviews > 0 or row.conversion_rate is not None for row in before[0])
-    # The advisory lock, then the whole rollup: no loop per company or day.
-    # Then the per-job running totals from the first day on (delete, insert): four statements in all.
-    assert len(statements) == 4 and "pg_advisory_xact_lock" in statements[0]
-    assert "analytics_jobrunningtotal" in statements[2] and "analytics_jobrunningtotal" in statements[3]
+    assert before[2], "the demo's decisions have funnel rows"
+    # The advisory lock, then the whole funnel and the whole rollup: no loop per company or day.
+    # Then the per-job running totals from the first day on (delete, insert): five statements in all.
+    assert len(statements) == 5 and "pg_advisory_xact_lock" in statements[0]
+    assert "analytics_funnelday" in statements[1] and "interview_interviewstatistics" in statements[2]
+    assert "analytics_jobrunningtotal" in statements[3] and "analytics_jobrunningtotal" in statements[4]
 
 
 # --- on the test database: two companies, stale rows, exact averages ----------------------------
@@ -344,6 +356,6 @@ def test_the_live_part_reads_only_the_runs_of_days_not_rolled_up(db_session):
     )
     first = TODAY - timedelta(days=729)
 
-    windows = queries._live_windows(db_session, first, TODAY, TODAY)
+    windows = queries._live_windows(first, TODAY, queries.rolled_up_days(db_session, first, TODAY, TODAY))
 
     assert windows == [(first, rolled_first), (TODAY, TODAY + timedelta(days=1))]

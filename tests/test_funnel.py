@@ -1,15 +1,16 @@
-"""The hiring funnel on /analytics and the rollup's hiring columns, from hand-made decisions with known numbers.
+"""The hiring funnel on /analytics and the rollups' hiring figures, from hand-made decisions with known numbers.
 
 Four candidates on one job, entered at the AI interview eight days ago at 09:00 UTC (day 0):
 - Ada: review after 1 day, team interview after 3, offer after 4, hired after 6;
 - Bob: review after 2 days, team interview after 3, offer after 5, withdrew at the offer after 6;
 - Cy: review after 1 day, rejected at review after 4;
 - Di: still at the AI interview.
-So 4 reached the AI interview (and Applied, the stage before), 3 Review, 2 Team interview, 2 Offer, 1 Hired;
-days in stage: AI interview 1, 2, 1 (median 1), Review 2, 1, 3 (median 2), Team interview 1, 2 (1.5), Offer 2, 1
-(1.5); one hire 6 days after entering; 3 left the running (1 hired: 33.3 %); offers 1 hired of 2 closed (50 %).
+So 4 reached the AI interview (and Applied, the stage before), 3 Review, 2 Team interview, 2 Offer, 1 Hired.
+Of those leaving a stage, the share moving on: the AI interview 3 of 3, Review 2 of 3, Team interview 2 of 2,
+Offer 1 of 2. Days in stage: AI interview 1, 2, 1 (average 1.33), Review 2, 1, 3 (2), Team interview 1, 2
+(1.5), Offer 2, 1 (1.5); one hire 6 days after entering; 3 left the running (1 hired: 33.3 %); offers 1
+hired of 2 closed (50 %).
 """
-
 from __future__ import annotations
 
 import re
@@ -23,6 +24,7 @@ from tests.factories import PASSWORD, gen_company, gen_interview, gen_job, gen_u
 from tests.querycount import recorded_statements
 from webapp.analytics import charts, metrics, queries
 from webapp.analytics.services import rollup
+from webapp.dateranges import day_start
 from webapp.db import make_engine
 from webapp.models import (
     InterviewStatistics,
@@ -117,19 +119,26 @@ def stat(html: str, label: str) -> str:
 # --- the funnel ------------------------------------------------------------------------------------
 
 
-def test_the_funnel_counts_each_stage_with_conversions_and_median_days(db_session, employer, job, decisions):
-    rows = queries.funnel(db_session, employer.company.id, TODAY - timedelta(days=29), TODAY)
-    funnel = metrics.funnel(rows, queries.FUNNEL_STAGES)
+def funnel_of(db_session, company_id, first, last, job_id=None) -> metrics.Funnel:
+    return metrics.funnel(queries.funnel(db_session, company_id, first, last, today=TODAY, job_id=job_id),
+                          queries.FUNNEL_STAGES)
+
+
+def test_the_funnel_counts_each_stage_with_conversions_and_days(db_session, employer, job, decisions):
+    funnel = funnel_of(db_session, employer.company.id, TODAY - timedelta(days=29), TODAY)
 
     assert [(s.kind, s.reached) for s in funnel.stages] == [
         ("applied", 4), ("ai_interview", 4), ("review", 3), ("team_interview", 2), ("offer", 2), ("hired", 1),
     ]
+    assert [(s.left, s.advanced) for s in funnel.stages] == [(0, 0), (3, 3), (3, 2), (2, 2), (2, 1), (0, 0)]
     assert [None if s.conversion is None else round(s.conversion, 1) for s in funnel.stages] == [
-        None, 100.0, 75.0, 66.7, 100.0, 50.0,
+        None, None, 100.0, 66.7, 100.0, 50.0,
     ]
-    assert [s.median_days for s in funnel.stages] == [None, 1.0, 2.0, 1.5, 1.5, None]
+    assert [None if s.average_days is None else round(s.average_days, 2) for s in funnel.stages] == [
+        None, 1.33, 2.0, 1.5, 1.5, None,
+    ]
     assert (funnel.hired, funnel.left_running, funnel.offers_lost) == (1, 3, 1)
-    assert funnel.median_days_to_hire == 6.0
+    assert funnel.average_days_to_hire == 6.0
     assert round(funnel.conversion_rate, 1) == 33.3 and funnel.offer_acceptance == 50.0
 
 
@@ -141,14 +150,39 @@ def test_the_range_and_the_job_filter_bound_the_decisions(db_session, employer, 
     company_id = employer.company.id
 
     def reached(first, last, job_id=None):
-        rows = queries.funnel(db_session, company_id, first, last, job_id=job_id)
-        return [s.reached for s in metrics.funnel(rows, queries.FUNNEL_STAGES).stages]
+        return [s.reached for s in funnel_of(db_session, company_id, first, last, job_id).stages]
 
     assert reached(TODAY - timedelta(days=29), TODAY) == [5, 5, 4, 2, 2, 1]  # Eve too, never Fay
     assert reached(TODAY - timedelta(days=29), TODAY, job.id) == [4, 4, 3, 2, 2, 1]
-    # the last three days: only the decisions of days 6 (Ada hired, Bob withdrew): Ada's furthest is Hired
-    assert reached(TODAY - timedelta(days=2), TODAY, job.id) == [1, 1, 1, 1, 1, 1]
+    # the last three days: only day 6's decisions (Ada hired, Bob withdrew): Ada reached Hired for the first time
+    assert reached(TODAY - timedelta(days=2), TODAY, job.id) == [0, 0, 0, 0, 0, 1]
     assert reached(TODAY - timedelta(days=300), TODAY - timedelta(days=200)) == [0, 0, 0, 0, 0, 0]
+
+
+def test_moving_back_and_forth_counts_a_stage_once(db_session, employer, job):
+    story(db_session, job, "Yo", [("moved", "ai_interview", "review", 1), ("moved", "review", "ai_interview", 2),
+                                  ("moved", "ai_interview", "review", 3), ("moved", "review", "offer", 4)])
+    funnel = funnel_of(db_session, employer.company.id, TODAY - timedelta(days=29), TODAY)
+    # Team interview skipped: reached through the offer; Review entered twice, counted once
+    assert [s.reached for s in funnel.stages] == [1, 1, 1, 1, 1, 0]
+    # left the AI interview twice (both moving on), Review twice (once back, once on)
+    assert [(s.left, s.advanced) for s in funnel.stages][1:3] == [(2, 2), (2, 1)]
+
+
+def test_rolled_up_days_and_live_days_give_the_same_funnel(db_session, employer, job, decisions):
+    first, last = TODAY - timedelta(days=29), TODAY
+    live = funnel_of(db_session, employer.company.id, first, last)
+    live_job = funnel_of(db_session, employer.company.id, first, last, job.id)
+
+    rollup(db_session, TODAY - timedelta(days=30), TODAY - timedelta(days=1))
+    # the rolled-up days' decisions taken away: only the rollups can still give the same answer
+    db_session.execute(delete(PipelineDecision).where(PipelineDecision.decided_at < DAY0 + timedelta(days=8)))
+    assert funnel_of(db_session, employer.company.id, first, last) == live
+    assert funnel_of(db_session, employer.company.id, first, last, job.id) == live_job
+
+    # today stays live: a decision made now counts at once
+    story(db_session, job, "Zed", [], day0=datetime.now(UTC))
+    assert funnel_of(db_session, employer.company.id, first, last).stages[1].reached == 5
 
 
 def test_the_analytics_page_shows_the_funnel_with_its_summary_and_table(app, client, logged_in, job, decisions):
@@ -157,12 +191,12 @@ def test_the_analytics_page_shows_the_funnel_with_its_summary_and_table(app, cli
     assert '<h2 id="funnel-title">Hiring funnel</h2>' in html
     assert stat(html, "Hires") == "1"
     assert stat(html, "Conversion rate").startswith("33.3%")
-    assert stat(html, "Median time to hire").startswith("6.0 days")
+    assert stat(html, "Average time to hire").startswith("6.0 days")
     assert stat(html, "Offer acceptance").startswith("50.0%")
-    assert ("4 candidates moved through the pipeline in the range; 2 reached the offer stage; 1 was hired, "
-            "in a median 6.0 days from entering the pipeline.") in html
+    assert ("4 candidates entered the pipeline in the range; 2 reached the offer stage; 1 was hired, "
+            "on average 6.0 days after entering the pipeline.") in html
     assert table_rows(html, "Candidates reaching each stage") == [
-        ["Applied", "4", "—", "—"], ["AI interview", "4", "100.0%", "1.0"], ["Review", "3", "75.0%", "2.0"],
+        ["Applied", "4", "—", "—"], ["AI interview", "4", "—", "1.3"], ["Review", "3", "100.0%", "2.0"],
         ["Team interview", "2", "66.7%", "1.5"], ["Offer", "2", "100.0%", "1.5"], ["Hired", "1", "50.0%", "—"],
     ]
     assert re.search(r'data-chart="chart-funnel-[0-9a-f]+"', html)
@@ -190,27 +224,32 @@ def test_the_funnel_is_one_statement_whatever_the_number_of_decisions(app, clien
     assert count() == before == 1
 
 
-def test_the_funnel_reads_the_company_index_over_the_range(bench_database_url):
-    """At bench shape (every company's candidates on their pipelines): the range of one company's decisions."""
+def test_the_page_reads_the_rollups_and_only_the_live_days_decisions(bench_database_url):
+    """At bench shape (every company's candidates on their pipelines, the year rolled up): the biggest company's
+    funnel over 90 days reads its daily funnel rows, and decisions only of today, by its index."""
     engine = make_engine(bench_database_url)
     try:
         with engine.connect() as connection:
-            company_id, last = connection.execute(text(
-                "SELECT company_id, max(decided_at) FROM pipeline_decision GROUP BY company_id"
-                " ORDER BY count(*) DESC LIMIT 1")).one()
-            plan = "\n".join(row[0] for row in connection.execute(text("EXPLAIN " + queries.FUNNEL.format(job="")), {
-                "company_id": company_id, "start": last - timedelta(days=90), "stop": last}))
+            company_id = connection.execute(text(
+                "SELECT company_id FROM pipeline_decision GROUP BY company_id ORDER BY count(*) DESC LIMIT 1")).scalar()
+            today = datetime.now(UTC).date()
+            params = {"company_id": company_id, "job_id": None, "first": today - timedelta(days=89), "last": today,
+                      "today": today, "live_starts": [day_start(today)], "live_stops": [day_start(today + timedelta(1))]}
+            sql = queries.FUNNEL.format(job="", days="analytics_companyfunnelday", stored_job="")
+            plan = "\n".join(row[0] for row in connection.execute(text("EXPLAIN " + sql), params))
     finally:
         engine.dispose()
+    assert "analytics_companyfunnelday_pkey" in plan, plan
     assert "idx_pipeline_decision_company" in plan, plan
     assert "Seq Scan on pipeline_decision" not in plan, plan
-    assert "idx_pipeline_decision_candidate" in plan, plan  # the stage each leaver was in, looked up by key
 
 
 def test_the_funnel_summary_without_hires():
-    funnel = metrics.Funnel(stages=[metrics.FunnelStage("ai_interview", "AI interview", 2, None, None, 0)],
-                            hired=0, left_running=0, offers_lost=0, median_days_to_hire=None)
-    assert charts.funnel_table(funnel).summary == "2 candidates moved through the pipeline in the range; 0 were hired."
+    funnel = metrics.Funnel(
+        stages=[metrics.FunnelStage("ai_interview", "AI interview", reached=2, left=0, advanced=0, average_days=None,
+                                    conversion=None)],
+        hired=0, left_running=0, offers_lost=0, average_days_to_hire=None)
+    assert charts.funnel_table(funnel).summary == "2 candidates entered the pipeline in the range; 0 were hired."
     assert funnel.conversion_rate is None and funnel.offer_acceptance is None
     assert [label for label, _ in metrics.no_data_figures(funnel)] == [
         "Conversion rate", "Time to hire", "Offer acceptance", "Candidate satisfaction"]

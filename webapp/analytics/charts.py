@@ -291,23 +291,24 @@ def funnel_chart(funnel: Funnel) -> dict[str, Any]:
 
 
 def funnel_table(funnel: Funnel) -> ChartTable:
-    """Each stage: candidates who reached it, conversion from the stage before, median days in it."""
+    """Each stage: candidates who reached it, the share of the stage before's leavers who moved on to it,
+    and the average days its leavers had spent in it."""
     first = funnel.stages[0].reached if funnel.stages else 0
-    parts = [f"{plural(first, 'candidate')} moved through the pipeline in the range"]
+    parts = [f"{plural(first, 'candidate')} entered the pipeline in the range"]
     offer = next((stage for stage in funnel.stages if stage.kind == "offer"), None)
     if offer is not None:
         parts.append(f"{offer.reached:,} reached the offer stage")
     hired = f"{funnel.hired:,} {'was' if funnel.hired == 1 else 'were'} hired"
-    if funnel.median_days_to_hire is not None:
-        hired += f", in a median {fmt(funnel.median_days_to_hire)} days from entering the pipeline"
+    if funnel.average_days_to_hire is not None:
+        hired += f", on average {fmt(funnel.average_days_to_hire)} days after entering the pipeline"
     parts.append(hired)
     return ChartTable(
-        caption="Candidates reaching each stage of the pipeline (or a later one), with the conversion "
-                "from the stage before and the median days spent in the stage",
+        caption="Candidates reaching each stage of the pipeline (or a later one) for the first time in the range, "
+                "the share of those leaving the stage before who moved on, and the average days in the stage",
         summary="; ".join(parts) + ".",
-        columns=("Stage", "Candidates", "Conversion from the stage before", "Median days in the stage"),
+        columns=("Stage", "Candidates", "Moved on from the stage before", "Average days in the stage"),
         rows=[
-            (stage.label, fmt(stage.reached, 0), fmt(stage.conversion, 1, "%"), fmt(stage.median_days))
+            (stage.label, fmt(stage.reached, 0), fmt(stage.conversion, 1, "%"), fmt(stage.average_days))
             for stage in funnel.stages
         ],
     )

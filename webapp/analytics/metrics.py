@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import attrgetter
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from webapp.analytics.queries import METRIC_COLUMNS
@@ -129,7 +129,7 @@ def no_data_figures(funnel: Funnel | None) -> tuple[tuple[str, str], ...]:
     """The figures the page shows as "no data", with why: the hiring ones only while the range has no outcome."""
     hiring = () if funnel is None else tuple(
         (label, reason) for (label, reason), value in zip(
-            NO_DECISION_FIGURES, (funnel.conversion_rate, funnel.median_days_to_hire, funnel.offer_acceptance),
+            NO_DECISION_FIGURES, (funnel.conversion_rate, funnel.average_days_to_hire, funnel.offer_acceptance),
             strict=True,
         ) if value is None
     )
@@ -237,14 +237,18 @@ def job_rows(rows: Iterable[Any], jobs: Iterable[Any], sort: str) -> list[JobRow
 # --- the hiring funnel ---------------------------------------------------------------------------
 
 
+SECONDS_PER_DAY = 86_400
+
+
 @dataclass(frozen=True)
 class FunnelStage:
     kind: str
     label: str
-    reached: int  # candidates whose furthest stage in the range is this one or a later one
-    conversion: float | None  # percent of the previous stage's candidates who reached this one
-    median_days: float | None  # median days in the stage of those who left it in the range
-    stays: int  # how many left it in the range (the median's sample)
+    reached: int  # candidates who reached this stage (or a later one) for the first time in the range
+    left: int  # candidates who left it in the range (moved, rejected or withdrew)
+    advanced: int  # of those, the ones moved on to a later stage
+    average_days: float | None  # average days the leavers had spent in it
+    conversion: float | None  # percent of the leavers of the stage before who moved on
 
 
 @dataclass(frozen=True)
@@ -253,11 +257,11 @@ class Funnel:
     hired: int
     left_running: int  # hired, rejected or withdrawn in the range
     offers_lost: int  # rejected or withdrawn at the offer stage
-    median_days_to_hire: float | None
+    average_days_to_hire: float | None
 
     @property
     def empty(self) -> bool:
-        return not any(stage.reached for stage in self.stages) and not self.left_running
+        return not any(stage.reached or stage.left for stage in self.stages) and not self.left_running
 
     @property
     def conversion_rate(self) -> float | None:
@@ -271,24 +275,19 @@ class Funnel:
         return 100 * self.hired / closed if closed else None
 
 
-def funnel(rows: Iterable[Any], labels: Iterable[tuple[str, str]]) -> Funnel:
-    """The funnel from queries.funnel's rows ('stage' rows in pipeline order, one 'totals' row)."""
-    names = dict(labels)
+def funnel(sums: Any, labels: Iterable[tuple[str, str]]) -> Funnel:
+    """The funnel from queries.funnel's sums (FUNNEL_COLUMNS) and the stages' (kind, label) in order."""
     stages: list[FunnelStage] = []
-    totals = None
-    for row in rows:
-        if row.kind == "totals":
-            totals = row
-            continue
-        previous = stages[-1].reached if stages else None
-        conversion = 100 * row.reached / previous if previous else None
-        median = None if row.median_days is None else float(row.median_days)
-        stages.append(FunnelStage(row.stage, names[row.stage], int(row.reached), conversion, median, int(row.stays)))
+    for kind, label in labels:
+        left, advanced = int(getattr(sums, f"left_{kind}")), int(getattr(sums, f"advanced_{kind}"))
+        before = stages[-1] if stages else None
+        stages.append(FunnelStage(
+            kind, label, reached=int(getattr(sums, f"reached_{kind}")), left=left, advanced=advanced,
+            average_days=getattr(sums, f"seconds_in_{kind}") / left / SECONDS_PER_DAY if left else None,
+            conversion=100 * before.advanced / before.left if before and before.left else None,
+        ))
+    hired = int(sums.hired)
     return Funnel(
-        stages=stages,
-        hired=int(totals.hired) if totals else 0,
-        left_running=int(totals.left_running) if totals else 0,
-        offers_lost=int(totals.offers_lost) if totals else 0,
-        median_days_to_hire=None if totals is None or totals.median_days_to_hire is None
-        else float(totals.median_days_to_hire),
+        stages=stages, hired=hired, left_running=int(sums.left_running), offers_lost=int(sums.offers_lost),
+        average_days_to_hire=sums.seconds_to_hire / hired / SECONDS_PER_DAY if hired else None,
     )

@@ -26,7 +26,12 @@ from sqlalchemy.orm import Session
 from webapp.dateranges import day_start
 from webapp.models import Job
 from webapp.models.counters import JobInterviewCount, RollupDay
-from webapp.models.rollups import AVERAGED, STATUS_COUNTS
+from webapp.models.rollups import (
+    AVERAGED,
+    FUNNEL_COLUMNS,
+    FUNNEL_STAGE_KINDS,
+    STATUS_COUNTS,
+)
 
 DURATION_BIN_MINUTES = 5
 DURATION_BINS = 12  # the last bin holds everything from an hour up
@@ -245,9 +250,8 @@ def rolled_up_days(session: Session, first: date, last: date, today: date) -> se
     ))
 
 
-def _live_windows(session: Session, first: date, last: date, today: date) -> list[tuple[date, date]]:
-    """The runs of days of [first, last] not rolled up, as [first day, day after the last) pairs."""
-    rolled = rolled_up_days(session, first, last, today)
+def _live_windows(first: date, last: date, rolled: set[date]) -> list[tuple[date, date]]:
+    """The runs of days of [first, last] not in `rolled`, as [first day, day after the last) pairs."""
     windows: list[tuple[date, date]] = []
     day = first
     while day <= last:
@@ -261,9 +265,13 @@ def _live_windows(session: Session, first: date, last: date, today: date) -> lis
 
 
 def _range_params(
-    session: Session, company_id: int, first: date, last: date, today: date, job_id: int | None
+    session: Session, company_id: int, first: date, last: date, today: date, job_id: int | None,
+    rolled: set[date] | None = None,
 ) -> dict[str, Any]:
-    windows = _live_windows(session, first, last, today)
+    """The statements' parameters; `rolled`: the rolled-up days (rolled_up_days) when the caller has them."""
+    if rolled is None:
+        rolled = rolled_up_days(session, first, last, today)
+    windows = _live_windows(first, last, rolled)
     return {
         "company_id": company_id, "first": first, "last": last, "today": today, "job_id": job_id,
         "start": day_start(first), "stop": day_start(last + timedelta(days=1)),
@@ -289,12 +297,12 @@ def daily_figures_by_job(
 
 def figures(
     session: Session, company_id: int, first: date, current_first: date, last: date, *, today: date,
-    job_id: int | None = None, sort: str = "-total", top: int | None = None,
+    job_id: int | None = None, sort: str = "-total", top: int | None = None, rolled: set[date] | None = None,
 ) -> list[Any]:
     """The page's rows (see _FIGURES): per day over [first, last], the `top` jobs (all: None) of
     [current_first, last] sorted by `sort` (metrics.JOB_SORTS, "-": descending), and the histograms
     per job focus. Two statements (the rolled-up days, then the figures), whatever the range."""
-    params = _range_params(session, company_id, first, last, today, job_id) | {
+    params = _range_params(session, company_id, first, last, today, job_id, rolled) | {
         "current_first": current_first, "top": top if top is not None else 2**31 - 1,
     }
     key = sort.removeprefix("-")
@@ -322,72 +330,99 @@ def select_jobs(company_id: int) -> Select:
 
 # --- the hiring funnel, from the people's decisions (pipeline_decision) -----------------------------
 
-# The built-in stages in pipeline order (custom stages are each job's own and stay out of the funnel).
-FUNNEL_STAGES = (
-    ("applied", "Applied"), ("ai_interview", "AI interview"), ("review", "Review"),
-    ("team_interview", "Team interview"), ("offer", "Offer"), ("hired", "Hired"),
-)
-_FUNNEL_VALUES = ", ".join(f"('{kind}', {position})" for position, (kind, _) in enumerate(FUNNEL_STAGES, start=1))
+FUNNEL_STAGES = tuple(zip(
+    FUNNEL_STAGE_KINDS, ("Applied", "AI interview", "Review", "Team interview", "Offer", "Hired"), strict=True,
+))
+_FUNNEL_VALUES = ", ".join(f"('{kind}', {position})" for position, kind in enumerate(FUNNEL_STAGE_KINDS, start=1))
+_LEAVES = "action IN ('moved', 'rejected', 'withdrawn')"
+_HIRE = "(action = 'moved' AND to_kind = 'hired')"
 
-# One statement: the company's decisions of the range (idx_pipeline_decision_company, or the job's by
-# idx_pipeline_decision_job), then
-# - kind 'stage', per built-in stage: the candidates whose furthest stage entered in the range is this one or
-#   a later one (`reached`), and the median days spent in the stage by those who left it in the range (the
-#   decision before the one leaving it, by idx_pipeline_decision_candidate, put them there);
-# - kind 'totals': hires, their median days from entering the pipeline, the candidates who left the running
-#   (hired, rejected or withdrawn) and the offers lost (rejected or withdrawn at the offer stage).
-FUNNEL = f"""
-    WITH d AS MATERIALIZED (
-        SELECT d.id, d.pipeline_candidate_id, d.action, d.from_kind, d.to_kind, d.decided_at
-        FROM pipeline_decision d
-        WHERE d.company_id = :company_id AND d.decided_at >= :start AND d.decided_at < :stop {{job}}
-    ),
-    stages (kind, position) AS (VALUES {_FUNNEL_VALUES}),
-    furthest AS (
-        SELECT d.pipeline_candidate_id, max(s.position) AS position
-        FROM d JOIN stages s ON s.kind = d.to_kind
-        WHERE d.action IN ('entered', 'moved')
-        GROUP BY d.pipeline_candidate_id
-    ),
-    stays AS (
-        SELECT d.from_kind AS kind, EXTRACT(EPOCH FROM d.decided_at - before.decided_at) / 86400 AS days
-        FROM d
+
+def _funnel_aggregates() -> str:
+    """The FUNNEL_COLUMNS of a group of FUNNEL_FIGURES' decision rows."""
+    columns = []
+    for position, kind in enumerate(FUNNEL_STAGE_KINDS, start=1):
+        leaves = f"{_LEAVES} AND from_kind = '{kind}' AND previous_at IS NOT NULL"
+        columns += [
+            f"count(*) FILTER (WHERE to_position >= {position} AND coalesce(furthest, 0) < {position})"
+            f" AS reached_{kind}",
+            f"count(*) FILTER (WHERE {leaves}) AS left_{kind}",
+            f"count(*) FILTER (WHERE {leaves} AND action = 'moved' AND to_position > {position}) AS advanced_{kind}",
+            f"coalesce(sum(EXTRACT(EPOCH FROM decided_at - previous_at)) FILTER (WHERE {leaves}), 0)::float8"
+            f" AS seconds_in_{kind}",
+        ]
+    columns += [
+        f"count(*) FILTER (WHERE {_HIRE}) AS hired",
+        f"coalesce(sum(EXTRACT(EPOCH FROM decided_at - entered_at)) FILTER (WHERE {_HIRE}), 0)::float8"
+        " AS seconds_to_hire",
+        f"count(*) FILTER (WHERE action IN ('rejected', 'withdrawn') OR {_HIRE}) AS left_running",
+        "count(*) FILTER (WHERE action IN ('rejected', 'withdrawn') AND from_kind = 'offer') AS offers_lost",
+    ]
+    return ",\n           ".join(columns)
+
+
+# Per company, job and UTC day, the funnel's figures (FUNNEL_COLUMNS) of the decisions `{decisions}` reads
+# (as `d`): a stage counts a candidate as reached on the first day they entered it or a later stage (their
+# earlier decisions, by idx_pipeline_decision_candidate, give the furthest stage before and the time of the
+# decision that put them where they were), so every figure adds up over days. Shared by the rollup
+# (`stats rollup`, every company) and the page's days not rolled up yet (one company).
+FUNNEL_FIGURES = f"""
+    WITH stages (kind, position) AS (VALUES {_FUNNEL_VALUES}),
+    decided AS (
+        SELECT d.company_id, d.job_id, (d.decided_at AT TIME ZONE 'UTC')::date AS day, d.action, d.from_kind,
+               d.to_kind, d.decided_at, reach.position AS to_position, before.furthest, before.previous_at,
+               c.created_at AS entered_at
+        FROM {{decisions}}
+        JOIN pipeline_candidate c ON c.id = d.pipeline_candidate_id
+        LEFT JOIN stages reach ON reach.kind = d.to_kind AND d.action IN ('entered', 'moved', 'reopened')
         CROSS JOIN LATERAL (
-            SELECT p.decided_at FROM pipeline_decision p
-            WHERE p.pipeline_candidate_id = d.pipeline_candidate_id
-              AND (p.decided_at, p.id) < (d.decided_at, d.id)
-            ORDER BY p.decided_at DESC, p.id DESC LIMIT 1
+            SELECT max(s.position) FILTER (WHERE p.action IN ('entered', 'moved', 'reopened')) AS furthest,
+                   max(p.decided_at) AS previous_at
+            FROM pipeline_decision p LEFT JOIN stages s ON s.kind = p.to_kind
+            WHERE p.pipeline_candidate_id = d.pipeline_candidate_id AND (p.decided_at, p.id) < (d.decided_at, d.id)
         ) before
-        WHERE d.action IN ('moved', 'rejected', 'withdrawn')
-    ),
-    hires AS (
-        SELECT EXTRACT(EPOCH FROM d.decided_at - c.created_at) / 86400 AS days
-        FROM d JOIN pipeline_candidate c ON c.id = d.pipeline_candidate_id
-        WHERE d.action = 'moved' AND d.to_kind = 'hired'
     )
-    SELECT 'stage' AS kind, s.kind AS stage, s.position,
-           (SELECT count(*) FROM furthest f WHERE f.position >= s.position) AS reached,
-           (SELECT count(*) FROM stays t WHERE t.kind = s.kind) AS stays,
-           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.days) FROM stays t WHERE t.kind = s.kind)
-               AS median_days,
-           NULL::bigint AS hired, NULL::float8 AS median_days_to_hire, NULL::bigint AS left_running,
-           NULL::bigint AS offers_lost
-    FROM stages s
-    UNION ALL
-    SELECT 'totals', NULL, NULL, NULL, NULL, NULL,
-           (SELECT count(*) FROM hires),
-           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FROM hires),
-           (SELECT count(*) FROM d WHERE d.action IN ('rejected', 'withdrawn')
-                                      OR (d.action = 'moved' AND d.to_kind = 'hired')),
-           (SELECT count(*) FROM d WHERE d.action IN ('rejected', 'withdrawn') AND d.from_kind = 'offer')
-    ORDER BY 1 DESC, 3
+    SELECT company_id, job_id, day,
+           {_funnel_aggregates()}
+    FROM decided
+    GROUP BY company_id, job_id, day
+"""
+
+_FUNNEL_COLUMN_LIST = ", ".join(FUNNEL_COLUMNS)
+# The company's (or the job's) decisions of the windows of days not rolled up (see _LIVE_FIGURES).
+_LIVE_DECISIONS = """unnest(CAST(:live_starts AS timestamptz[]), CAST(:live_stops AS timestamptz[])) AS w(start, stop)
+        JOIN pipeline_decision d ON d.company_id = :company_id {job}
+         AND d.decided_at >= w.start AND d.decided_at < w.stop"""
+
+# The page's funnel over [:first, :last] in one statement: the rolled-up days from the company's daily
+# funnel rows (or the job's), the others (today, any day not rolled up) live from those days' decisions.
+FUNNEL = f"""
+    WITH rolled AS (
+        SELECT r.date FROM analytics_rollupday r
+        WHERE r.date >= :first AND r.date <= :last AND r.date < :today
+    ),
+    live AS (
+        SELECT {_FUNNEL_COLUMN_LIST}
+        FROM ({FUNNEL_FIGURES.format(decisions=_LIVE_DECISIONS)}) figures
+        WHERE day NOT IN (SELECT date FROM rolled)
+    ),
+    stored AS (
+        SELECT {_FUNNEL_COLUMN_LIST}
+        FROM {{days}} m
+        WHERE m.company_id = :company_id {{stored_job}} AND m.date >= :first AND m.date <= :last
+          AND m.date IN (SELECT date FROM rolled)
+    )
+    SELECT {", ".join(f"coalesce(sum({column}), 0)::float8 AS {column}" for column in FUNNEL_COLUMNS)}
+    FROM (SELECT * FROM live UNION ALL SELECT * FROM stored) days
 """
 
 
-def funnel(session: Session, company_id: int, first: date, last: date, *, job_id: int | None = None) -> list[Any]:
-    """The hiring funnel of the UTC days [first, last] (see FUNNEL): 'stage' rows in pipeline order, then 'totals'."""
-    return session.execute(
-        text(FUNNEL.format(job="AND d.job_id = :job_id" if job_id else "")),
-        {"company_id": company_id, "job_id": job_id, "start": day_start(first),
-         "stop": day_start(last + timedelta(days=1))},
-    ).all()
+def funnel(session: Session, company_id: int, first: date, last: date, *, today: date,
+           job_id: int | None = None, rolled: set[date] | None = None) -> Any:
+    """The hiring funnel's sums (FUNNEL_COLUMNS) over the UTC days [first, last], in one row."""
+    sql = FUNNEL.format(
+        job="AND d.job_id = :job_id" if job_id else "",
+        days="analytics_funnelday" if job_id else "analytics_companyfunnelday",
+        stored_job="AND m.job_id = :job_id" if job_id else "",
+    )
+    return session.execute(text(sql), _range_params(session, company_id, first, last, today, job_id, rolled)).one()

@@ -44,12 +44,12 @@ Bin = namedtuple("Bin", "kind focus bin n")
 
 
 def daily_rows(session: Session, company_id: int, params: AnalyticsParams, today: date, *,
-               top: int | None) -> list[Any]:
+               top: int | None, rolled: set[date] | None = None) -> list[Any]:
     """The rows of queries.figures for the page's parameters: per day over the range and the period
     before it (for the changes), the `top` jobs of the range in the table's order, sums per job focus."""
     first, _ = params.previous
     return queries.figures(session, company_id, first, params.first, params.last, today=today, job_id=params.job,
-                           sort=params.sort, top=top)
+                           sort=params.sort, top=top, rolled=rolled)
 
 
 def _bins(focus_rows: list[Any]) -> list[Bin]:
@@ -66,7 +66,9 @@ def _bins(focus_rows: list[Any]) -> list[Bin]:
 
 
 def build(session: Session, company_id: int, params: AnalyticsParams, jobs: list[Any], today: date) -> Report:
-    rows = daily_rows(session, company_id, params, today, top=TOP_JOBS)
+    # The days rolled up, read once for both statements (the range and the period before it).
+    rolled = queries.rolled_up_days(session, params.previous[0], params.last, today)
+    rows = daily_rows(session, company_id, params, today, top=TOP_JOBS, rolled=rolled)
     days = [r for r in rows if r.kind == "day"]
     top_jobs = sorted((r for r in rows if r.kind == "job"), key=lambda r: r.rank)
     previous_first, previous_last = params.previous
@@ -92,8 +94,11 @@ def build(session: Session, company_id: int, params: AnalyticsParams, jobs: list
             "chart-durations": charts.duration_table(durations),
             "chart-score-focus": charts.score_focus_table(scores),
         }
-    hiring = metrics.funnel(queries.funnel(session, company_id, params.first, params.last, job_id=params.job),
-                            queries.FUNNEL_STAGES)
+    hiring = metrics.funnel(
+        queries.funnel(session, company_id, params.first, params.last, today=today, job_id=params.job,
+                       rolled=rolled),
+        queries.FUNNEL_STAGES,
+    )
     if not hiring.empty:
         figures["chart-funnel"] = charts.funnel_chart(hiring)
         tables["chart-funnel"] = charts.funnel_table(hiring)

@@ -8,8 +8,14 @@ from datetime import date, timedelta
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from webapp.analytics.queries import AGGREGATES, INTERVIEW_FIGURES, ROLLED_COLUMNS
+from webapp.analytics.queries import (
+    AGGREGATES,
+    FUNNEL_FIGURES,
+    INTERVIEW_FIGURES,
+    ROLLED_COLUMNS,
+)
 from webapp.dateranges import day_start
+from webapp.models.rollups import FUNNEL_COLUMNS
 
 # Serialises concurrent rollups: they would otherwise race on the stale-row DELETE.
 ADVISORY_LOCK_KEY = 7_201_611_290
@@ -40,6 +46,40 @@ _STATISTICS = {
     "cost_per_hire": "NULL",
     "candidate_satisfaction": "NULL",
 }
+
+_FUNNEL_LIST = ", ".join(FUNNEL_COLUMNS)
+_FUNNEL_UPDATES = ", ".join(f"{column} = EXCLUDED.{column}" for column in FUNNEL_COLUMNS)
+
+# One statement: the hiring funnel per job and day with decisions, then per company and day (stale rows of
+# the window deleted, the others upserted); each company's decisions by idx_pipeline_decision_company.
+FUNNEL_ROLLUP = f"""
+    WITH per_job AS (
+        {FUNNEL_FIGURES.format(decisions="company_company co JOIN pipeline_decision d ON d.company_id = co.id"
+                               " AND d.decided_at >= :start AND d.decided_at < :stop")}
+    ),
+    stale AS (
+        DELETE FROM analytics_funnelday m
+        WHERE m.date >= :first AND m.date <= :last
+          AND NOT EXISTS (SELECT 1 FROM per_job p WHERE p.job_id = m.job_id AND p.day = m.date)
+    ),
+    jobs AS (
+        INSERT INTO analytics_funnelday (company_id, job_id, date, {_FUNNEL_LIST}, computed_at)
+        SELECT company_id, job_id, day, {_FUNNEL_LIST}, now() FROM per_job
+        ON CONFLICT (company_id, date, job_id) DO UPDATE SET {_FUNNEL_UPDATES}, computed_at = EXCLUDED.computed_at
+    ),
+    per_company AS (
+        SELECT company_id, day, {", ".join(f"sum({column}) AS {column}" for column in FUNNEL_COLUMNS)}
+        FROM per_job GROUP BY company_id, day
+    ),
+    stale_company AS (
+        DELETE FROM analytics_companyfunnelday m
+        WHERE m.date >= :first AND m.date <= :last
+          AND NOT EXISTS (SELECT 1 FROM per_company p WHERE p.company_id = m.company_id AND p.day = m.date)
+    )
+    INSERT INTO analytics_companyfunnelday (company_id, date, {_FUNNEL_LIST}, computed_at)
+    SELECT company_id, day, {_FUNNEL_LIST}, now() FROM per_company
+    ON CONFLICT (company_id, date) DO UPDATE SET {_FUNNEL_UPDATES}, computed_at = EXCLUDED.computed_at
+"""
 
 # One statement: per job and day the sums (stale job rows of the window deleted, the others
 # upserted), then per company and day with interviews or with candidates leaving the running the
@@ -80,19 +120,13 @@ ROLLUP = f"""
         SELECT company_id, day, {_COLUMNS}, now() FROM per_company
         ON CONFLICT (company_id, date) DO UPDATE SET {_UPDATES}, computed_at = EXCLUDED.computed_at
     ),
-    -- Per company and day, the people's decisions that end a candidate's run on a job: hires (a move to
-    -- the Hired stage), rejections and withdrawals; each company's by idx_pipeline_decision_company.
+    -- Per company and day with hires, rejections or withdrawals, the funnel rollup's outcomes (FUNNEL_ROLLUP
+    -- runs first).
     decided AS (
-        SELECT d.company_id, (d.decided_at AT TIME ZONE 'UTC')::date AS day,
-               count(*) FILTER (WHERE d.action = 'moved') AS hired,
-               count(*) AS left_running,
-               avg(d.decided_at - c.created_at) FILTER (WHERE d.action = 'moved') AS time_to_hire,
-               count(*) FILTER (WHERE d.action <> 'moved' AND d.from_kind = 'offer') AS offers_lost
-        FROM company_company co
-        JOIN pipeline_decision d ON d.company_id = co.id AND d.decided_at >= :start AND d.decided_at < :stop
-        JOIN pipeline_candidate c ON c.id = d.pipeline_candidate_id
-        WHERE d.action IN ('rejected', 'withdrawn') OR (d.action = 'moved' AND d.to_kind = 'hired')
-        GROUP BY d.company_id, day
+        SELECT company_id, date AS day, hired, left_running, offers_lost,
+               justify_hours(make_interval(secs => seconds_to_hire / nullif(hired, 0))) AS time_to_hire
+        FROM analytics_companyfunnelday
+        WHERE date >= :first AND date <= :last AND left_running > 0
     ),
     stale_stats AS (
         DELETE FROM interview_interviewstatistics s
@@ -172,10 +206,9 @@ def rollup(session: Session, first: date, last: date) -> RollupReport:
     if last < first:
         raise ValueError("the rollup's last day is before its first")
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-    row = session.execute(
-        text(ROLLUP),
-        {"first": first, "last": last, "start": day_start(first), "stop": day_start(last + timedelta(days=1))},
-    ).one()
+    window = {"first": first, "last": last, "start": day_start(first), "stop": day_start(last + timedelta(days=1))}
+    session.execute(text(FUNNEL_ROLLUP), window)
+    row = session.execute(text(ROLLUP), window).one()
     session.execute(text("DELETE FROM analytics_jobrunningtotal WHERE date >= :first"), {"first": first})
     session.execute(text(RUNNING_TOTALS), {"first": first})
     return RollupReport(first, last, *row)

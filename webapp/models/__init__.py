@@ -6,7 +6,7 @@ to the database, instead of loading them all or nulling their foreign keys.
 """
 
 from webapp.models.analytics import STATISTICS_PERIODS, InterviewStatistics
-from webapp.models.rollups import DailyMetrics  # noqa: F401  (registers analytics_dailymetrics)
+from webapp.models.rollups import CompanyFunnelDay, DailyMetrics, FunnelDay  # noqa: F401  (registers the rollups)
 from webapp.models.counters import (  # noqa: F401
     CompanyDayCount,
     CompanyInterviewCount,

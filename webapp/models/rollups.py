@@ -11,7 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Date, DateTime, Double, ForeignKey, Index, Integer, Numeric, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Base
@@ -103,3 +114,54 @@ class JobRunningTotal(Base):
         if _column.name not in ("id", "company_id", "job_id", "date", "computed_at"):
             locals()[_column.name] = mapped_column(_column.type, server_default=text("0"), nullable=False)
     del _column
+
+
+# --- the hiring funnel (migration 0019) ------------------------------------------------------------
+
+# The built-in pipeline stages the hiring funnel follows, in order (custom stages are each job's own).
+FUNNEL_STAGE_KINDS = ("applied", "ai_interview", "review", "team_interview", "offer", "hired")
+# Per stage and day: the candidates who reached it (or a later stage) for the first time, who left it
+# (moved, rejected or withdrew), how many of those moved on to a later stage, and the seconds the leavers
+# had spent in it. Each is a sum over days, so a range's funnel is the sum of its days.
+FUNNEL_STAGE_FIGURES = ("reached", "left", "advanced", "seconds_in")
+# Per day: hires, the seconds from entering the pipeline to those hires, everyone who left the running
+# (hired, rejected or withdrew) and the offers lost (rejected or withdrew at the offer stage).
+FUNNEL_OUTCOMES = ("hired", "seconds_to_hire", "left_running", "offers_lost")
+FUNNEL_COLUMNS = (
+    *(f"{figure}_{kind}" for kind in FUNNEL_STAGE_KINDS for figure in FUNNEL_STAGE_FIGURES), *FUNNEL_OUTCOMES,
+)
+
+
+def _funnel_column(name: str):
+    kind = Double if name.startswith("seconds_") else Integer
+    return mapped_column(kind, nullable=False, server_default=text("0"))
+
+
+class FunnelDay(Base):
+    """The hiring funnel's figures (FUNNEL_COLUMNS) per job and UTC day with decisions, from
+    `pipeline_decision` by `flask stats rollup`, so a range's funnel never reads every decision."""
+
+    __tablename__ = "analytics_funnelday"
+    # (company_id, date) leads: a company's range is one index scan; (job_id, date): the job filter.
+    __table_args__ = (Index("ix_analytics_funnelday_job_date", "job_id", "date"),)
+
+    company_id: Mapped[int] = mapped_column(ForeignKey("company_company.id", ondelete="CASCADE"), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("company_job.id", ondelete="CASCADE"), primary_key=True)
+    for _name in FUNNEL_COLUMNS:
+        locals()[_name] = _funnel_column(_name)
+    del _name
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+
+
+class CompanyFunnelDay(Base):
+    """FunnelDay summed over the company's jobs: one row per company and day with decisions."""
+
+    __tablename__ = "analytics_companyfunnelday"
+
+    company_id: Mapped[int] = mapped_column(ForeignKey("company_company.id", ondelete="CASCADE"), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    for _name in FUNNEL_COLUMNS:
+        locals()[_name] = _funnel_column(_name)
+    del _name
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
