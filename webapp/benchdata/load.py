@@ -275,10 +275,13 @@ SELECT id, 'bench-' || lpad(id::text, 8, '0'), user_id, job_id,
                 'skill', (CAST(:skills AS text[]))[1 + id % :n_skills], 'score', 40 + id % 20, 'priority', 'medium'))
             ELSE '[]' END,
        '[]', '[]',
-       least(start_time - make_interval(days => 1 + id % 9), CAST(:now AS timestamptz) - interval '1 hour'),
+       -- Booked 1-9 days ahead; one planned further ahead than that was booked in the last ten days (not
+       -- all in the last hour: that would put weeks of bookings, and their pipeline entries, on today).
+       least(start_time - make_interval(days => 1 + id % 9), CAST(:now AS timestamptz) - make_interval(hours => 1 + id % 240)),
        CASE WHEN done THEN start_time + make_interval(secs => duration + 300)
             WHEN start_time <= CAST(:now AS timestamptz) THEN start_time
-            ELSE least(start_time - make_interval(days => 1 + id % 9), CAST(:now AS timestamptz) - interval '1 hour') END
+            ELSE least(start_time - make_interval(days => 1 + id % 9),
+                       CAST(:now AS timestamptz) - make_interval(hours => 1 + id % 240)) END
 FROM (
     SELECT CAST(row_number() OVER (ORDER BY p.start_time, p.job_id, p.user_id) AS integer) AS id, p.*, p.status = 'completed' AS done,
            CASE WHEN p.is_practice THEN 20 ELSE 30 END AS max_minutes,
