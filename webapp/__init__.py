@@ -7,7 +7,7 @@ from importlib import import_module
 from flask import Flask, abort
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import assets, cli, db, errors, navigation, security, templating
+from webapp import assets, cli, db, errors, navigation, security, templating, timezones
 from webapp.config import from_environment
 from webapp.extensions import csrf, login_manager
 from webapp.htmx import htmx
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     navigation.init_app(app)
     templating.init_app(app)
+    timezones.init_app(app)
     cli.init_app(app)
     assets.init_app(app)  # fingerprinted static files served by WhiteNoise in front of Flask
     _register_blueprints(app)

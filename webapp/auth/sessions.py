@@ -21,8 +21,9 @@ from sqlalchemy import ColumnElement, and_, case, select, update
 from sqlalchemy.orm import Session
 from ua_parser import parse as parse_user_agent
 
+from webapp import timezones
 from webapp.audit import services as audit
-from webapp.models import LoginSession, User
+from webapp.models import LoginSession, User, UserSetting
 from webapp.team.membership import remember_loaded, with_membership
 
 TOKEN_KEY = "login_token"
@@ -64,6 +65,9 @@ def load_user(session: Session, user_id: str) -> User | None:
             .join(User, User.id == LoginSession.user_id)
             .where(LoginSession.token_hash == _hash(token), LoginSession.revoked_at.is_(None))
         )
+        # the user's time zone with the login: showing times costs no statement (webapp.timezones)
+        .add_columns(UserSetting.time_zone)
+        .outerjoin(UserSetting, UserSetting.user_id == User.id)
     ).first()
     if row is None or row.User.id != int(user_id) or not row.User.is_active:
         return None
@@ -80,6 +84,7 @@ def load_user(session: Session, user_id: str) -> User | None:
         login.last_seen_at = now
         session.commit()
     remember_loaded(row.User, row.member_role, row.member_company)
+    timezones.remember(row.time_zone)
     return row.User
 
 
