@@ -85,6 +85,7 @@ from webapp.models.pipeline import (  # noqa: F401
 )
 from webapp.models.archive import InterviewSessionArchive  # noqa: F401  (registers the table)
 from webapp.models.settings import UserSetting  # noqa: F401  (registers the table)
+from webapp.models.notifications import Notification, NotificationPreference  # noqa: F401  (registers the tables)
 from webapp.models import scale_indexes  # noqa: F401  (the migrations' indexes for pages at scale)
 
 __all__ = [
