@@ -51,9 +51,9 @@ def test_events_are_listed_newest_first_with_actor_target_and_details(client, db
     assert response.status_code == 200
     assert listed_actions(response) == ["test.system", "admin.role_changed", "test.older"]
     assert "Showing 1–3 of 3 events" in text_
-    assert ("2026-01-02 12:00:00 admin.role_changed root@audit.example alice@audit.example Only events about them "
+    assert ("2026-01-02 12:00:00 UTC admin.role_changed root@audit.example alice@audit.example Only events about them "
             '203.0.113.9 {"from": "user", "to": "employer"}') in text_
-    assert "2026-01-03 12:00:00 test.system — — 127.0.0.1 —" in text_  # no actor, no target, no details
+    assert "2026-01-03 12:00:00 UTC test.system — — 127.0.0.1 —" in text_  # no actor, no target, no details
 
 
 def test_events_of_one_transaction_share_a_time_and_are_listed_newest_first_by_id(client, db_session, admin):

@@ -500,6 +500,7 @@ ROUTES: dict[str, Route] = {
     # an interview's interviewers: assigned with the scheduling
     "interviews.assign": company(RECRUITING, interview_session_id),
     "interviews.unassign": company(RECRUITING, assignee, destructive=True),
+    "interviews.share_results": company(RECRUITING, interview_session_id),  # whether the candidate sees the results
     # rankings: hiring managers see and compare their team's jobs; weights are for recruiters and up
     "rankings.index": company(JOB_READERS, job_id),
     "rankings.explain": company(JOB_READERS, ranked_candidate),
@@ -528,6 +529,7 @@ ROUTES: dict[str, Route] = {
     "practice.index": Route(roles("user")),
     "practice.progress": Route(roles("user")),
     "practice.show": Route(roles("user"), practice_session_id),
+    "practice.share": Route(roles("user"), practice_session_id),  # whether employers see its tone
     "candidate_interviews.index": Route(roles("user")),
     # learning paths: a candidate's own; the world's paths are drafts, bare POSTs answer 400 (nothing to do)
     "learning.index": Route(roles("user")),

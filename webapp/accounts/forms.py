@@ -9,9 +9,11 @@ import email_validator
 from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import EmailField, PasswordField, RadioField, StringField, URLField
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Regexp, StopValidation, ValidationError
+
+from webapp import timezones
 
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
 PASSWORD_RULE = f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters. Spaces are fine; a long phrase is easy to remember."
@@ -136,6 +138,8 @@ class RegistrationForm(FlaskForm):
     first_name = _name_field("First name", "Enter your first name.")
     last_name = _name_field("Last name", "Enter your last name.")
     password, confirm = _new_password_fields()
+    # Filled by static/timezone.js from the browser; anything we do not know (or nothing) is UTC.
+    time_zone = HiddenField(filters=[timezones.checked], render_kw={"data-detect-time-zone": ""})
 
     def validate_company_name(self, field) -> None:
         if self.account_type.data == "employer" and not field.data:
@@ -187,6 +191,23 @@ class ProfileForm(FlaskForm):
 
     def social_links(self) -> dict[str, str | None]:
         return {key: self[key].data or None for key, _label, _hosts in SOCIAL_LINKS}
+
+
+class TimeZoneForm(FlaskForm):
+    time_zone = SelectField(
+        "Time zone",
+        validate_choice=False,  # our own message below instead of "Not a valid choice"
+        validators=[DataRequired("Choose your time zone.")],
+        description="Times are shown in this zone, and the times you type are read in it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = [(name, name.replace("_", " ")) for name in timezones.zone_names()]
+
+    def validate_time_zone(self, field) -> None:
+        if not timezones.is_known(field.data):
+            raise ValidationError("Choose a time zone from the list, such as Europe/Paris or America/New_York.")
 
 
 class AvatarForm(FlaskForm):

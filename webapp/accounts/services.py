@@ -81,6 +81,7 @@ class Registration:
     first_name: str
     last_name: str
     password: str
+    time_zone: str = timezones.UTC_NAME  # the browser's, already checked
     company_name: str | None = None
 
 
@@ -126,7 +127,10 @@ def register(session: Session, data: Registration) -> User | None:
     if employer:
         session.add(Company(user_id=user.id, company_name=data.company_name, contact_email=user.email))
         session.flush()
-    audit.record(session, "user.registered", actor=user, target=user, details={"role": user.role})
+    timezones.store(session, user.id, data.time_zone)
+    audit.record(
+        session, "user.registered", actor=user, target=user, details={"role": user.role, "time_zone": data.time_zone}
+    )
     send_verification(session, user)
     return user
 
@@ -307,6 +311,15 @@ def update_profile(session: Session, user: User, first_name: str, last_name: str
         else:
             merged.pop(key, None)
     user.social_links = merged  # a new dict, so the JSONB column is seen as changed
+
+
+def set_time_zone(session: Session, user: User, name: str, previous: str) -> bool:
+    """Store the user's zone (`name` already checked); False when it was already that one."""
+    if name == previous:
+        return False
+    timezones.store(session, user.id, name)
+    audit.record(session, "user.time_zone_changed", actor=user, target=user, details={"from": previous, "to": name})
+    return True
 
 
 # --- avatar ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from flask import session as cookie
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from webapp import db, uploads
+from webapp import db, timezones, uploads
 from webapp.accounts import queries, services
 from webapp.accounts.forms import (
     SOCIAL_LINKS,
@@ -21,6 +21,7 @@ from webapp.accounts.forms import (
     RegistrationForm,
     ResendVerificationForm,
     ResetPasswordForm,
+    TimeZoneForm,
 )
 from webapp.audit.services import client_ip
 from webapp.auth import sessions as login_sessions
@@ -120,6 +121,7 @@ def _registration(form: RegistrationForm) -> services.Registration:
         last_name=form.last_name.data,
         password=form.password.data,
         company_name=form.company_name.data if employer else None,
+        time_zone=timezones.checked(form.time_zone.data),
     )
 
 
@@ -227,7 +229,9 @@ def _profile_form() -> ProfileForm:
     return ProfileForm(formdata=None, data=data | {key: links.get(key) for key, _label, _hosts in SOCIAL_LINKS})
 
 
-def _account_page(profile_form=None, avatar_form=None, *, block: str = "content", status: int = 200, **extra):
+def _account_page(
+    profile_form=None, avatar_form=None, *, block: str = "content", status: int = 200, time_zone_form=None, **extra
+):
     connections = db.session.scalars(queries.select_connections(current_user.id)).all()
     return render_page_or_block(
         "accounts/show.html",
@@ -235,6 +239,8 @@ def _account_page(profile_form=None, avatar_form=None, *, block: str = "content"
         status=status,
         profile_form=profile_form or _profile_form(),
         avatar_form=avatar_form or AvatarForm(formdata=None),
+        time_zone_form=time_zone_form or TimeZoneForm(formdata=None, time_zone=timezones.current_name()),
+        time_zone_label=timezones.offset_label(timezones.current_zone()),
         remove_avatar_form=ConfirmForm(formdata=None),
         has_avatar=uploads.stored_path(services.AVATAR_FOLDER, current_user.avatar) is not None,
         connections=connections,
@@ -264,6 +270,21 @@ def update():
         return _account_page(block="profile_form", saved=True)
     flash("Your profile has been saved.", "success")
     return redirect(url_for("accounts.show"), 303)
+
+
+@bp.route("/account/time-zone", methods=["POST"])
+@login_required
+def update_time_zone():
+    """Save the zone times are shown and read in; an unknown zone is refused (400) and nothing is written."""
+    form = TimeZoneForm()
+    if not form.validate_on_submit():
+        return _account_page(time_zone_form=form, status=400)
+    changed = services.set_time_zone(db.session(), current_user, form.time_zone.data, timezones.current_name())
+    db.session.commit()
+    timezones.forget()
+    zone = timezones.offset_label(timezones.current_zone())
+    flash(f"Your time zone is now {zone}." if changed else f"Your time zone stays {zone}.", "success")
+    return redirect(url_for("accounts.show", _anchor="time-zone"), 303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

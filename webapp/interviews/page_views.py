@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
-from webapp import db
+from webapp import db, timezones
 from webapp.dateranges import BadQueryParameter
 from webapp.htmx import wants_block
 from webapp.interviews import (
@@ -22,12 +22,14 @@ from webapp.interviews import (
     page_queries,
     planned,
     services,
+    sharing,
     timeline,
 )
 from webapp.interviews.forms import (
     ButtonForm,
     CancelForm,
     RescheduleForm,
+    refused_status,
 )
 from webapp.interviews.page_queries import LiveCursor
 from webapp.interviews.scope import get_interview_or_404
@@ -160,13 +162,15 @@ def _page_context(
 
 
 def _render_page(interview: InterviewSession, form=None, status: int = 200,
-                 interviewers: dict | None = None, notes: dict | None = None, cards: dict | None = None, **actions):
+                 interviewers: dict | None = None, notes: dict | None = None, cards: dict | None = None,
+                 results: dict | None = None, **actions):
     # The interviewers panel is read for the whole page only: the 5 s live poll never renders it.
     panel = _interviewers_context(interview, **(interviewers or {}))
     if planned.is_not_started(interview):
         body = render_template(PLANNED_TEMPLATE, **_planned_context(interview, **actions), **panel)
         return body, status, {"Vary": "HX-Request"}
     context = _page_context(interview, form, **actions) | panel
+    context |= _sharing_context(interview, context["review"].sentiments, **(results or {})) | _shared_practice(interview)
     context |= scorecard_pages.notes_context(interview, **(notes or {}))
     context |= scorecard_pages.cards_context(interview, **(cards or {}))
     body = render_template(TEMPLATE, **context)
@@ -249,7 +253,8 @@ def _actions_context(
     extendable = manages and interview.status in page_queries.EXTENDABLE_STATUSES
     if reschedule_form is None:
         current = interview.scheduled_time
-        upcoming = current.astimezone(UTC).replace(tzinfo=None) if current and current > datetime.now(UTC) else None
+        # shown in the viewer's zone, as the form reads it
+        upcoming = timezones.to_local_input(current) if current and current > datetime.now(UTC) else None
         reschedule_form = RescheduleForm(formdata=None, data={"scheduled_time": upcoming})
     return dict(
         live=interview.status in LIVE_STATUSES,
@@ -280,11 +285,11 @@ def _done(interview: InterviewSession, message: str):
     return redirect(url_for("interviews.show", session_id=interview.session_id), 303)
 
 
-def _refused(interview: InterviewSession, message: str, **actions):
-    """422 (htmx swaps 422 responses, see base.html) with the reason next to the buttons."""
+def _refused(interview: InterviewSession, message: str, status: int = 422, **actions):
+    """422 (htmx swaps 422 responses, see base.html) with the reason next to the buttons; a page may say 400."""
     if wants_block():
         return _live_block(interview, 422, action_error=message, **actions)
-    return _render_page(interview, status=422, action_error=message, **actions)
+    return _render_page(interview, status=status, action_error=message, **actions)
 
 
 def _minutes(count: int) -> str:
@@ -394,11 +399,11 @@ def reschedule(session_id: str):
     if not form.validate():
         return _refused(
             interview, "The interview was not rescheduled: fix the date below.",
-            reschedule_form=form, open_panel="reschedule",
+            status=refused_status(form.scheduled_time), reschedule_form=form, open_panel="reschedule",
         )
     services.reschedule(db.session(), interview, form.scheduled_time.data, actor=current_user)
     db.session.commit()
-    return _done(interview, f"Interview rescheduled to {form.scheduled_time.data:%d %b %Y, %H:%M} UTC.")
+    return _done(interview, f"Interview rescheduled to {timezones.local_text(form.scheduled_time.data)}.")
 
 
 # --- Assigned interviewers ------------------------------------------------------------------------
@@ -469,3 +474,60 @@ def unassign(session_id: str, user_id: int):
         abort(404)  # not assigned to this interview (or unassigned a moment ago)
     db.session.commit()
     return _interviewers_answer(interview, ("success", f"Unassigned {assignments.display_name(person)}."))
+
+
+# --- Results for the candidate --------------------------------------------------------------------
+# Outside the live panel (polls never read it); the switch answers htmx with its card and any other
+# request with a redirect after success or the whole page (422) when there is nothing to share yet.
+
+SHARING_TEMPLATE = "interviews/_sharing.html"
+SHARING_BLOCK = "results_sharing"
+
+
+def _sharing_context(interview: InterviewSession, sentiments: list, *, message: tuple[str, str] | None = None,
+                     state: sharing.ResultsSharing | None = None) -> dict:
+    return {
+        "interview": interview,
+        "results_sharing": state or sharing.ResultsSharing.of(sentiments),
+        "can_share_results": member_can("interviews.share_results"),
+        "share_form": sharing.ShareForm(formdata=None),
+        "sharing_message": message,
+    }
+
+
+def _shared_practice(interview: InterviewSession) -> dict:
+    """The candidate's practice sessions they let employers see: one bounded statement, whole pages only."""
+    rows = []
+    if interview.user_id is not None:
+        rows = db.session.execute(sharing.select_shared_practice(interview.user_id)).all()
+    return {"shared_practice": rows, "shared_practice_limit": sharing.SHARED_PRACTICE_SHOWN}
+
+
+def _sharing_answer(interview: InterviewSession, message: tuple[str, str], status: int = 200, **state):
+    if wants_block():
+        body = render_block(SHARING_TEMPLATE, SHARING_BLOCK, **_sharing_context(interview, [], message=message, **state))
+        return body, status, {"Vary": "HX-Request"}
+    if status >= 400:
+        return _render_page(interview, status=status, results=dict(message=message))
+    flash(message[1], message[0])
+    return redirect(url_for("interviews.show", session_id=interview.session_id) + "#results-sharing", 303)
+
+
+@bp.post(f"/interviews/{SESSION}/results-sharing")
+@member_required("interviews.share_results")
+def share_results(session_id: str):
+    """Whether the candidate may see this interview's results (interviewer_visible); audited."""
+    interview = _interview_or_404(session_id)
+    form = sharing.ShareForm()
+    if not form.validate():
+        abort(400, "Send shared=yes or shared=no.")
+    try:
+        state = sharing.share_results(db.session(), interview, form.choice, actor=current_user)
+    except sharing.NothingToShare:
+        return _sharing_answer(
+            interview, ("error", "Nothing was shared: this interview has no sentiment summary yet."), 422,
+            state=sharing.ResultsSharing(False, False),
+        )
+    db.session.commit()
+    words = "The candidate can now see these results." if state.shared else "The candidate no longer sees these results."
+    return _sharing_answer(interview, ("success", words), state=state)

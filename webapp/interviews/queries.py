@@ -396,7 +396,8 @@ def select_interview_list_counts(
 def _latest_sentiment():
     """Per interview (LATERAL): its newest sentiment summary; an index probe on idx_sentiment_session_interview."""
     return (
-        select(SentimentSession.overall_sentiment, SentimentSession.employer_visible)
+        select(SentimentSession.overall_sentiment, SentimentSession.employer_visible,
+               SentimentSession.interviewer_visible)
         .where(SentimentSession.interview_session_id == InterviewSession.id)
         .order_by(SentimentSession.created_at.desc(), SentimentSession.id.desc())
         .limit(1)
@@ -579,6 +580,7 @@ def _rows_statement(shape: Shape) -> Select:
             Job.title.label("job_title"),
             sentiment.c.overall_sentiment,
             sentiment.c.employer_visible,
+            sentiment.c.interviewer_visible,  # the results are shared with the candidate (sharing.py)
         )
         .select_from(shown)
         .join(InterviewSession, InterviewSession.id == shown.c.id)

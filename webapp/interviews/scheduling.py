@@ -11,18 +11,19 @@ from datetime import UTC, datetime
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp import db
+from webapp import db, timezones
 from webapp.auth.access import require_verified
 from webapp.billing.usage import UsageLimitReached
 from webapp.company.scope import current_company_or_404
 from webapp.interviews import scheduling_services as services
+from webapp.interviews.forms import refused_status
 from webapp.interviews.scheduling_forms import ScheduleForm
 from webapp.interviews.views import bp
 from webapp.team.membership import member_required
 
 TEMPLATE = "interviews/new.html"
 SCHEDULED = (
-    "Interview for “{title}” on {when} UTC requested for {email}. If that address has a JobHive candidate account, "
+    "Interview for “{title}” on {when} requested for {email}. If that address has a JobHive candidate account, "
     "the interview is booked and listed below; otherwise ask them to sign up with it, then schedule again."
 )
 
@@ -39,7 +40,7 @@ def new():
         return _render(form, jobs)
     form = ScheduleForm(jobs=jobs)
     if not form.validate():
-        return _render(form, jobs, 422)
+        return _render(form, jobs, refused_status(form.scheduled_time))
     # Registered or not, the employer gets the same answer: scheduling must not tell who has an account.
     # An address without a candidate account books nothing (inviting people is another feature).
     candidate = services.find_candidate(session, form.candidate_email.data)
@@ -55,7 +56,7 @@ def new():
     db.session.commit()
     flash(
         SCHEDULED.format(
-            email=form.candidate_email.data.lower(), title=job.title, when=f"{form.scheduled_time.data:%d %b %Y, %H:%M}"
+            email=form.candidate_email.data.lower(), title=job.title, when=timezones.local_text(form.scheduled_time.data)
         ),
         "success",
     )
@@ -64,4 +65,5 @@ def new():
 
 def _render(form: ScheduleForm, jobs: list, status: int = 200, **context):
     now = datetime.now(UTC).replace(second=0, microsecond=0)
-    return render_template(TEMPLATE, form=form, jobs=jobs, now=now, **context), status
+    now_local = timezones.to_local_input(now)  # the field's min, in the zone the field is read in
+    return render_template(TEMPLATE, form=form, jobs=jobs, now=now, now_local=now_local, **context), status

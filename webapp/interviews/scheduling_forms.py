@@ -10,7 +10,7 @@ from wtforms import DateTimeLocalField, EmailField, SelectField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from webapp.formtools import strip
-from webapp.interviews.forms import check_future_time
+from webapp.interviews.forms import check_future_time, name_the_zone
 
 SCHEDULE_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 EMAIL_MAX = 255  # users_user.email is VARCHAR(255)
@@ -19,7 +19,7 @@ _EMAIL_SHAPE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")
 
 
 class ScheduleForm(FlaskForm):
-    """The times are read and shown in UTC, like every time on the interview pages."""
+    """The time is read in the viewer's time zone and stored in UTC, like every time on the interview pages."""
 
     job_id = SelectField(
         "Job",
@@ -35,7 +35,7 @@ class ScheduleForm(FlaskForm):
         ],
     )
     scheduled_time = DateTimeLocalField(
-        "Date and time (UTC)",
+        "Date and time",
         format=[SCHEDULE_FORMAT, SCHEDULE_FORMAT + ":%S"],
         validators=[InputRequired("Choose the date and time of the interview.")],
     )
@@ -45,6 +45,7 @@ class ScheduleForm(FlaskForm):
         self.job_id.choices = [("", "Choose a job…")] + [(str(job.id), job.title) for job in jobs]
         self._job_ids = {str(job.id) for job in jobs}
         self._now = now
+        name_the_zone(self.scheduled_time, "Date and time")
 
     def validate_job_id(self, field) -> None:
         # Another company's job, a closed job or no job at all: the same answer, so ids reveal nothing.

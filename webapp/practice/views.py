@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
 
 from webapp import db
 from webapp.auth.access import role_required
@@ -12,7 +13,8 @@ from webapp.htmx import render_page_or_block, wants_block
 from webapp.interviews import charts as interview_charts
 from webapp.interviews import timeline
 from webapp.interviews.page_queries import select_history_points, select_sentiment_sessions
-from webapp.practice import charts, feedback, queries
+from webapp.interviews.sharing import ShareForm
+from webapp.practice import charts, feedback, queries, sharing
 from webapp.practice.forms import PracticeListParams
 from webapp.practice.scope import get_practice_or_404
 
@@ -70,7 +72,10 @@ def progress():
 @bp.get("/practice/<session_id>")
 @role_required("user")
 def show(session_id: str):
-    interview = get_practice_or_404(session_id)
+    return _render_show(get_practice_or_404(session_id))
+
+
+def _render_show(interview, status: int = 200):
     completed = interview.status == "completed"
     context = {"interview": interview, "job_title": None, "focus_areas": [], "completed": completed}
     if interview.job_id is not None:
@@ -79,7 +84,7 @@ def show(session_id: str):
         context |= _feedback_context(interview)
     else:
         context["status_title"], context["status_text"] = feedback.status_message(interview.status)
-    return render_page_or_block("practice/show.html", "content", **context)
+    return render_page_or_block("practice/show.html", "content", status, **context)
 
 
 def _feedback_context(interview) -> dict:
@@ -108,6 +113,7 @@ def _feedback_context(interview) -> dict:
         timeline_table = interview_charts.timeline_table(reading)
     return dict(
         tone=tone,  # the sentiment summary ("sentiment" is a macro in the template)
+        **_sharing_context(tone),
         sentiment_sentence=feedback.sentiment_sentence(tone.overall_sentiment if tone else None),
         details=feedback.detailed_feedback(tone.detailed_feedback if tone else None),
         suggestions=feedback.strings(tone.improvement_suggestions if tone else None),
@@ -123,3 +129,42 @@ def _feedback_context(interview) -> dict:
         catalog=catalog,
         band=feedback.band,
     )
+
+
+# --- Whether employers see this session's tone ------------------------------------------------------
+
+SHARING_TEMPLATE = "practice/_sharing.html"
+
+
+def _sharing_context(tone, message: tuple[str, str] | None = None) -> dict:
+    return {
+        "shared_with_employers": sharing.shared_with_employers(tone),
+        "share_form": ShareForm(formdata=None),
+        "sharing_message": message,
+    }
+
+
+@bp.post("/practice/<session_id>/sharing")
+@role_required("user")
+def share(session_id: str):
+    """Whether employers may see this practice session's sentiment (employer_visible); audited."""
+    interview = get_practice_or_404(session_id)
+    form = ShareForm()
+    if not form.validate():
+        abort(400, "Send shared=yes or shared=no.")
+    try:
+        tone = sharing.share_with_employers(db.session(), interview, form.choice, actor=current_user)
+    except sharing.NothingToShare:
+        message, tone, status = ("error", "Nothing was shared: this session has no tone analysis yet."), None, 422
+    else:
+        db.session.commit()
+        status = 200
+        message = ("success", "Employers who interview you can now see this session's overall tone." if form.choice
+                   else "Employers no longer see this session's tone.")
+    if wants_block():
+        return render_block(SHARING_TEMPLATE, "practice_sharing", interview=interview, tone=tone,
+                            **_sharing_context(tone, message)), status
+    flash(message[1], message[0])  # shown at the top of the page either way
+    if status >= 400:
+        return _render_show(interview, status)
+    return redirect(url_for("practice.show", session_id=interview.session_id) + "#practice-sharing", 303)

@@ -51,6 +51,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "interviews.view": _EVERYONE,
     "interviews.review": _EVERYONE,  # notes, the technical-difficulty flag
     "interviews.manage": _RECRUITING,  # schedule, extend, reschedule, cancel, assign interviewers
+    "interviews.share_results": _RECRUITING,  # whether the candidate may see an interview's results
     # decisions (a hiring manager: on their team's jobs, as with rankings)
     "pipeline.view": frozenset({OWNER, ADMIN, RECRUITER, HIRING_MANAGER}),  # board, table, a candidate's history
     "pipeline.decide": frozenset({OWNER, ADMIN, RECRUITER, HIRING_MANAGER}),  # move, reject, reopen, bulk
