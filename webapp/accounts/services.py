@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from webapp import mail, uploads
+from webapp import mail, timezones, uploads
 from webapp.accounts import queries
 from webapp.audit import services as audit
 from webapp.audit.services import client_ip
