@@ -53,7 +53,7 @@ from tests.factories import (
     gen_sentiment_session,
     gen_user,
 )
-from webapp.models import CompanyMember
+from webapp.models import CompanyMember, Notification
 
 # Members of the employer's company, with their role there ("owner" is the company's account).
 MEMBER_ROLE_OF = {
@@ -262,6 +262,15 @@ def login_session_id(world: World, actor: str, variant: str) -> dict:
     return {"login_id": world.objects[owner if variant == "own" else stranger]["login_session"].id}
 
 
+def notification_id(world: World, actor: str, variant: str) -> dict:
+    """A notification of the actor's own, another user's, or an id nobody has."""
+    if variant == "missing":
+        return {"notification_id": MISSING_ID}
+    owner = actor if actor in world.users else "candidate"
+    stranger = "other_candidate" if owner != "other_candidate" else "candidate"
+    return {"notification_id": world.objects[owner if variant == "own" else stranger]["notification"].id}
+
+
 def focus(world: World, actor: str, variant: str) -> dict:
     return {"focus": "not-a-focus" if variant == "missing" else "technical"}
 
@@ -437,6 +446,12 @@ ROUTES: dict[str, Route] = {
     "twofactor.disable": Route(LOGIN),
     "twofactor.regenerate_codes": Route(LOGIN),
     "mail.outbox": Route(PUBLIC),  # development and testing only; 404 in production
+    # everyone's own notifications (the bell's count, the list, opening one); another user's is 404
+    "notifications.bell": Route(LOGIN),
+    "notifications.index": Route(LOGIN),
+    "notifications.open": Route(LOGIN, notification_id),
+    "notifications.mark_all_read": Route(LOGIN),
+    "notifications.preferences": Route(LOGIN),
     # admin
     "admin.index": Route(ADMIN),
     "admin.users": Route(ADMIN),
@@ -668,6 +683,9 @@ def world(db_session, avatar_folder) -> World:
     for name, user in users.items():
         world.objects.setdefault(name, {})["oauth"] = gen_oauth_token(db_session, user)
         world.objects[name]["login_session"] = gen_login_session(db_session, user)
+        world.objects[name]["notification"] = Notification(
+            user_id=user.id, kind="mentioned", title=f"A notification of {name}", url="/notifications")
+        db_session.add(world.objects[name]["notification"])
     for candidate in (*CANDIDATES, "applicant"):
         users[candidate].avatar = _stored_photo(avatar_folder)
     db_session.flush()

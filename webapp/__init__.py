@@ -79,6 +79,7 @@ BLUEPRINTS = (
     "webapp.billing.stripe_views:bp",
     "webapp.plans.views:bp",
     "webapp.resumes.views:bp",
+    "webapp.notifications.views:bp",
 )
 
 

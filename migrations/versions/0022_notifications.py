@@ -47,8 +47,8 @@ UPGRADE = [
     )
     """,
     "CREATE INDEX idx_notification_notification_user ON notification_notification (user_id, created_at DESC, id DESC)",
-    "CREATE INDEX idx_notification_notification_unread ON notification_notification (user_id, created_at DESC)"
-    " WHERE read_at IS NULL",
+    ("CREATE INDEX idx_notification_notification_unread ON notification_notification (user_id, created_at DESC)"
+    " WHERE read_at IS NULL"),
     "CREATE INDEX idx_notification_notification_email_due ON notification_notification (id) WHERE email_due",
     "CREATE INDEX idx_notification_notification_company ON notification_notification (company_id)",
     f"""
@@ -93,10 +93,10 @@ UPGRADE = [
     END
     $$
     """,
-    "CREATE TRIGGER notification_interview_completed AFTER UPDATE OF status ON interview_interviewsession"
+    ("CREATE TRIGGER notification_interview_completed AFTER UPDATE OF status ON interview_interviewsession"
     " FOR EACH ROW WHEN (NEW.status = 'completed' AND OLD.status IS DISTINCT FROM 'completed'"
     " AND NEW.job_id IS NOT NULL AND NEW.is_practice IS NOT TRUE)"
-    " EXECUTE FUNCTION notification_interview_completed()",
+    " EXECUTE FUNCTION notification_interview_completed()"),
 ]
 
 DOWNGRADE = [

@@ -17,6 +17,7 @@ from webapp.models import (
     PipelineReason,
     PipelineStage,
 )
+from webapp.notifications import services as notifications
 from webapp.pipeline import emails, queries
 from webapp.templating import person_name
 
@@ -75,11 +76,12 @@ def moved_meanwhile(session: Session, card) -> str:
     return f"{who} moved {name} to {stage} meanwhile; nothing was changed."
 
 
-def decide(session: Session, job, company, card, decision: Decision, *, seen_version: int, actor):
+def decide(session: Session, job, company, card, decision: Decision, *, seen_version: int, actor, notify=True):
     """Apply one decision to `card` (a row of queries.entry) if it is still at `seen_version`.
 
     The UPDATE carries the version the person saw: when it changed meanwhile no row matches,
-    nothing is written and Conflict says who moved the candidate where.
+    nothing is written and Conflict says who moved the candidate where. The job's people are
+    notified unless `notify` is false (a bulk decision notifies once for all).
     """
     action, status = ACTIONS[decision.action]
     _check(card, decision)
@@ -118,6 +120,9 @@ def decide(session: Session, job, company, card, decision: Decision, *, seen_ver
         kind = "offer" if decision.action == MOVE else "rejection"
         emails.send(session, emails.template_for(session, company.id, kind), to=card.email,
                     candidate_name=person_name(card), job_title=job.title, company_name=company.company_name)
+    if notify:
+        notifications.decision_made(session, job, company, [person_name(card)], action, to_stage.name,
+                                    decision.reason, actor=actor)
     return row
 
 
@@ -147,13 +152,16 @@ def decide_many(session: Session, job, company, cards, versions: dict[int, int],
         try:
             with session.begin_nested():
                 decide(session, job, company, card, decision, seen_version=versions[card.candidate_id],
-                       actor=actor)
+                       actor=actor, notify=False)
         except Conflict as conflict:
             outcome.skipped.append(str(conflict))
         except Refused as refused:
             outcome.skipped.append(str(refused))
         else:
             outcome.done.append(name)
+    if outcome.done:
+        notifications.decision_made(session, job, company, outcome.done, ACTIONS[decision.action][0],
+                                    decision.stage.name if decision.stage else None, decision.reason, actor=actor)
     return outcome
 
 

@@ -18,6 +18,7 @@ from webapp.models import (
     ScorecardRating,
     User,
 )
+from webapp.notifications import services as notifications
 from webapp.scorecards import queries
 
 
@@ -107,6 +108,7 @@ def add_note(session: Session, interview: InterviewSession, body: str, *, author
     record(session, "interview.note_added", actor=author, target=interview, details={
         "session_id": interview.session_id, "note_id": note.id, "length": len(body),
     })
+    notifications.note_mentions(session, interview, note, author=author)
     return note
 
 
@@ -134,6 +136,7 @@ def edit_note(session: Session, interview: InterviewSession, note: InterviewNote
     record(session, "interview.note_edited", actor=editor, target=interview, details={
         "session_id": interview.session_id, "note_id": note.id, "old_length": len(old), "new_length": len(body),
     })
+    notifications.note_mentions(session, interview, note, author=editor, before=old)
     return True
 
 
