@@ -431,6 +431,7 @@ ROUTES: dict[str, Route] = {
     "accounts.reset_password": Route(PUBLIC, token),
     "accounts.show": Route(LOGIN),
     "accounts.update": Route(LOGIN),
+    "accounts.update_time_zone": Route(LOGIN),
     "accounts.update_avatar": Route(LOGIN),
     "accounts.delete_avatar": Route(LOGIN, destructive=True),  # removes the photo accounts.avatar serves
     "accounts.avatar": Route(LOGIN, avatar_user),
