@@ -12,9 +12,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, null, select
 
-from tests.factories import PASSWORD, gen_company, gen_interview, gen_job, gen_member, gen_user
+from tests.factories import (
+    PASSWORD,
+    gen_company,
+    gen_interview,
+    gen_job,
+    gen_member,
+    gen_user,
+)
 from tests.querycount import statements_of
-from tests.test_accounts import NEW_PASSWORD, signup
+from tests.test_accounts import signup
 from webapp import timezones
 from webapp.models import AuditEvent, InterviewSession, User, UserSetting
 
