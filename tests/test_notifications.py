@@ -190,6 +190,14 @@ def test_the_audience_of_an_interview_is_what_the_trigger_uses(db_session, acme)
     assert set(audience) == ids(acme, "owner", "hank", "ivy")
 
 
+def test_an_answered_invitation_notifies_the_interviews_audience(app, db_session, acme):
+    with app.test_request_context():
+        done = services.invitation_answered(db_session, acme["running"], accepted=False)
+    assert set(done) == ids(acme, "owner", "hank", "ivy")
+    assert notified(db_session, "invitation_answered")[acme["owner"].id] == [
+        "Dan Doe declined the interview for Robot Whisperer"]
+
+
 # --- mentions in the notes thread ------------------------------------------------------------------------
 
 

@@ -53,6 +53,8 @@ NOT_PAGES = {
     "resumes.download": "the uploaded file",
     "interviews.live": "the live panel fragment, polled by the review page (checked there)",
     "pipeline.more": "a column's next cards, a fragment of the board (checked there)",
+    "notifications.bell": "the header bell's text, a fragment every page polls (checked there)",
+    "notifications.open": "marks a notification read and redirects to its page",
 }
 
 

@@ -154,6 +154,18 @@ def decision_made(session: Session, job, company, names: list[str], action: str,
                   " ".join(parts), f"/jobs/{job.id}/pipeline", company.id, actor_id=actor.id)
 
 
+def invitation_answered(session: Session, interview, accepted: bool, *, actor_id: int | None = None) -> list[int]:
+    """A candidate accepted or declined an interview invitation (for the invitations' work to call):
+    told to those who would hear of the interview's completion (queries.interview_audience)."""
+    job = interview.job
+    candidate = person_name(interview.user) if interview.user is not None else "A candidate"
+    verb = "accepted" if accepted else "declined"
+    return notify(session, queries.interview_audience(session, job.company_id, job.id, interview.id),
+                  "invitation_answered", f"{candidate} {verb} the interview for {job.title}",
+                  f"{candidate} {verb} the invitation to the interview for {job.title}.",
+                  f"/interviews/{interview.session_id}", job.company_id, actor_id=actor_id)
+
+
 def _mention_pattern(text_: str) -> re.Pattern:
     # "@Ada Lovelace" or "@ada@example.com", not in the middle of a word or a longer address.
     return re.compile(r"(?<![\w.@])@" + re.escape(text_) + r"(?![\w@-]|\.\w)", re.IGNORECASE)
