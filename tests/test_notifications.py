@@ -4,6 +4,7 @@ email preferences of the account page, email only for those who opted in, and th
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -19,7 +20,11 @@ from tests.factories import (
     gen_member,
     gen_user,
 )
-from tests.querycount import recorded_statements, statements_of
+from tests.querycount import (
+    recorded_statements,
+    statements_of,
+    statements_with_parameters,
+)
 from webapp.models import (
     AuditEvent,
     InterviewSession,
@@ -404,3 +409,43 @@ def test_the_account_page_saves_email_preferences_with_a_flash_and_an_audit_even
 def test_a_candidates_account_page_has_no_email_preferences(client, db_session, acme):
     login(client, acme["cara"])
     assert "Email me when" not in client.get("/account").get_data(as_text=True)
+
+
+# --- at scale -----------------------------------------------------------------------------------------------
+
+
+def _plan_nodes(db_session, statement: str, parameters):
+    row = db_session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).scalar_one()
+    stack = [(json.loads(row) if isinstance(row, str) else row)[0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(node.get("Plans", []))
+
+
+def test_the_bell_and_the_list_read_along_their_indexes(app, client, db_session, acme):
+    db_session.execute(text(
+        """WITH people AS (
+               INSERT INTO users_user (username, email, password, first_name, last_name, role, is_verified)
+               SELECT 'busy' || n, 'busy' || n || '@example.test', 'x', 'Busy', 'Member ' || n, 'employer', true
+               FROM generate_series(1, 300) AS n RETURNING id
+           )
+           INSERT INTO notification_notification (user_id, kind, title, url, created_at, read_at)
+           SELECT p.id, 'decision_made', 'Decision', '/jobs', now() - g * interval '1 minute',
+                  CASE WHEN g % 4 = 0 THEN NULL ELSE now() END
+           FROM people p CROSS JOIN generate_series(1, 100) AS g"""))
+    gen_notifications(db_session, acme["admin"], 40, acme["company"])
+    db_session.execute(text("ANALYZE notification_notification"))
+    login(client, acme["admin"])
+    expected = {"/notifications/bell": {"idx_notification_notification_unread"},
+                "/notifications": {"idx_notification_notification_user", "idx_notification_notification_unread"}}
+    for url, indexes in expected.items():
+        reads = [(sql, params) for sql, params in statements_with_parameters(app, client, url)
+                 if "FROM notification_notification" in sql]
+        used = set()
+        for sql, params in reads:
+            tree = list(_plan_nodes(db_session, sql, params))
+            assert not [n for n in tree if n["Node Type"] == "Seq Scan"
+                        and n.get("Relation Name") == "notification_notification"], sql
+            used |= {n.get("Index Name") for n in tree}
+        assert indexes <= used, (url, used)
