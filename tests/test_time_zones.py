@@ -290,3 +290,19 @@ def test_rescheduling_reads_and_shows_the_viewers_zone(client, db_session, paris
     assert f"Interview rescheduled to {after:%d %b %Y}, 10:00 CEST." in client.get(done.headers["Location"]).get_data(
         as_text=True
     )
+
+
+def test_joining_by_invitation_stores_the_detected_zone(app, db_session):
+    from tests.factories import gen_invitation
+
+    company = gen_company(db_session, gen_user(db_session, role="employer"))
+    invitation = gen_invitation(db_session, company, email="invited.zone@example.test", role="recruiter")
+    browser = app.test_client()
+    page = browser.get(f"/invitations/{invitation.secret}").get_data(as_text=True)
+    assert "data-detect-time-zone" in page and "/static/timezone" in page
+    data = {"first_name": "Ines", "last_name": "Invited", "username": "ines.invited", "password": PASSWORD * 2,
+            "confirm": PASSWORD * 2, "time_zone": "Asia/Tokyo"}
+    assert browser.post(f"/invitations/{invitation.secret}", data=data).status_code == 303
+    user = db_session.scalar(select(User).where(User.username == "ines.invited"))
+    assert zone_of(db_session, user.id) == "Asia/Tokyo"
+    assert "JST" in browser.get("/account").get_data(as_text=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
+from webapp import timezones
 from webapp.accounts.forms import (
     PASSWORD_RULE,
     USERNAME_RULE,
@@ -84,3 +85,5 @@ class JoinForm(FlaskForm):
         "Confirm password",
         validators=[DataRequired("Type the password again."), EqualTo("password", "The two passwords do not match.")],
     )
+    # As at sign-up: the browser's zone (static/timezone.js); anything unknown is UTC.
+    time_zone = HiddenField(filters=[timezones.checked], render_kw={"data-detect-time-zone": ""})

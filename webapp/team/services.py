@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from webapp import mail
+from webapp import mail, timezones
 from webapp.accounts import queries as account_queries
 from webapp.audit import services as audit
 from webapp.auth.passwords import hash_password
@@ -345,6 +345,7 @@ class NewAccount:
     last_name: str
     username: str
     password: str
+    time_zone: str = timezones.UTC_NAME  # the browser's, already checked
 
 
 USERNAME_TAKEN = "This username is taken. Please choose another."
@@ -378,6 +379,7 @@ def register_and_accept(session: Session, secret: str, data: NewAccount) -> tupl
     )
     session.add(user)
     session.flush()
+    timezones.store(session, user.id, data.time_zone)
     _record(session, "user.registered", user, user, company.id, role=user.role, invitation=invitation.id)
     _join(session, company, invitation, user)
     return company, user

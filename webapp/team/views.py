@@ -329,7 +329,9 @@ def accept(token: str):
     form = JoinForm()
     if not form.validate():
         return _link_page(token, found, join_form=form, status=422)
-    data = services.NewAccount(form.first_name.data, form.last_name.data, form.username.data, form.password.data)
+    data = services.NewAccount(
+        form.first_name.data, form.last_name.data, form.username.data, form.password.data, form.time_zone.data
+    )
     try:
         company, user = services.register_and_accept(session, token, data)
     except services.InvitationProblem as problem:
