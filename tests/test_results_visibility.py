@@ -325,3 +325,16 @@ def test_the_interview_page_reads_shared_practice_in_one_statement(app, client, 
     assert html.count('class="pill sentiment-positive"') >= 5  # the latest five, not all eight
     section = html.split('id="shared-practice"')[1].split("</section>")[0]
     assert section.count("<li>") == 5
+
+
+def test_the_interviews_list_hides_sentiment_as_the_review_page_does(client, db_session, acme):
+    """Any summary the candidate's side did not share hides the tone, in the list as on the page."""
+    interview = acme["interview"]
+    older = gen_sentiment_session(db_session, interview, session_id=f"sent-old-{interview.session_id}",
+                                  created_at=START - timedelta(hours=1), overall_sentiment="negative")
+    db_session.execute(update(SentimentSession).where(SentimentSession.id == older.id).values(employer_visible=None))
+    login(client, acme["people"]["owner"])
+    row = html_of(client.get("/interviews")).split(f'id="interview-row-{interview.id}"')[1].split("</tr>")[0]
+    assert "Not shared" in row and "sentiment-mixed" not in row
+    page = html_of(client.get(f"/interviews/{interview.session_id}"))
+    assert "not shared with employers" in page

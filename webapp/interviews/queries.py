@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     any_,
     bindparam,
+    exists,
     func,
     literal,
     literal_column,
@@ -394,9 +395,17 @@ def select_interview_list_counts(
 
 
 def _latest_sentiment():
-    """Per interview (LATERAL): its newest sentiment summary; an index probe on idx_sentiment_session_interview."""
+    """Per interview (LATERAL): its newest sentiment summary; an index probe on idx_sentiment_session_interview.
+
+    `employer_visible` follows the review page (page_queries.sentiment_hidden): any summary the candidate's
+    side did not share hides the sentiment, NULL included; a second probe on the same index.
+    """
+    other = aliased(SentimentSession)
+    unshared = exists().where(
+        other.interview_session_id == SentimentSession.interview_session_id, other.employer_visible.is_not(True)
+    )
     return (
-        select(SentimentSession.overall_sentiment, SentimentSession.employer_visible,
+        select(SentimentSession.overall_sentiment, (~unshared).label("employer_visible"),
                SentimentSession.interviewer_visible)
         .where(SentimentSession.interview_session_id == InterviewSession.id)
         .order_by(SentimentSession.created_at.desc(), SentimentSession.id.desc())
