@@ -338,3 +338,11 @@ def test_the_interviews_list_hides_sentiment_as_the_review_page_does(client, db_
     assert "Not shared" in row and "sentiment-mixed" not in row
     page = html_of(client.get(f"/interviews/{interview.session_id}"))
     assert "not shared with employers" in page
+
+
+def test_the_practice_list_says_which_tones_employers_see(client, db_session, acme, practice):
+    login(client, acme["candidate"])
+    assert "Shared with employers" not in html_of(client.get("/practice"))
+    html_of(client.post(practice_url(practice), data={"shared": "yes"}, headers=HTMX))
+    row = html_of(client.get("/practice")).split(practice.session_id)[1].split("</tr>")[0]
+    assert "Shared with employers" in row

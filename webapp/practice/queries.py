@@ -32,7 +32,8 @@ def _own_practice(user_id: int) -> list:
 def _latest_sentiment(interview_id):
     """Per session (LATERAL): its newest sentiment summary; an index probe on idx_sentiment_session_interview."""
     return (
-        select(SentimentSession.overall_sentiment, SentimentSession.practice_focus_areas)
+        select(SentimentSession.overall_sentiment, SentimentSession.practice_focus_areas,
+               SentimentSession.employer_visible)
         .where(SentimentSession.interview_session_id == interview_id)
         .order_by(SentimentSession.created_at.desc().nulls_last(), SentimentSession.id.desc())
         .limit(1)
@@ -114,6 +115,7 @@ def _practice_rows(sort: str) -> Select:
             Job.title.label("job_title"),
             sentiment.c.overall_sentiment,
             sentiment.c.practice_focus_areas,
+            sentiment.c.employer_visible,  # the candidate let employers see this tone (practice.sharing)
             skills.c.skill_average,
             skills.c.skill_count,
         )
