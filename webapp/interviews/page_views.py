@@ -508,7 +508,7 @@ def _sharing_answer(interview: InterviewSession, message: tuple[str, str], statu
         body = render_block(SHARING_TEMPLATE, SHARING_BLOCK, **_sharing_context(interview, [], message=message, **state))
         return body, status, {"Vary": "HX-Request"}
     if status >= 400:
-        return _render_page(interview, status=status, results=dict(message=message))
+        return _render_page(interview, status=status, results={"message": message})
     flash(message[1], message[0])
     return redirect(url_for("interviews.show", session_id=interview.session_id) + "#results-sharing", 303)
 
