@@ -271,6 +271,11 @@ def notification_id(world: World, actor: str, variant: str) -> dict:
     return {"notification_id": world.objects[owner if variant == "own" else stranger]["notification"].id}
 
 
+def queue_job(world: World, actor: str, variant: str) -> dict:
+    """A job of the queue (the world queues none): only the missing one, 404 even for an admin."""
+    return {"job_id": MISSING_ID}
+
+
 def focus(world: World, actor: str, variant: str) -> dict:
     return {"focus": "not-a-focus" if variant == "missing" else "technical"}
 
@@ -462,6 +467,8 @@ ROUTES: dict[str, Route] = {
     "admin.reactivate": Route(ADMIN, any_user_id, variants=NO_FOREIGN),
     "admin.mark_verified": Route(ADMIN, any_user_id, variants=NO_FOREIGN),
     "admin.audit": Route(ADMIN),
+    "queue_admin.index": Route(ADMIN),
+    "queue_admin.retry": Route(ADMIN, queue_job, variants=("missing",)),
     "scoreweights.index": Route(ADMIN),
     "scoreweights.update": Route(ADMIN, focus, variants=NO_FOREIGN),
     # employer workspace: the active company has no id in its URLs, each member only reaches theirs;
