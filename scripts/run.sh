@@ -29,5 +29,9 @@ cat <<MSG
     candidate@jobhive.test    candidate with practice sessions
 
 MSG
-exec gunicorn --bind "$HOST:$PORT" --workers "${WEB_CONCURRENCY:-2}" --threads 4 \
+# One job-queue worker beside the web server (mail, reminders, rollups); `flask --app wsgi worker` starts more.
+flask --app wsgi worker --name "$(hostname)-run" &
+WORKER_PID=$!
+trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT INT TERM
+gunicorn --bind "$HOST:$PORT" --workers "${WEB_CONCURRENCY:-2}" --threads 4 \
   --access-logfile - "wsgi:app"

@@ -11,16 +11,29 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from tests.factories import PASSWORD, gen_company, gen_job, gen_plan, gen_subscription, gen_user
+from tests.factories import (
+    PASSWORD,
+    gen_company,
+    gen_job,
+    gen_plan,
+    gen_subscription,
+    gen_user,
+)
+from tests.jobqueue import drain_in_background
 from tests.test_mail import _SMTPHandler
 from webapp import create_app
 from webapp.accounts import services
 from webapp.auth.passwords import hash_password
 from webapp.cli import alembic_config
-from webapp.models import InterviewSession, LoginAttempt, OutboxMessage, UsageRecord, User
+from webapp.models import (
+    InterviewSession,
+    OutboxMessage,
+    UsageRecord,
+    User,
+)
 
 NEW_PASSWORD = "a long enough new password"
 
@@ -179,13 +192,20 @@ def test_a_known_address_gets_its_reset_mail_after_the_answer_not_during_it(comm
 
     assert known.status_code == unknown.status_code == 200
     assert same_page(known, "known@example.test") == same_page(unknown, "unknown@example.test")
-    # Both answers came while the mail server had not said a word: no delivery was tried inside the request.
-    # The message is built after the answer too; once recorded it waits, committed, for its first attempt.
+    # Both answers queued the same job and nothing else: the message is built by a worker, after the answer.
+    with Session(engine) as session:
+        assert session.scalar(select(OutboxMessage)) is None
+        queued = session.execute(text("SELECT task_name, args->>'email' FROM procrastinate_jobs ORDER BY id")).all()
+    assert queued == [("accounts.reset_link", "known@example.test"), ("accounts.reset_link", "unknown@example.test")]
+
+    worker = drain_in_background(committed_mail_app)
+    # Once recorded, the message waits, committed, on its first attempt (the mail server says nothing yet).
     row = poll(engine, select(OutboxMessage), lambda row: row is not None)
     assert (row.to_address, row.status, row.attempts, row.sent_at) == ("known@example.test", "queued", 0, None)
     assert held_smtp.received == []
 
-    held_smtp.release.set()  # now the thread the answer left behind delivers it
+    held_smtp.release.set()  # now the worker's attempt goes through
+    worker.join(timeout=30)
     status = poll(engine, select(OutboxMessage.status).where(OutboxMessage.id == row.id), lambda status: status == "sent")
     assert status == "sent"
     assert [recipients for _sender, recipients, _message in held_smtp.received] == [["known@example.test"]]

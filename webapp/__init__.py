@@ -7,7 +7,7 @@ from importlib import import_module
 from flask import Flask, abort
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import assets, cli, db, errors, navigation, security, templating, timezones
+from webapp import assets, cli, db, errors, navigation, queue, security, templating, timezones
 from webapp.config import from_environment
 from webapp.extensions import csrf, login_manager
 from webapp.htmx import htmx
@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
 
     db.init_app(app)
+    queue.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
@@ -79,6 +80,7 @@ BLUEPRINTS = (
     "webapp.billing.stripe_views:bp",
     "webapp.plans.views:bp",
     "webapp.resumes.views:bp",
+    "webapp.queue.views:bp",
     "webapp.notifications.views:bp",
 )
 

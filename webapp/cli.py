@@ -11,15 +11,16 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from webapp import db
-from webapp.db import database_url
-from webapp.demo.seed import has_users_from_elsewhere, seed_demo
-from webapp.billing.cli import billing_cli
 from webapp.analytics.cli import stats_cli
-from webapp.rankings.cli import rankings_cli
-from webapp.maintenance.cli import maintenance_cli
-from webapp.mail.cli import mail_cli
 from webapp.backup.cli import backup_cli
 from webapp.benchdata.cli import bench_data_command
+from webapp.billing.cli import billing_cli
+from webapp.db import database_url
+from webapp.demo.seed import has_users_from_elsewhere, seed_demo
+from webapp.mail.cli import mail_cli
+from webapp.maintenance.cli import maintenance_cli
+from webapp.queue.cli import worker_command
+from webapp.rankings.cli import rankings_cli
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -103,3 +104,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(billing_cli)
     app.cli.add_command(bench_data_command)
+    app.cli.add_command(worker_command)

@@ -24,6 +24,7 @@ MAIN_NAVIGATION = (
     ("billing.index", "Billing", {EMPLOYER, CANDIDATE}),
     ("admin.users", "Users", {ADMIN}),
     ("admin.audit", "Audit log", {ADMIN}),
+    ("queue_admin.index", "Jobs", {ADMIN}),
     ("scoreweights.index", "Score weights", {ADMIN}),
     ("plans.index", "Plans", {ADMIN}),
     ("catalog.index", "Catalog", {ADMIN}),

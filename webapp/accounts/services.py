@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import partial
 from datetime import timedelta
 
 from flask import current_app, render_template
@@ -19,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from webapp import mail, timezones, uploads
+from webapp import mail, queue, timezones, uploads
 from webapp.accounts import queries
 from webapp.audit import services as audit
 from webapp.audit.services import client_ip
@@ -81,8 +80,8 @@ class Registration:
     first_name: str
     last_name: str
     password: str
-    time_zone: str = timezones.UTC_NAME  # the browser's, already checked
     company_name: str | None = None
+    time_zone: str = timezones.UTC_NAME  # the browser's, already checked
 
 
 def register(session: Session, data: Registration) -> User | None:
@@ -240,15 +239,16 @@ def reset_token(user: User) -> str:
 
 
 def request_password_reset(session: Session, email: str) -> None:
-    """Mail a reset link to an active account with this address, after the response; silently nothing otherwise.
+    """Queue the mailing of a reset link to an active account with this address; silently nothing otherwise.
 
     The request does the same for every address (nothing), so neither its answer
     nor its time tells whether the address has an account.
     """
-    mail.after_commit(session, partial(_mail_reset_link, email=email))
+    queue.defer(session, "accounts.reset_link", email=email)
 
 
-def _mail_reset_link(session: Session, email: str) -> None:
+def mail_reset_link(session: Session, email: str) -> None:
+    """The `accounts.reset_link` job: the link, to an active account with this address not mailed one just now."""
     user = session.scalar(queries.select_active_user_by_email(email))
     if user is None or _recently_mailed(session, user.email, RESET_SUBJECT) is not None:
         return

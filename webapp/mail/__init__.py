@@ -4,6 +4,6 @@ from webapp import mail
 mail.send(session, user.email, "Subject", "Body with a link")
 """
 
-from webapp.mail.services import absolute_url, after_commit, send
+from webapp.mail.services import absolute_url, send
 
-__all__ = ["absolute_url", "after_commit", "send"]
+__all__ = ["absolute_url", "send"]

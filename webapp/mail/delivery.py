@@ -1,11 +1,11 @@
 """Delivery attempts: a failed send is retried with backoff and, after the last attempt, marked failed.
 
-A message for SMTP is `queued` with `next_attempt_at` a little ahead, so the
-request's own attempt after its commit goes first. Each attempt adds one to
+A message for SMTP is `queued` with `next_attempt_at` a little ahead, so its
+`mail.deliver` job's first attempt goes first. Each attempt adds one to
 `attempts`; a failure keeps the error and waits RETRY_DELAYS[attempts - 1],
 and the MAX_ATTEMPTS-th failure makes the message `failed` for good (the
 development outbox shows it, `mail retry` and `maintenance retention` count it).
-`retry_due` (`flask mail retry`, from cron every few minutes) sends what is due,
+`retry_due` (the `mail.retry_due` job every minute, or `flask mail retry`) sends what is due,
 claiming one message at a time so two runs never send the same one.
 """
 
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-# The request that wrote the message tries it right after its commit; SMTP_TIMEOUT bounds that.
+# The message's `mail.deliver` job tries it first; SMTP_TIMEOUT bounds that attempt.
 FIRST_ATTEMPT_GRACE = timedelta(minutes=2)
 # A claimed message is due again after this if the run that claimed it died mid-send.
 CLAIM_LEASE = timedelta(minutes=5)
@@ -63,23 +63,17 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:255]
 
 
-def record_attempts(bind: Engine | Connection, outcomes: dict[int, str | None]) -> dict[int, str]:
-    """Store each attempt's outcome (message id → None when sent, else the error); return the new statuses."""
-    # A session of its own: the committed request session cannot run SQL inside after_commit.
+def record_attempt(session: Session, message_id: int, error: str | None) -> str | None:
+    """Store an attempt's outcome (None when sent, else the error) in `session`; return the new status."""
     delays = [f"{int(delay.total_seconds())} seconds" for delay in RETRY_DELAYS]
-    statuses = {}
-    with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
-        for message_id, error in outcomes.items():
-            params = {"id": message_id, "error": error, "max_attempts": MAX_ATTEMPTS, "delays": delays}
-            row = session.execute(RECORD_ATTEMPT, params).one_or_none()
-            if row is None:  # deleted meanwhile (by hand: retention keeps queued mail)
-                continue
-            status, attempts = row
-            if status == "failed":
-                log.error("Gave up on message %s after %s attempts: %s", message_id, attempts, error)
-            statuses[message_id] = status
-        session.commit()
-    return statuses
+    params = {"id": message_id, "error": error, "max_attempts": MAX_ATTEMPTS, "delays": delays}
+    row = session.execute(RECORD_ATTEMPT, params).one_or_none()
+    if row is None:  # deleted meanwhile (by hand: retention keeps queued mail)
+        return None
+    status, attempts = row
+    if status == "failed":
+        log.error("Gave up on message %s after %s attempts: %s", message_id, attempts, error)
+    return status
 
 
 @dataclass
@@ -118,7 +112,9 @@ def retry_due(
             error_text = describe(error)
         else:
             error_text = None
-        status = record_attempts(bind, {message.id: error_text}).get(message.id)
+        with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
+            status = record_attempt(session, message.id, error_text)
+            session.commit()
         if status == "sent":
             report.sent += 1
         elif status == "failed":

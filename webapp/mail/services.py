@@ -1,52 +1,40 @@
 """Sending mail.
 
-`send` always adds an OutboxMessage row to the caller's transaction. With
-MAIL_SERVER configured, the message is handed to SMTP only once that transaction
-commits, so a sign-up that rolls back (say, it lost a race for its email address)
-never mails anyone. Delivery then runs in a background thread of the process
-(one at a time), after the response: a request that mails someone (a password
-reset for a known address) answers as fast as one that does not, and a slow SMTP
-server slows no page. The committed row is the record: if the process dies first,
-`flask mail retry` sends it once its first attempt is overdue. A failed delivery is
-logged and queued for `flask mail retry`, which tries again with backoff and
-finally marks it failed (see delivery.py). Until the job queue of the interview
-lifecycle exists, this thread is it.
-Without MAIL_SERVER the message is only logged, and the development outbox page
-shows it.
+`send` always adds an OutboxMessage row to the caller's transaction. With MAIL_SERVER
+configured, the message is `queued` and a `mail.deliver` job is queued in the same
+transaction (webapp/queue), so a worker sends it only once that transaction commits: a
+sign-up that rolls back (say, it lost a race for its email address) never mails anyone, a
+slow SMTP server slows no page, and a committed message is never lost. The job holds the
+message's row lock while it talks to SMTP, so no other worker sends it at the same time; if
+its worker dies, the row is untouched and the job runs again on another worker (or
+`mail.retry_due` sends it). A failed attempt is recorded and retried with backoff by the
+`mail.retry_due` job (or `flask mail retry`), which finally marks it failed (delivery.py).
+Without MAIL_SERVER the message is only logged, and the development outbox page shows it.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 import ssl
-import threading
-from collections import namedtuple
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from flask import current_app, has_request_context, request, url_for
-from sqlalchemy import event, func
-from sqlalchemy.engine import Connection, Engine
+from flask import current_app, url_for
+from sqlalchemy import func, text
 from sqlalchemy.orm import Session
 
+from webapp import queue
 from webapp.mail import delivery
 from webapp.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT = 10  # seconds
-_PENDING = "mail.pending"  # session.info key: messages to deliver after the commit
-_LATER = "mail.later"  # session.info key: work to run after the commit (see `after_commit`)
-# What delivery needs of a message, copied at send(): the thread never touches the request's ORM objects.
-_Outgoing = namedtuple("_Outgoing", "id to_address subject body_text")
 
 
 def send(session: Session, to: str, subject: str, body: str) -> OutboxMessage:
-    """Record a plain-text message (the caller commits); deliver it by SMTP after the commit."""
+    """Record a plain-text message (the caller commits); a worker delivers it by SMTP after the commit."""
     config = current_app.config
     message = OutboxMessage(to_address=to, subject=subject[:255], body_text=body)
     if config.get("MAIL_SERVER"):
@@ -54,37 +42,13 @@ def send(session: Session, to: str, subject: str, body: str) -> OutboxMessage:
     session.add(message)
     session.flush()
     if config.get("MAIL_SERVER"):
-        outgoing = _Outgoing(message.id, to, message.subject, body)
-        session.info.setdefault(_PENDING, []).append((outgoing, session.get_bind(), _smtp_settings(config)))
+        queue.defer(session, "mail.deliver", message_id=message.id)
     elif config.get("ENV_NAME") in ("development", "testing"):
         log.info("Mail to %s (not sent, no MAIL_SERVER): %s\n%s", to, subject, body)
     else:
         # Bodies hold sign-in links: never write them to production logs.
         log.warning("MAIL_SERVER is not configured; message %s to %s was recorded but not sent", message.id, to)
     return message
-
-
-def after_commit(session: Session, task: Callable[[Session], None]) -> None:
-    """Run `task(session)` once this transaction commits: after the response, in the mail thread.
-
-    For mail only some requests send (a reset link only for a known address): the
-    request itself then does the same work either way. The task gets a session of
-    its own, with the app and this request's address for links, and is committed
-    after it; a failure is logged. Nothing runs if the transaction rolls back.
-    """
-    url_root = request.url_root if has_request_context() else None
-    later = (task, session.get_bind(), current_app._get_current_object(), url_root)
-    session.info.setdefault(_LATER, []).append(later)
-
-
-def _run_later(task: Callable[[Session], None], bind: Engine | Connection, app, url_root: str | None) -> None:
-    try:
-        with app.test_request_context(base_url=url_root) if url_root else app.app_context():
-            with Session(bind=bind, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
-                task(session)
-                session.commit()
-    except Exception:
-        log.exception("Work after the commit failed: %s", getattr(task, "__name__", task))
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -119,64 +83,29 @@ def _deliver(message: OutboxMessage, settings: dict) -> None:
         smtp.send_message(email)
 
 
-@event.listens_for(Session, "after_commit")
-def _deliver_pending(session: Session) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if pending:
-        _in_background(session, _attempt, pending)
-    for task, bind, app, url_root in session.info.pop(_LATER, None) or ():
-        _in_background(session, _run_later, task, bind, app, url_root)
+# The first attempt: the message's row, locked for the attempt, only while no retry has taken it
+# over (attempts = 0 and no retry's lease pushed next_attempt_at past the first attempt's grace).
+CLAIM_FIRST = text(
+    """
+    SELECT id, to_address, subject, body_text FROM mail_outboxmessage
+    WHERE id = :id AND status = 'queued' AND attempts = 0 AND next_attempt_at <= now() + :grace
+    FOR UPDATE SKIP LOCKED
+    """
+)
 
 
-def _in_background(session: Session, function: Callable, *args) -> None:
-    if isinstance(session.get_bind(), Connection):
-        # A session bound to one connection (the tests' shared transaction) cannot lend it to another thread.
-        function(*args)
-    else:
-        _background().submit(function, *args)
-
-
-_executor: ThreadPoolExecutor | None = None
-_executor_pid: int | None = None
-_executor_lock = threading.Lock()
-
-
-def _background() -> ThreadPoolExecutor:
-    """This process's mail thread (a forked worker starts its own; threads do not survive a fork)."""
-    global _executor, _executor_pid
-    with _executor_lock:
-        if _executor is None or _executor_pid != os.getpid():
-            _executor, _executor_pid = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail"), os.getpid()
-        return _executor
-
-
-def _attempt(pending: list) -> None:
-    """Try each committed message once and record the outcome; never raises (the row waits for a retry)."""
+def deliver_first(session: Session, message_id: int) -> None:
+    """The `mail.deliver` job: one attempt, recorded in `session` (committed by the job)."""
+    message = session.execute(CLAIM_FIRST, {"id": message_id, "grace": delivery.FIRST_ATTEMPT_GRACE}).one_or_none()
+    if message is None:  # sent, given up, taken over by a retry, or being sent by another worker
+        return
     try:
-        _attempt_all(pending)
-    except Exception:
-        log.exception("Mail delivery stopped; the messages stay queued for `flask mail retry`")
-
-
-def _attempt_all(pending: list) -> None:
-    outcomes: dict[int, tuple[Engine | Connection, str | None]] = {}
-    for message, bind, settings in pending:
-        try:
-            _deliver(message, settings)
-        except (OSError, smtplib.SMTPException) as error:
-            log.exception("Could not deliver message %s to %s", message.id, message.to_address)
-            outcomes[message.id] = (bind, delivery.describe(error))
-        else:
-            outcomes[message.id] = (bind, None)
-    for bind in {bind for bind, _ in outcomes.values()}:
-        delivery.record_attempts(bind, {id_: error for id_, (b, error) in outcomes.items() if b is bind})
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_pending(session: Session, previous_transaction) -> None:
-    if previous_transaction.parent is None:  # the whole transaction, not a savepoint inside it
-        session.info.pop(_PENDING, None)
-        session.info.pop(_LATER, None)
+        _deliver(message, _smtp_settings(current_app.config))
+    except (OSError, smtplib.SMTPException) as error:
+        log.exception("Could not deliver message %s to %s", message.id, message.to_address)
+        delivery.record_attempt(session, message.id, delivery.describe(error))
+    else:
+        delivery.record_attempt(session, message.id, None)
 
 
 def retry_due(limit: int, echo) -> delivery.RetryReport:

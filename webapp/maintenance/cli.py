@@ -65,10 +65,14 @@ def partitions(months_ahead: int, dry_run: bool) -> None:
         raise click.ClickException(f"{problems} month(s) could not get a partition")
 
 
+# Also the defaults of the nightly `maintenance.retention` job (webapp/queue/tasks.py).
+DEFAULT_KEEP_DAYS, DEFAULT_BATCH_SIZE = 730, 5000
+
+
 @maintenance_cli.command("retention")
-@click.option("--keep-days", type=click.IntRange(min=1), default=730, show_default=True,
+@click.option("--keep-days", type=click.IntRange(min=1), default=DEFAULT_KEEP_DAYS, show_default=True,
               help="Sentiment history older than this many days is removed.")
-@click.option("--batch-size", type=click.IntRange(1, 100_000), default=5000, show_default=True,
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=DEFAULT_BATCH_SIZE, show_default=True,
               help="Rows per DELETE (each batch commits on its own).")
 @dry_run_option
 def retention(keep_days: int, batch_size: int, dry_run: bool) -> None:
