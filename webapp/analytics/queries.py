@@ -371,9 +371,11 @@ FUNNEL_FIGURES = f"""
     decided AS (
         SELECT d.company_id, d.job_id, (d.decided_at AT TIME ZONE 'UTC')::date AS day, d.action, d.from_kind,
                d.to_kind, d.decided_at, reach.position AS to_position, before.furthest, before.previous_at,
-               c.created_at AS entered_at
+               -- Looked up for hires only, by key: a join would let the planner hash every candidate.
+               CASE WHEN d.action = 'moved' AND d.to_kind = 'hired' THEN (
+                   SELECT c.created_at FROM pipeline_candidate c WHERE c.id = d.pipeline_candidate_id
+               ) END AS entered_at
         FROM {{decisions}}
-        JOIN pipeline_candidate c ON c.id = d.pipeline_candidate_id
         LEFT JOIN stages reach ON reach.kind = d.to_kind AND d.action IN ('entered', 'moved', 'reopened')
         CROSS JOIN LATERAL (
             SELECT max(s.position) FILTER (WHERE p.action IN ('entered', 'moved', 'reopened')) AS furthest,
