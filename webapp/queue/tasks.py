@@ -45,13 +45,17 @@ def mail_reset_link(session: Session, email: str) -> None:
     send(session, email)
 
 
+# Rolled up again every night: late status changes and decisions of the last week are picked up.
+ROLLUP_DAYS = 7
+
+
 @job("stats.rollup", cron="15 0 * * *", retry=RETRY)
-def rollup_yesterday(session: Session, timestamp: int) -> None:
-    """`flask stats rollup` for the UTC day before the tick."""
+def rollup_last_week(session: Session, timestamp: int) -> None:
+    """`flask stats rollup` for the week of UTC days before the tick."""
     from webapp.analytics.services import rollup
 
-    day = datetime.fromtimestamp(timestamp, UTC).date() - timedelta(days=1)
-    log.info("%s", rollup(session, day, day))
+    last = datetime.fromtimestamp(timestamp, UTC).date() - timedelta(days=1)
+    log.info("%s", rollup(session, last - timedelta(days=ROLLUP_DAYS - 1), last))
 
 
 @job("rankings.recompute_stale", cron="*/5 * * * *", retry=RETRY)
