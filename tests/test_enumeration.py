@@ -135,9 +135,10 @@ def test_a_taken_email_costs_about_as_much_as_a_new_one(app, db_session):
 
 
 class _HeldSMTPHandler(_SMTPHandler):
-    """A mail server that does not even greet until the test lets it."""
+    """A mail server that does not even greet until the test lets it (counting who came to wait)."""
 
     def handle(self) -> None:
+        self.server.connections += 1
         self.server.release.wait(timeout=30)
         super().handle()
 
@@ -145,7 +146,7 @@ class _HeldSMTPHandler(_SMTPHandler):
 @pytest.fixture
 def held_smtp():
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _HeldSMTPHandler)
-    server.daemon_threads, server.received, server.release = True, [], threading.Event()
+    server.daemon_threads, server.received, server.release, server.connections = True, [], threading.Event(), 0
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server

@@ -7,10 +7,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socketserver
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import PASSWORD
 from tests.jobqueue import drain
-from tests.test_mail import _SMTPHandler
+from tests.test_enumeration import held_smtp  # noqa: F401  (a fixture: the mail server the test releases)
 from webapp import create_app, mail, queue
 from webapp.auth.passwords import hash_password
 from webapp.cli import alembic_config
@@ -31,35 +29,13 @@ from webapp.queue.runtime import make_queue, retry_stalled
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class _CountingSMTPHandler(_SMTPHandler):
-    """The test mail server, holding every conversation until the test releases it (counting arrivals)."""
-
-    def handle(self) -> None:
-        self.server.connections += 1
-        self.server.release.wait(timeout=60)
-        super().handle()
-
-
 @pytest.fixture
-def smtp():
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _CountingSMTPHandler)
-    server.daemon_threads = True
-    server.received, server.connections, server.release = [], 0, threading.Event()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.release.set()
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def queue_app(scratch_database_url, smtp):
+def queue_app(scratch_database_url, held_smtp):
     url = scratch_database_url("job_queue")
     command.upgrade(alembic_config(url), "head")
     app = create_app({
         "DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False, "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp.server_address[1], "MAIL_USE_TLS": False, "MAIL_FROM": "JobHive <no-reply@jobhive.test>",
+        "MAIL_PORT": held_smtp.server_address[1], "MAIL_USE_TLS": False, "MAIL_FROM": "JobHive <no-reply@jobhive.test>",
     })
     yield app
     app.extensions["db_engine"].dispose()
@@ -85,19 +61,19 @@ def send_one(app, to: str, *, commit: bool = True) -> None:
         session.commit() if commit else session.rollback()
 
 
-def test_a_message_is_a_job_once_committed_and_a_worker_sends_it(queue_app, smtp):
+def test_a_message_is_a_job_once_committed_and_a_worker_sends_it(queue_app, held_smtp):
     send_one(queue_app, "rolled@example.test", commit=False)
     assert jobs(queue_app) == [] and outbox(queue_app) == []  # rolled back: no message, no job
 
     send_one(queue_app, "ann@example.test")
     assert [(task, status) for task, status, _ in jobs(queue_app)] == [("mail.deliver", "todo")]
-    assert smtp.connections == 0  # nothing is sent by the request itself
+    assert held_smtp.connections == 0  # nothing is sent by the request itself
 
-    smtp.release.set()
+    held_smtp.release.set()
     drain(queue_app)
     assert jobs(queue_app) == [("mail.deliver", "succeeded", 1)]
     assert outbox(queue_app) == [("ann@example.test", "sent", 1)]
-    assert [recipients for _sender, recipients, _message in smtp.received] == [["ann@example.test"]]
+    assert [recipients for _sender, recipients, _message in held_smtp.received] == [["ann@example.test"]]
 
 
 def _wait_for(condition, timeout: float = 30.0) -> bool:
@@ -109,17 +85,17 @@ def _wait_for(condition, timeout: float = 30.0) -> bool:
     return True
 
 
-def test_a_worker_killed_mid_send_loses_nothing_and_the_mail_goes_out_once(queue_app, smtp):
+def test_a_worker_killed_mid_send_loses_nothing_and_the_mail_goes_out_once(queue_app, held_smtp):
     send_one(queue_app, "bo@example.test")
     environment = os.environ | {
         "DATABASE_URL": queue_app.config["DATABASE_URL"], "JOBHIVE_ENV": "testing", "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp.server_address[1]), "MAIL_USE_TLS": "0", "MAIL_FROM": "JobHive <no-reply@jobhive.test>",
+        "MAIL_PORT": str(held_smtp.server_address[1]), "MAIL_USE_TLS": "0", "MAIL_FROM": "JobHive <no-reply@jobhive.test>",
     }
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--name", "doomed"],
                               cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         # The worker took the job and is talking to the (held) mail server: kill it there.
-        assert _wait_for(lambda: smtp.connections == 1), "the worker never reached the mail server"
+        assert _wait_for(lambda: held_smtp.connections == 1), "the worker never reached the mail server"
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
     finally:
@@ -136,10 +112,10 @@ def test_a_worker_killed_mid_send_loses_nothing_and_the_mail_goes_out_once(queue
     # What the periodic queue.retry_stalled job does for a silent worker (its periodic jobs of the minute too).
     assert asyncio.run(retry()) >= 1
     assert [(task, status) for task, status, _ in jobs(queue_app)] == [("mail.deliver", "todo")]
-    smtp.release.set()
+    held_smtp.release.set()
     drain(queue_app)  # another worker
     assert outbox(queue_app) == [("bo@example.test", "sent", 1)]
-    assert [recipients for _sender, recipients, _message in smtp.received] == [["bo@example.test"]]
+    assert [recipients for _sender, recipients, _message in held_smtp.received] == [["bo@example.test"]]
 
 
 def test_admins_see_failed_jobs_and_queue_them_again(queue_app):
