@@ -159,5 +159,8 @@ def test_admins_see_failed_jobs_and_queue_them_again(queue_app):
 def test_every_task_is_registered_with_the_workers_queue(queue_app):
     names = set(make_queue(queue_app.config["DATABASE_URL"]).tasks)
     assert {"mail.deliver", "mail.retry_due", "accounts.reset_link", "stats.rollup", "rankings.recompute_stale",
-            "maintenance.retention", "notifications.email", "queue.retry_stalled"} <= names
+            "maintenance.retention", "notifications.email", "queue.retry_stalled", "queue.remove_old_jobs"} <= names
+    # Every periodic task is one the workers know by that name, however many apps this process made.
+    periodic = {task.task.name for task in make_queue(queue_app.config["DATABASE_URL"]).periodic_registry.periodic_tasks.values()}
+    assert periodic <= names and "queue.remove_old_jobs" in periodic
     assert queue.defer  # the one way to queue work

@@ -11,7 +11,7 @@ from typing import Any
 
 import procrastinate
 from flask import Flask, current_app, has_app_context, has_request_context, request
-from procrastinate import JobContext, builtin_tasks
+from procrastinate import JobContext
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -42,8 +42,8 @@ def make_queue(database_url: str, *, worker: bool = True) -> procrastinate.App:
             queue.periodic(cron=cron, periodic_id=name)(task)
     stalled = queue.task(name="queue.retry_stalled", pass_context=True)(retry_stalled_jobs)
     queue.periodic(cron="* * * * *", periodic_id="queue.retry_stalled")(stalled)
-    queue.periodic(cron="0 3 * * *", periodic_id="queue.remove_old_jobs",
-                   task_kwargs={"max_hours": KEEP_FINISHED_JOBS_HOURS})(builtin_tasks.remove_old_jobs)
+    old_jobs = queue.task(name="queue.remove_old_jobs", pass_context=True)(remove_old_jobs)
+    queue.periodic(cron="0 3 * * *", periodic_id="queue.remove_old_jobs")(old_jobs)
     return queue
 
 
@@ -66,6 +66,14 @@ async def retry_stalled(queue: procrastinate.App, seconds_since_heartbeat: float
 
 async def retry_stalled_jobs(context: JobContext, timestamp: int) -> None:
     await retry_stalled(context.app)
+
+
+async def remove_old_jobs(context: JobContext, timestamp: int) -> None:
+    """Finished jobs older than a week (failed ones stay until retried or removed by hand).
+
+    Ours rather than procrastinate's builtin task: that one is a single module-level task object,
+    which every App's periodic registration would rename again."""
+    await context.app.job_manager.delete_old_jobs(nb_hours=KEEP_FINISHED_JOBS_HOURS)
 
 
 def init_app(app: Flask) -> None:
