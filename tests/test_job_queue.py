@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from tests.factories import PASSWORD
 from tests.jobqueue import drain
 from tests.test_enumeration import held_smtp  # noqa: F401  (a fixture: the mail server the test releases)
-from webapp import create_app, mail, queue
+from webapp import create_app, mail
 from webapp.auth.passwords import hash_password
 from webapp.cli import alembic_config
 from webapp.models import OutboxMessage, User
@@ -163,4 +163,3 @@ def test_every_task_is_registered_with_the_workers_queue(queue_app):
     # Every periodic task is one the workers know by that name, however many apps this process made.
     periodic = {task.task.name for task in make_queue(queue_app.config["DATABASE_URL"]).periodic_registry.periodic_tasks.values()}
     assert periodic <= names and "queue.remove_old_jobs" in periodic
-    assert queue.defer  # the one way to queue work
